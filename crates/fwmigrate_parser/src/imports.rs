@@ -1,0 +1,375 @@
+//! Import edits: add a name to a `from` import (or a new import line), rename an imported name
+//! in place, remove a name (or the whole statement when it was the last one).
+
+use ruff_python_ast::{self as ast, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::ParsedFile;
+use crate::edits::{Edit, delete_list_element, delete_statement};
+use crate::semantic::{Binding, Semantic};
+use crate::source::{full_line_end, indentation_at, is_at_line_start};
+
+/// The `from ... import ...` statement with exactly this range.
+fn import_from_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImportFrom> {
+    fn find(body: &[Stmt], range: TextRange) -> Option<&ast::StmtImportFrom> {
+        for stmt in body {
+            if !stmt.range().contains_range(range) {
+                continue;
+            }
+            if let Stmt::ImportFrom(import) = stmt {
+                if import.range == range {
+                    return Some(import);
+                }
+            }
+            let found = match stmt {
+                Stmt::FunctionDef(s) => find(&s.body, range),
+                Stmt::ClassDef(s) => find(&s.body, range),
+                Stmt::If(s) => find(&s.body, range).or_else(|| {
+                    s.elif_else_clauses
+                        .iter()
+                        .find_map(|c| find(&c.body, range))
+                }),
+                Stmt::Try(s) => find(&s.body, range)
+                    .or_else(|| {
+                        s.handlers.iter().find_map(|h| match h {
+                            ast::ExceptHandler::ExceptHandler(h) => find(&h.body, range),
+                        })
+                    })
+                    .or_else(|| find(&s.orelse, range))
+                    .or_else(|| find(&s.finalbody, range)),
+                Stmt::With(s) => find(&s.body, range),
+                Stmt::For(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
+                Stmt::While(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    find(file.suite(), range)
+}
+
+fn import_stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImport> {
+    file.suite().iter().find_map(|s| match s {
+        Stmt::Import(i) if i.range == range => Some(i),
+        _ => None,
+    })
+}
+
+/// Remove the import binding `binding` (one alias). The whole statement goes when it was the
+/// statement's only name.
+pub fn remove_binding(file: &ParsedFile, semantic: &Semantic, binding: &Binding) -> Option<Edit> {
+    let names: Vec<TextRange> = if binding.is_from {
+        import_from_at(file, binding.stmt_range)?
+            .names
+            .iter()
+            .map(|a| a.range)
+            .collect()
+    } else {
+        import_stmt_at(file, binding.stmt_range)?
+            .names
+            .iter()
+            .map(|a| a.range)
+            .collect()
+    };
+    if names.len() <= 1 {
+        return delete_statement(file, semantic, binding.stmt_range).map(|d| d.edit);
+    }
+    Some(delete_list_element(
+        file,
+        &names,
+        binding.alias_range,
+        binding.stmt_range,
+    ))
+}
+
+/// Remove several bindings at once (they may share statements).
+pub fn remove_bindings(file: &ParsedFile, semantic: &Semantic, bindings: &[&Binding]) -> Vec<Edit> {
+    let mut by_stmt: Vec<(TextRange, Vec<&Binding>)> = Vec::new();
+    for b in bindings {
+        match by_stmt.iter_mut().find(|(r, _)| *r == b.stmt_range) {
+            Some((_, v)) => {
+                if !v.iter().any(|x| x.alias_range == b.alias_range) {
+                    v.push(b)
+                }
+            }
+            None => by_stmt.push((b.stmt_range, vec![b])),
+        }
+    }
+    let mut edits = Vec::new();
+    for (stmt, group) in by_stmt {
+        let total = if group[0].is_from {
+            import_from_at(file, stmt).map_or(0, |i| i.names.len())
+        } else {
+            import_stmt_at(file, stmt).map_or(0, |i| i.names.len())
+        };
+        if total == group.len() {
+            if let Some(d) = delete_statement(file, semantic, stmt) {
+                edits.push(d.edit);
+            }
+        } else if group.len() == 1 {
+            edits.extend(remove_binding(file, semantic, group[0]));
+        } else {
+            // Several names of one statement: rebuild the name list.
+            if let Some(edit) = rewrite_from_names(file, stmt, &group) {
+                edits.push(edit);
+            }
+        }
+    }
+    edits
+}
+
+fn rewrite_from_names(file: &ParsedFile, stmt: TextRange, remove: &[&Binding]) -> Option<Edit> {
+    let import = import_from_at(file, stmt)?;
+    let keep: Vec<&ast::Alias> = import
+        .names
+        .iter()
+        .filter(|a| !remove.iter().any(|b| b.alias_range == a.range))
+        .collect();
+    let first = import.names.first()?;
+    let last = import.names.last()?;
+    let text = file.source();
+    if is_at_line_start(text, first.range.start()) {
+        // Parenthesised, one per line: delete each removed line separately.
+        let indent = indentation_at(text, first.range.start());
+        let nl = file.line_ending().as_str();
+        let body: String = keep
+            .iter()
+            .map(|a| format!("{indent}{},{nl}", file.slice(a.range)))
+            .collect();
+        let start = crate::source::line_start(text, first.range.start());
+        let last_end = match file.next_token(last.range.end()) {
+            Some((crate::TokenKind::Comma, c)) => c.end(),
+            _ => last.range.end(),
+        };
+        return Some(Edit::replacement(
+            TextRange::new(start, full_line_end(text, last_end)),
+            body,
+        ));
+    }
+    let joined = keep
+        .iter()
+        .map(|a| file.slice(a.range))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(Edit::replacement(
+        TextRange::new(first.range.start(), last.range.end()),
+        joined,
+    ))
+}
+
+/// Rename an imported name in place: `InfraConfig as IC` → `TrainerConfig` (with `asname`
+/// `None`) or `TrainerConfig as IC`.
+pub fn rename_binding(binding: &Binding, new_name: &str, asname: Option<&str>) -> Edit {
+    let content = match asname {
+        Some(a) if a != new_name => format!("{new_name} as {a}"),
+        _ => new_name.to_string(),
+    };
+    Edit::replacement(binding.alias_range, content)
+}
+
+/// Add `name` to the module-level `from <module> import ...`, at its sorted position when the
+/// names there are sorted, else at the end. Without such a statement, a new
+/// `from <module> import <name>` line goes after the last top-level import.
+pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
+    let text = file.source();
+    let nl = file.line_ending().as_str();
+    let existing = file.suite().iter().find_map(|s| match s {
+        Stmt::ImportFrom(i)
+            if i.level == 0
+                && i.module.as_ref().is_some_and(|m| m.id.as_str() == module)
+                && !i.names.iter().any(|a| a.name.id.as_str() == "*") =>
+        {
+            Some(i)
+        }
+        _ => None,
+    });
+    if let Some(import) = existing {
+        let names: Vec<&str> = import.names.iter().map(|a| a.name.id.as_str()).collect();
+        let sorted = names.windows(2).all(|w| w[0] <= w[1]);
+        let position = if sorted {
+            names.iter().position(|n| *n > name)
+        } else {
+            None
+        };
+        let first = &import.names[0];
+        let multiline = is_at_line_start(text, first.range.start());
+        return match position {
+            Some(i) => {
+                let before = &import.names[i];
+                if multiline {
+                    let indent = indentation_at(text, before.range.start());
+                    Edit::insertion(
+                        crate::source::line_start(text, before.range.start()),
+                        format!("{indent}{name},{nl}"),
+                    )
+                } else {
+                    Edit::insertion(before.range.start(), format!("{name}, "))
+                }
+            }
+            None => {
+                let last = &import.names[import.names.len() - 1];
+                if multiline {
+                    let indent = indentation_at(text, last.range.start());
+                    match file.next_token(last.range.end()) {
+                        Some((crate::TokenKind::Comma, c)) if c.end() < import.range.end() => {
+                            Edit::insertion(
+                                full_line_end(text, c.end()),
+                                format!("{indent}{name},{nl}"),
+                            )
+                        }
+                        _ => Edit::insertion(last.range.end(), format!(",{nl}{indent}{name}")),
+                    }
+                } else {
+                    Edit::insertion(last.range.end(), format!(", {name}"))
+                }
+            }
+        };
+    }
+    // A new line after the last top-level import (or after the docstring / at the top).
+    let last_import = file
+        .suite()
+        .iter()
+        .take_while(|s| {
+            matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_))
+                || is_docstring(s)
+                || is_future_or_simple_prelude(s)
+        })
+        .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+        .last()
+        .or_else(|| {
+            file.suite()
+                .iter()
+                .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+                .last()
+        });
+    let line = format!("from {module} import {name}{nl}");
+    match last_import {
+        Some(stmt) => Edit::insertion(full_line_end(text, stmt.end()), line),
+        None => match file.suite().first() {
+            Some(first) if is_docstring(first) => {
+                Edit::insertion(full_line_end(text, first.end()), line)
+            }
+            _ => Edit::insertion(first_code_offset(file), line),
+        },
+    }
+}
+
+fn is_docstring(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr())
+}
+
+fn is_future_or_simple_prelude(_stmt: &Stmt) -> bool {
+    false
+}
+
+/// Past a shebang / encoding comment block at the top of the file.
+fn first_code_offset(file: &ParsedFile) -> TextSize {
+    let text = file.source();
+    let mut offset = TextSize::new(0);
+    if text.starts_with('\u{feff}') {
+        offset = TextSize::new(3);
+    }
+    for comment in file.comments() {
+        if comment.start() != offset {
+            break;
+        }
+        offset = full_line_end(text, comment.end());
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::apply_edits;
+    use crate::semantic::SemanticSettings;
+    use crate::{ParsedFile, SourceKind};
+
+    fn with_file<R>(src: &str, f: impl FnOnce(&ParsedFile, &Semantic) -> R) -> R {
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
+        f(&file, &semantic)
+    }
+
+    fn add(src: &str, module: &str, name: &str) -> String {
+        let edit = with_file(src, |file, _| add_from_import(file, module, name));
+        apply_edits(src, &[edit])
+    }
+
+    fn remove(src: &str, names: &[&str]) -> String {
+        let edits = with_file(src, |file, semantic| {
+            let bindings: Vec<&Binding> = semantic
+                .bindings()
+                .iter()
+                .filter(|b| names.contains(&b.name.as_str()))
+                .collect();
+            remove_bindings(file, semantic, &bindings)
+        });
+        apply_edits(src, &edits)
+    }
+
+    #[test]
+    fn adds_to_existing_sorted_or_at_end() {
+        let m = "training.utils";
+        assert_eq!(
+            add(
+                "from training.utils import WandBConfig\n",
+                m,
+                "TrainerConfig"
+            ),
+            "from training.utils import TrainerConfig, WandBConfig\n"
+        );
+        assert_eq!(
+            add("from training.utils import B, A\n", m, "TrainerConfig"),
+            "from training.utils import B, A, TrainerConfig\n"
+        );
+        assert_eq!(
+            add("from training.utils import (\n    A,\n    Z,\n)\n", m, "T"),
+            "from training.utils import (\n    A,\n    T,\n    Z,\n)\n"
+        );
+        assert_eq!(
+            add("from training.utils import (\n    A,\n    B,\n)\n", m, "T"),
+            "from training.utils import (\n    A,\n    B,\n    T,\n)\n"
+        );
+    }
+
+    #[test]
+    fn adds_a_new_line_after_the_last_import() {
+        let m = "training.utils";
+        assert_eq!(
+            add("\"\"\"Doc.\"\"\"\nimport os\nimport sys\n\nx = 1\n", m, "T"),
+            "\"\"\"Doc.\"\"\"\nimport os\nimport sys\nfrom training.utils import T\n\nx = 1\n"
+        );
+        assert_eq!(
+            add("x = 1\n", m, "T"),
+            "from training.utils import T\nx = 1\n"
+        );
+        assert_eq!(
+            add("#!/usr/bin/env python\nx = 1\n", m, "T"),
+            "#!/usr/bin/env python\nfrom training.utils import T\nx = 1\n"
+        );
+    }
+
+    #[test]
+    fn removes_names_and_statements() {
+        assert_eq!(
+            remove("from a import X, Y\nimport os\n", &["X"]),
+            "from a import Y\nimport os\n"
+        );
+        assert_eq!(
+            remove("import os\nfrom a import X, Y\nimport sys\n", &["X", "Y"]),
+            "import os\nimport sys\n"
+        );
+        assert_eq!(
+            remove("from a import (\n    X,\n    Y,\n    Z,\n)\n", &["X", "Z"]),
+            "from a import (\n    Y,\n)\n"
+        );
+        assert_eq!(
+            remove("from a import X as IC, T\n", &["IC"]),
+            "from a import T\n"
+        );
+    }
+}

@@ -1,0 +1,24 @@
+//! The parsing layer of fwmigrate.
+//!
+//! Wraps Astral's `ruff_python_parser` / `ruff_python_ast` / `ruff_text_size` (pinned exact
+//! versions) and gives rules what they need:
+//!
+//! - [`ParsedFile`]: the module AST, its tokens, comment ranges and a line index;
+//! - [`Semantic`]: which local names are bound to the Fireworks cookbook or SDK (RULES §1);
+//! - [`Edit`] and the helpers in [`edits`] and [`imports`] to delete an argument or a statement
+//!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports.
+
+pub mod edits;
+pub mod imports;
+mod parsed;
+mod semantic;
+pub mod source;
+
+pub use edits::Edit;
+pub use parsed::{ParseFailure, ParsedFile, SourceKind};
+pub use semantic::{Binding, CookbookSymbol, Semantic, SemanticSettings};
+pub use source::{LineEnding, LineIndex, SourceLocation};
+
+pub use ruff_python_ast as ast;
+pub use ruff_python_ast::token::{Token, TokenKind, Tokens};
+pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};

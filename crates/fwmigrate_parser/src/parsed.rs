@@ -1,0 +1,217 @@
+//! A parsed Python file: AST, tokens, comments and line index over one source text.
+
+use ruff_python_ast::token::{TokenKind, Tokens};
+use ruff_python_ast::{ModModule, PySourceType, Stmt};
+use ruff_python_parser::{ParseOptions, Parsed, parse_cells_unchecked, parse_unchecked};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::source::{LineEnding, LineIndex, SourceLocation};
+
+/// What kind of Python source a text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A `.py` module.
+    Python,
+    /// A `.pyi` stub.
+    Stub,
+    /// The concatenated code cells of a notebook; each range is one cell, ranges are separated by
+    /// a single `\n`. IPython magics and shell escapes are understood by the parser.
+    Notebook(Vec<TextRange>),
+}
+
+/// Why a text could not be parsed: the first error, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub message: String,
+    pub range: TextRange,
+}
+
+/// One parsed source text. Cheap accessors for everything rules need.
+pub struct ParsedFile<'src> {
+    source: &'src str,
+    kind: SourceKind,
+    parsed: Parsed<ModModule>,
+    comments: Vec<TextRange>,
+    lines: LineIndex,
+    line_ending: LineEnding,
+}
+
+impl<'src> ParsedFile<'src> {
+    /// Parse `source`. A text with syntax errors is an `Err` with the first error.
+    pub fn parse(source: &'src str, kind: SourceKind) -> Result<Self, ParseFailure> {
+        let parsed = match &kind {
+            SourceKind::Python => parse_unchecked(source, ParseOptions::from(PySourceType::Python))
+                .try_into_module()
+                .ok_or_else(|| ParseFailure {
+                    message: "not a module".to_string(),
+                    range: TextRange::default(),
+                })?,
+            SourceKind::Stub => parse_unchecked(source, ParseOptions::from(PySourceType::Stub))
+                .try_into_module()
+                .ok_or_else(|| ParseFailure {
+                    message: "not a module".to_string(),
+                    range: TextRange::default(),
+                })?,
+            SourceKind::Notebook(cells) => parse_cells_unchecked(
+                source,
+                cells.iter().copied(),
+                &ParseOptions::from(PySourceType::Ipynb),
+            ),
+        };
+        if let Some(error) = parsed.errors().first() {
+            return Err(ParseFailure {
+                message: error.error.to_string(),
+                range: error.location,
+            });
+        }
+        let comments = parsed
+            .tokens()
+            .iter()
+            .filter(|t| t.kind() == TokenKind::Comment)
+            .map(Ranged::range)
+            .collect();
+        Ok(Self {
+            source,
+            kind,
+            parsed,
+            comments,
+            lines: LineIndex::new(source),
+            line_ending: LineEnding::detect(source),
+        })
+    }
+
+    pub fn source(&self) -> &'src str {
+        self.source
+    }
+
+    pub fn kind(&self) -> &SourceKind {
+        &self.kind
+    }
+
+    pub fn module(&self) -> &ModModule {
+        self.parsed.syntax()
+    }
+
+    pub fn suite(&self) -> &[Stmt] {
+        &self.parsed.syntax().body
+    }
+
+    pub fn tokens(&self) -> &Tokens {
+        self.parsed.tokens()
+    }
+
+    /// Ranges of every `#` comment, in source order.
+    pub fn comments(&self) -> &[TextRange] {
+        &self.comments
+    }
+
+    /// Comments that lie entirely within `range`.
+    pub fn comments_in(&self, range: TextRange) -> &[TextRange] {
+        let start = self.comments.partition_point(|c| c.start() < range.start());
+        let end = self.comments.partition_point(|c| c.end() <= range.end());
+        if start < end {
+            &self.comments[start..end]
+        } else {
+            &[]
+        }
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    pub fn line_ending(&self) -> LineEnding {
+        self.line_ending
+    }
+
+    pub fn location(&self, offset: TextSize) -> SourceLocation {
+        self.lines.location(self.source, offset)
+    }
+
+    /// The text of `range`.
+    pub fn slice(&self, range: impl Ranged) -> &'src str {
+        &self.source[range.range()]
+    }
+
+    /// The first significant token (not a comment or non-logical newline) that starts at or after
+    /// `offset`.
+    pub fn next_token(&self, offset: TextSize) -> Option<(TokenKind, TextRange)> {
+        self.tokens()
+            .after(offset)
+            .iter()
+            .find(|t| !t.kind().is_trivia())
+            .map(|t| (t.kind(), t.range()))
+    }
+
+    /// The last significant token that ends at or before `offset`.
+    pub fn prev_token(&self, offset: TextSize) -> Option<(TokenKind, TextRange)> {
+        self.tokens()
+            .before(offset)
+            .iter()
+            .rev()
+            .find(|t| !t.kind().is_trivia())
+            .map(|t| (t.kind(), t.range()))
+    }
+
+    /// `range` widened over any parentheses that wrap exactly it (`((x))` → the outer parens),
+    /// but never past `limit` (e.g. a call's own argument list).
+    pub fn parenthesized_range(&self, range: TextRange, limit: TextRange) -> TextRange {
+        let mut current = range;
+        loop {
+            let Some((TokenKind::Lpar, open)) = self.prev_token(current.start()) else {
+                return current;
+            };
+            let Some((TokenKind::Rpar, close)) = self.next_token(current.end()) else {
+                return current;
+            };
+            if open.start() <= limit.start() || close.end() >= limit.end() {
+                return current;
+            }
+            current = TextRange::new(open.start(), close.end());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_lists_comments() {
+        let src = "x = f(  # one\n    1,\n)  # two\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let texts: Vec<_> = file.comments().iter().map(|r| &src[*r]).collect();
+        assert_eq!(texts, ["# one", "# two"]);
+        assert_eq!(
+            file.comments_in(TextRange::new(0.into(), 20.into())).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn reports_the_first_syntax_error_with_its_position() {
+        let src = "a = (\nprint(a)\n";
+        let err = ParsedFile::parse(src, SourceKind::Python).err().unwrap();
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn notebook_cells_accept_magics() {
+        let src = "%pip install x\nimport os\n!ls\nprint(os)";
+        let first = TextRange::new(0.into(), TextSize::new(24));
+        let second = TextRange::new(TextSize::new(25), TextSize::new(src.len() as u32));
+        assert_eq!(&src[first], "%pip install x\nimport os");
+        let file = ParsedFile::parse(src, SourceKind::Notebook(vec![first, second]));
+        assert!(file.is_ok());
+        assert!(ParsedFile::parse(src, SourceKind::Python).is_err());
+    }
+
+    #[test]
+    fn parenthesized_range_widens_only_inside_the_limit() {
+        let src = "f((a), b)";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let a = TextRange::new(3.into(), 4.into());
+        let call_args = TextRange::new(1.into(), 9.into());
+        assert_eq!(&src[file.parenthesized_range(a, call_args)], "(a)");
+    }
+}

@@ -1,0 +1,229 @@
+//! Line and column bookkeeping over the raw source text.
+
+use ruff_text_size::{TextRange, TextSize};
+
+/// A 1-based row and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceLocation {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// The start offset of every line, for offset → row/column conversion.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<TextSize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(TextSize::new(0));
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(TextSize::new((i + 1) as u32)),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(TextSize::new((i + 1) as u32));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { starts }
+    }
+
+    /// The 0-based line number that contains `offset`.
+    pub fn line_of(&self, offset: TextSize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> TextSize {
+        self.starts[line]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 1-based row and character column of `offset` in `text`.
+    pub fn location(&self, text: &str, offset: TextSize) -> SourceLocation {
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let end = offset.min(TextSize::new(text.len() as u32));
+        let column = text
+            .get(usize::from(start)..usize::from(end))
+            .map_or(0, |s| s.chars().count());
+        SourceLocation {
+            row: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of a 1-based row and character column.
+    pub fn offset(&self, text: &str, location: SourceLocation) -> TextSize {
+        let line = location.row.saturating_sub(1).min(self.starts.len() - 1);
+        let start = usize::from(self.starts[line]);
+        let rest = &text[start..];
+        let mut offset = start;
+        for (n, (i, c)) in rest.char_indices().enumerate() {
+            if n + 1 == location.column || c == '\n' || c == '\r' {
+                return TextSize::new((start + i) as u32);
+            }
+            offset = start + i + c.len_utf8();
+        }
+        TextSize::new(offset as u32)
+    }
+}
+
+/// The line ending a file mostly uses; inserted lines use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineEnding {
+    #[default]
+    Lf,
+    CrLf,
+    Cr,
+}
+
+impl LineEnding {
+    pub fn detect(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        if let Some(i) = memchr_newline(bytes) {
+            match bytes[i] {
+                b'\n' => LineEnding::Lf,
+                _ if bytes.get(i + 1) == Some(&b'\n') => LineEnding::CrLf,
+                _ => LineEnding::Cr,
+            }
+        } else {
+            LineEnding::Lf
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+            LineEnding::Cr => "\r",
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+}
+
+/// Offset of the start of the line containing `offset`.
+pub fn line_start(text: &str, offset: TextSize) -> TextSize {
+    let before = &text.as_bytes()[..usize::from(offset)];
+    match before.iter().rposition(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => TextSize::new((i + 1) as u32),
+        None => TextSize::new(0),
+    }
+}
+
+/// Offset of the end of the line containing `offset`, before its line terminator.
+pub fn line_end(text: &str, offset: TextSize) -> TextSize {
+    let after = &text.as_bytes()[usize::from(offset)..];
+    match after.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => offset + TextSize::new(i as u32),
+        None => TextSize::new(text.len() as u32),
+    }
+}
+
+/// Offset just past the line terminator of the line containing `offset` (or end of text).
+pub fn full_line_end(text: &str, offset: TextSize) -> TextSize {
+    let end = line_end(text, offset);
+    let bytes = text.as_bytes();
+    let i = usize::from(end);
+    match bytes.get(i) {
+        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => end + TextSize::new(2),
+        Some(b'\r' | b'\n') => end + TextSize::new(1),
+        _ => end,
+    }
+}
+
+/// The full line range (including terminator) of the line containing `offset`.
+pub fn full_line_range(text: &str, offset: TextSize) -> TextRange {
+    TextRange::new(line_start(text, offset), full_line_end(text, offset))
+}
+
+/// The leading whitespace of the line containing `offset`.
+pub fn indentation_at(text: &str, offset: TextSize) -> &str {
+    let start = usize::from(line_start(text, offset));
+    let line = &text[start..];
+    let n = line
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t' || *b == b'\x0c')
+        .count();
+    &line[..n]
+}
+
+/// True when only whitespace stands between the start of the line and `offset`.
+pub fn is_at_line_start(text: &str, offset: TextSize) -> bool {
+    let start = line_start(text, offset);
+    text[usize::from(start)..usize::from(offset)]
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t' || b == b'\x0c')
+}
+
+/// True when the line containing `offset` is blank (only whitespace).
+pub fn is_blank_line(text: &str, offset: TextSize) -> bool {
+    let start = line_start(text, offset);
+    let end = line_end(text, offset);
+    text[usize::from(start)..usize::from(end)]
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t' || b == b'\x0c')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_count_characters_and_all_line_endings() {
+        let text = "a = 1\r\nb = 'é'\nc\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        let d = text.find('d').unwrap() as u32;
+        assert_eq!(
+            index.location(text, TextSize::new(d)),
+            SourceLocation { row: 4, column: 1 }
+        );
+        let c = text.find('c').unwrap() as u32;
+        assert_eq!(index.location(text, TextSize::new(c)).row, 3);
+        let quote = text.rfind('\'').unwrap() as u32;
+        assert_eq!(
+            index.location(text, TextSize::new(quote)),
+            SourceLocation { row: 2, column: 7 }
+        );
+        let back = index.offset(text, SourceLocation { row: 2, column: 7 });
+        assert_eq!(back, TextSize::new(quote));
+    }
+
+    #[test]
+    fn line_endings_are_detected() {
+        assert_eq!(LineEnding::detect("a\r\nb\n"), LineEnding::CrLf);
+        assert_eq!(LineEnding::detect("a\nb\r\n"), LineEnding::Lf);
+        assert_eq!(LineEnding::detect("a"), LineEnding::Lf);
+        assert_eq!(LineEnding::detect("a\rb"), LineEnding::Cr);
+    }
+
+    #[test]
+    fn line_helpers() {
+        let text = "x\r\n    y = 1\r\n\r\nz";
+        let y = TextSize::new(text.find('y').unwrap() as u32);
+        assert_eq!(indentation_at(text, y), "    ");
+        assert!(is_at_line_start(text, y));
+        assert_eq!(&text[full_line_range(text, y)], "    y = 1\r\n");
+        let blank = full_line_end(text, y);
+        assert!(is_blank_line(text, blank));
+        assert!(!is_blank_line(text, y));
+    }
+}

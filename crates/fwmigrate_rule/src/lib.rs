@@ -1,0 +1,228 @@
+//! The interface between fwmigrate's engine and its rules.
+//!
+//! A rule sees one parsed file ([`Context`]) and pushes [`Finding`]s, each with an optional
+//! [`Fix`] made of text edits. Rules over non-Python files (dependency manifests) implement
+//! [`TextRule`] instead.
+
+pub mod walk;
+
+use std::path::Path;
+
+pub use fwmigrate_api::{self as api, Target};
+pub use fwmigrate_parser::{
+    self as parser, Edit, ParsedFile, Ranged, Semantic, TextRange, TextSize, ast,
+};
+
+/// How safe a fix is to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Shown as a suggestion, never applied.
+    DisplayOnly,
+    /// Applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Applied by `--apply`.
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A set of non-overlapping edits that resolves a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, as a short imperative title (`Rename to TrainerConfig`).
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// For display-only fixes: the suggested code, shown to the user.
+    pub suggestion: Option<String>,
+    /// Why the fix is not safe or not applicable (shown as `note:` when not applied).
+    pub reason: Option<String>,
+    /// Fixes with the same isolation range are applied one per pass (e.g. statement deletions in
+    /// one block, so a block is never emptied by two fixes at once).
+    pub isolation: Option<TextRange>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Safe, title, edits)
+    }
+
+    pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Unsafe, title, edits)
+    }
+
+    /// A suggestion only: `suggestion` is the code to show, `reason` why it is not applied.
+    pub fn display_only(
+        title: impl Into<String>,
+        suggestion: Option<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            applicability: Applicability::DisplayOnly,
+            title: title.into(),
+            edits: Vec::new(),
+            suggestion,
+            reason: Some(reason.into()),
+            isolation: None,
+        }
+    }
+
+    pub fn new(applicability: Applicability, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self {
+            applicability,
+            title: title.into(),
+            edits,
+            suggestion: None,
+            reason: None,
+            isolation: None,
+        }
+    }
+
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    pub fn with_isolation(mut self, isolation: Option<TextRange>) -> Self {
+        self.isolation = isolation;
+        self
+    }
+
+    pub fn with_applicability(mut self, applicability: Applicability) -> Self {
+        self.applicability = applicability;
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+/// One diagnostic at one source range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub range: TextRange,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &RuleMeta, range: TextRange, message: impl Into<String>) -> Self {
+        Self {
+            code: rule.code,
+            range,
+            message: message.into(),
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+}
+
+/// Static facts about a rule, for selection, `--list-rules` and `--explain`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `FW001`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `infra-config`.
+    pub name: &'static str,
+    /// Rule family, e.g. `infra`.
+    pub family: &'static str,
+    pub severity: Severity,
+    /// The applicability of the rule's usual fix; `None` when it never has an applicable fix.
+    pub fix: Option<Applicability>,
+    /// Targets the rule fires at (both, unless it is tied to one release).
+    pub targets: &'static [Target],
+    /// Byte strings without which the rule cannot fire. A file that contains none of them is
+    /// never parsed for this rule. Empty means "always run".
+    pub needles: &'static [&'static str],
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Markdown documentation for `--explain`: what it finds, why it matters, fix safety, example.
+    pub explanation: &'static str,
+}
+
+/// All targets.
+pub const ALL_TARGETS: &[Target] = &Target::ALL;
+
+/// What a Python rule sees of one file.
+pub struct Context<'a> {
+    pub file: &'a ParsedFile<'a>,
+    pub semantic: &'a Semantic,
+    pub target: Target,
+    pub path: &'a Path,
+}
+
+impl<'a> Context<'a> {
+    pub fn source(&self) -> &'a str {
+        self.file.source()
+    }
+
+    pub fn slice(&self, range: impl Ranged) -> &'a str {
+        self.file.slice(range)
+    }
+}
+
+/// A rule over Python source.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>);
+}
+
+/// A rule over a non-Python text file (dependency manifests).
+pub trait TextRule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Whether the rule reads this file (by name).
+    fn applies_to(&self, path: &Path) -> bool;
+    fn check(&self, path: &Path, text: &str, target: Target, findings: &mut Vec<Finding>);
+    /// Whether a fixed text is still well-formed (the engine reverts it otherwise).
+    fn is_well_formed(&self, path: &Path, text: &str) -> bool;
+}
+
+/// A rule family's rules, as the engine's registry sees them.
+pub enum AnyRule {
+    Python(&'static dyn Rule),
+    Text(&'static dyn TextRule),
+}
+
+impl AnyRule {
+    pub fn meta(&self) -> &'static RuleMeta {
+        match self {
+            AnyRule::Python(r) => r.meta(),
+            AnyRule::Text(r) => r.meta(),
+        }
+    }
+}
