@@ -1,0 +1,723 @@
+//! Running rules over one file, and the fix loop.
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use fwmigrate_parser::edits::apply_edits;
+use fwmigrate_parser::{
+    Edit, LineIndex, ParsedFile, Semantic, SemanticSettings, SourceKind, SourceLocation, TextRange,
+    TextSize,
+};
+use fwmigrate_rule::{
+    Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, Target, TextRule,
+};
+
+use crate::builtin::{FW000, FW900, FW999};
+use crate::prefilter::Prefilter;
+use crate::suppression::{self, Directive};
+
+/// After this many passes a file that still changes is left alone and reported.
+pub const MAX_PASSES: usize = 16;
+
+/// What to do with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report findings; compute no fixed text.
+    Check,
+    /// Apply fixes to a fixed point; report what remains.
+    Fix,
+}
+
+/// Why a finding's fix was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Unsafe, and `--unsafe-fixes` was not given.
+    Unsafe,
+    /// A suggestion only.
+    DisplayOnly,
+    /// The fix overlaps another one that was applied first.
+    Overlaps,
+    /// The file does not parse.
+    SyntaxError,
+    /// The file's fixes were dropped (see the FW999 finding).
+    Reverted,
+    /// `--check`/`--diff`: the fix would be applied by `--apply`.
+    NotRequested,
+}
+
+impl SkipReason {
+    pub fn message(&self) -> &'static str {
+        match self {
+            SkipReason::Unsafe => "unsafe: rerun with --unsafe-fixes",
+            SkipReason::DisplayOnly => "display-only",
+            SkipReason::Overlaps => "overlaps another fix",
+            SkipReason::SyntaxError => "file has syntax errors",
+            SkipReason::Reverted => "the file's fixes were dropped (see FW999)",
+            SkipReason::NotRequested => "run with --apply",
+        }
+    }
+}
+
+/// A finding as reported: with its rule, location and fix status.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    pub message: String,
+    pub range: TextRange,
+    pub start: SourceLocation,
+    pub end: SourceLocation,
+    pub fix: Option<Fix>,
+    /// Whether the current options would apply the fix (`[*]`).
+    pub fixable: bool,
+    /// Whether `--unsafe-fixes` would apply it (`[-]`).
+    pub fixable_unsafe: bool,
+    pub skipped: Option<SkipReason>,
+}
+
+impl Diagnostic {
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+}
+
+/// The result of linting one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileOutcome {
+    /// Findings, sorted by position, located in `final_text` (or the input when unchanged).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The fixed text, when `Mode::Fix` changed anything.
+    pub fixed: Option<String>,
+    /// How many fixes were applied.
+    pub fixes_applied: usize,
+    /// True when the file was skipped by the prefilter or an ignore-file directive.
+    pub skipped: bool,
+}
+
+/// Settings for one run.
+#[derive(Debug, Clone, Default)]
+pub struct LinterSettings {
+    pub target: Target,
+    pub unsafe_fixes: bool,
+    pub semantic: SemanticSettings,
+}
+
+/// The selected rules and settings, shared by all files of a run.
+pub struct Linter {
+    rules: Vec<&'static dyn Rule>,
+    text_rules: Vec<&'static dyn TextRule>,
+    settings: LinterSettings,
+    prefilter: Prefilter,
+    unused_suppression: bool,
+    enabled: BTreeSet<&'static str>,
+}
+
+impl Linter {
+    /// `rules`/`text_rules`: the registry; `enabled`: the selected codes (builtin codes included).
+    pub fn new(
+        rules: &[&'static dyn Rule],
+        text_rules: &[&'static dyn TextRule],
+        enabled: &[&str],
+        settings: LinterSettings,
+    ) -> Self {
+        let target = settings.target;
+        let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(&target);
+        let rules: Vec<_> = rules.iter().copied().filter(|r| on(r.meta())).collect();
+        let text_rules: Vec<_> = text_rules
+            .iter()
+            .copied()
+            .filter(|r| on(r.meta()))
+            .collect();
+        let unused_suppression = enabled.contains(&FW900.code);
+        let mut needles: Vec<&'static [&'static str]> =
+            rules.iter().map(|r| r.meta().needles).collect();
+        if unused_suppression {
+            needles.push(FW900.needles);
+        }
+        let mut codes: BTreeSet<&'static str> = rules.iter().map(|r| r.meta().code).collect();
+        codes.extend(text_rules.iter().map(|r| r.meta().code));
+        for builtin in [&FW000, &FW900, &FW999] {
+            if enabled.contains(&builtin.code) {
+                codes.insert(builtin.code);
+            }
+        }
+        Self {
+            prefilter: Prefilter::new(needles),
+            rules,
+            text_rules,
+            settings,
+            unused_suppression,
+            enabled: codes,
+        }
+    }
+
+    pub fn settings(&self) -> &LinterSettings {
+        &self.settings
+    }
+
+    /// Whether any Python rule is selected.
+    pub fn has_python_rules(&self) -> bool {
+        !self.rules.is_empty() || self.unused_suppression
+    }
+
+    /// Whether a Python file with these bytes could have any finding.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.has_python_rules() && self.prefilter.may_match(bytes)
+    }
+
+    /// Whether some selected text rule reads this (non-Python) file.
+    pub fn wants_text_file(&self, path: &Path) -> bool {
+        self.text_rules.iter().any(|r| r.applies_to(path))
+    }
+
+    /// Lint a Python source text. For notebooks, `kind` carries the cell ranges.
+    pub fn lint_python(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: SourceKind,
+        mode: Mode,
+    ) -> FileOutcome {
+        if suppression::has_ignore_file(text) || !self.may_match(text.as_bytes()) {
+            return FileOutcome {
+                skipped: true,
+                ..FileOutcome::default()
+            };
+        }
+        let first = match self.pass(path, text, &kind) {
+            Ok(pass) => pass,
+            Err(failure) => {
+                let lines = LineIndex::new(text);
+                let message = format!("syntax error: {}", failure.message);
+                return FileOutcome {
+                    diagnostics: if self.enabled.contains(FW000.code) {
+                        vec![builtin(&FW000, message, failure.range, text, &lines)]
+                    } else {
+                        Vec::new()
+                    },
+                    ..FileOutcome::default()
+                };
+            }
+        };
+        if mode == Mode::Check {
+            return FileOutcome {
+                diagnostics: self.finish(first, text, false),
+                ..FileOutcome::default()
+            };
+        }
+
+        let original_kind = kind.clone();
+        let mut current = text.to_string();
+        let mut kind = kind;
+        let mut pass = first;
+        let mut applied = 0usize;
+        let mut applied_codes: BTreeSet<&'static str> = BTreeSet::new();
+        for _ in 0..MAX_PASSES {
+            let chosen = self.choose_fixes(&pass.findings);
+            if chosen.is_empty() {
+                let changed = current != text;
+                return FileOutcome {
+                    diagnostics: self.finish(pass, &current, true),
+                    fixed: changed.then_some(current),
+                    fixes_applied: applied,
+                    skipped: false,
+                };
+            }
+            let edits: Vec<Edit> = chosen
+                .iter()
+                .flat_map(|&i| {
+                    pass.findings[i]
+                        .fix
+                        .iter()
+                        .flat_map(|f| f.edits.iter().cloned())
+                })
+                .collect();
+            let pass_codes: BTreeSet<&'static str> =
+                chosen.iter().map(|&i| pass.findings[i].rule.code).collect();
+            let next = apply_edits(&current, &edits);
+            kind = remap_kind(kind, &edits);
+            applied += chosen.len();
+            applied_codes.extend(pass_codes.iter().copied());
+            match self.pass(path, &next, &kind) {
+                Ok(p) => {
+                    current = next;
+                    pass = p;
+                }
+                Err(failure) => {
+                    let rules: Vec<_> = pass_codes.into_iter().collect();
+                    return self.reverted(
+                        path,
+                        text,
+                        &original_kind,
+                        format!(
+                            "a fix by {} produced code that does not parse ({}); no change was made to this file",
+                            rules.join(", "),
+                            failure.message
+                        ),
+                    );
+                }
+            }
+        }
+        let rules: Vec<_> = applied_codes.into_iter().collect();
+        self.reverted(
+            path,
+            text,
+            &original_kind,
+            format!(
+                "fixes by {} did not settle after {MAX_PASSES} passes; no change was made to this file",
+                rules.join(", ")
+            ),
+        )
+    }
+
+    /// Drop every change: report the original findings plus one FW999.
+    fn reverted(&self, path: &Path, text: &str, kind: &SourceKind, message: String) -> FileOutcome {
+        let mut diagnostics = match self.pass(path, text, kind) {
+            Ok(pass) => self.finish(pass, text, false),
+            Err(_) => Vec::new(),
+        };
+        for d in &mut diagnostics {
+            if d.fixable {
+                d.fixable = false;
+                d.skipped = Some(SkipReason::Reverted);
+            }
+        }
+        let lines = LineIndex::new(text);
+        diagnostics.insert(
+            0,
+            builtin(&FW999, message, TextRange::default(), text, &lines),
+        );
+        FileOutcome {
+            diagnostics,
+            ..FileOutcome::default()
+        }
+    }
+
+    /// One parse + all rules + suppressions.
+    fn pass(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: &SourceKind,
+    ) -> Result<Pass, fwmigrate_parser::ParseFailure> {
+        let file = ParsedFile::parse(text, kind.clone())?;
+        let semantic = Semantic::new(file.suite(), &self.settings.semantic);
+        let ctx = Context {
+            file: &file,
+            semantic: &semantic,
+            target: self.settings.target,
+            path,
+        };
+        let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
+        let mut raw = Vec::new();
+        for rule in &self.rules {
+            raw.clear();
+            let result = catch_unwind(AssertUnwindSafe(|| rule.check(&ctx, &mut raw)));
+            match result {
+                Ok(()) => findings.extend(raw.drain(..).map(|f| (rule.meta(), f))),
+                Err(panic) => {
+                    let what = panic_message(&panic);
+                    findings.push((
+                        &FW999,
+                        Finding::new(
+                            &FW999,
+                            TextRange::default(),
+                            format!(
+                                "internal error in {} ({what}); its findings for this file are missing",
+                                rule.meta().code
+                            ),
+                        ),
+                    ));
+                }
+            }
+        }
+        // Comments are never lost by a safe fix.
+        for (_, finding) in &mut findings {
+            guard_comments(&file, finding);
+        }
+        let directives = suppression::directives(text, file.comments(), file.lines());
+        let lines = file.lines().clone();
+        let mut used = vec![Vec::new(); directives.len()];
+        findings.retain(|(meta, f)| {
+            let line = lines.line_of(f.range.start());
+            let mut suppressed = false;
+            for (i, d) in directives.iter().enumerate() {
+                if d.line == line && d.suppresses(meta.code) {
+                    suppressed = true;
+                    used[i].push(meta.code);
+                }
+            }
+            !suppressed
+        });
+        if self.unused_suppression {
+            for (d, used) in directives.iter().zip(&used) {
+                self.unused_directive(text, d, used, &mut findings);
+            }
+        }
+        let mut findings: Vec<_> = findings
+            .into_iter()
+            .map(|(rule, f)| PassFinding {
+                rule,
+                message: f.message,
+                range: f.range,
+                fix: f.fix,
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            (a.range.start(), a.rule.code, a.range.end()).cmp(&(
+                b.range.start(),
+                b.rule.code,
+                b.range.end(),
+            ))
+        });
+        Ok(Pass { findings, lines })
+    }
+
+    fn unused_directive(
+        &self,
+        text: &str,
+        d: &Directive,
+        used: &[&str],
+        out: &mut Vec<(&'static RuleMeta, Finding)>,
+    ) {
+        if d.codes.is_empty() {
+            if used.is_empty() {
+                let edit = suppression::removal_edit(text, d, &[]);
+                out.push((
+                    &FW900,
+                    Finding::new(
+                        &FW900,
+                        d.range,
+                        "unused suppression: nothing on this line is reported",
+                    )
+                    .with_fix(Fix::safe("Remove the suppression comment", vec![edit])),
+                ));
+            }
+            return;
+        }
+        let unused: Vec<usize> = d
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, (code, _))| {
+                self.enabled.contains(code.as_str()) && !used.contains(&code.as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = unused.iter().map(|&i| d.codes[i].0.as_str()).collect();
+        let edit = suppression::removal_edit(text, d, &unused);
+        out.push((
+            &FW900,
+            Finding::new(
+                &FW900,
+                d.range,
+                format!(
+                    "unused suppression of {}: nothing on this line is reported by it",
+                    names.join(", ")
+                ),
+            )
+            .with_fix(Fix::safe(
+                if unused.len() == d.codes.len() && d.foreign.is_empty() {
+                    "Remove the suppression comment".to_string()
+                } else {
+                    format!("Remove {} from the suppression", names.join(", "))
+                },
+                vec![edit],
+            )),
+        ));
+    }
+
+    fn applies(&self, fix: &Fix) -> bool {
+        match fix.applicability {
+            Applicability::Safe => !fix.edits.is_empty(),
+            Applicability::Unsafe => self.settings.unsafe_fixes && !fix.edits.is_empty(),
+            Applicability::DisplayOnly => false,
+        }
+    }
+
+    /// Greedily pick applicable fixes in position order, skipping any that conflicts with one
+    /// already picked or shares its isolation group.
+    fn choose_fixes(&self, findings: &[PassFinding]) -> Vec<usize> {
+        let mut chosen = Vec::new();
+        let mut taken: Vec<&Edit> = Vec::new();
+        let mut groups: Vec<TextRange> = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            let Some(fix) = &f.fix else { continue };
+            if !self.applies(fix) {
+                continue;
+            }
+            if let Some(group) = fix.isolation {
+                if groups.contains(&group) {
+                    continue;
+                }
+            }
+            if fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| t.conflicts_with(e)))
+            {
+                continue;
+            }
+            // A fix's own edits must not conflict with each other either.
+            let own_conflict = fix
+                .edits
+                .iter()
+                .enumerate()
+                .any(|(a, e)| fix.edits[a + 1..].iter().any(|o| o.conflicts_with(e)));
+            if own_conflict {
+                continue;
+            }
+            taken.extend(fix.edits.iter());
+            if let Some(group) = fix.isolation {
+                groups.push(group);
+            }
+            chosen.push(i);
+        }
+        chosen
+    }
+
+    fn finish(&self, pass: Pass, text: &str, after_fix: bool) -> Vec<Diagnostic> {
+        let chosen = if after_fix {
+            Vec::new()
+        } else {
+            self.choose_fixes(&pass.findings)
+        };
+        pass.findings
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let (fixable, fixable_unsafe, skipped) = match &f.fix {
+                    None => (false, false, None),
+                    Some(fix) => {
+                        let has_edits = !fix.edits.is_empty();
+                        match fix.applicability {
+                            Applicability::DisplayOnly => {
+                                (false, false, Some(SkipReason::DisplayOnly))
+                            }
+                            Applicability::Unsafe if !self.settings.unsafe_fixes => {
+                                (false, has_edits, Some(SkipReason::Unsafe))
+                            }
+                            _ if !has_edits => (false, false, Some(SkipReason::DisplayOnly)),
+                            _ if after_fix => (false, false, Some(SkipReason::Overlaps)),
+                            _ if chosen.contains(&i) => {
+                                (true, false, Some(SkipReason::NotRequested))
+                            }
+                            _ => (true, false, Some(SkipReason::Overlaps)),
+                        }
+                    }
+                };
+                Diagnostic {
+                    rule: f.rule,
+                    start: pass.lines.location(text, f.range.start()),
+                    end: pass.lines.location(text, f.range.end()),
+                    message: f.message,
+                    range: f.range,
+                    fix: f.fix,
+                    fixable,
+                    fixable_unsafe,
+                    skipped,
+                }
+            })
+            .collect()
+    }
+
+    /// Lint a non-Python text file (dependency manifests) with the text rules that read it.
+    pub fn lint_text(&self, path: &Path, text: &str, mode: Mode) -> FileOutcome {
+        let rules: Vec<&'static dyn TextRule> = self
+            .text_rules
+            .iter()
+            .copied()
+            .filter(|r| r.applies_to(path))
+            .collect();
+        if rules.is_empty() {
+            return FileOutcome {
+                skipped: true,
+                ..FileOutcome::default()
+            };
+        }
+        let run = |text: &str| -> Pass {
+            let mut findings = Vec::new();
+            let mut raw = Vec::new();
+            for rule in &rules {
+                raw.clear();
+                if catch_unwind(AssertUnwindSafe(|| {
+                    rule.check(path, text, self.settings.target, &mut raw)
+                }))
+                .is_ok()
+                {
+                    findings.extend(raw.drain(..).map(|f| PassFinding {
+                        rule: rule.meta(),
+                        message: f.message,
+                        range: f.range,
+                        fix: f.fix,
+                    }));
+                }
+            }
+            findings.sort_by_key(|f| (f.range.start(), f.rule.code));
+            Pass {
+                findings,
+                lines: LineIndex::new(text),
+            }
+        };
+        let first = run(text);
+        if mode == Mode::Check {
+            return FileOutcome {
+                diagnostics: self.finish(first, text, false),
+                ..FileOutcome::default()
+            };
+        }
+        let mut current = text.to_string();
+        let mut pass = first;
+        let mut applied = 0;
+        for _ in 0..MAX_PASSES {
+            let chosen = self.choose_fixes(&pass.findings);
+            if chosen.is_empty() {
+                let changed = current != text;
+                return FileOutcome {
+                    diagnostics: self.finish(pass, &current, true),
+                    fixed: changed.then_some(current),
+                    fixes_applied: applied,
+                    skipped: false,
+                };
+            }
+            let edits: Vec<Edit> = chosen
+                .iter()
+                .flat_map(|&i| {
+                    pass.findings[i]
+                        .fix
+                        .iter()
+                        .flat_map(|f| f.edits.iter().cloned())
+                })
+                .collect();
+            let next = apply_edits(&current, &edits);
+            if !rules.iter().all(|r| r.is_well_formed(path, &next)) {
+                let mut outcome = FileOutcome {
+                    diagnostics: self.finish(run(text), text, false),
+                    ..FileOutcome::default()
+                };
+                let lines = LineIndex::new(text);
+                outcome.diagnostics.insert(
+                    0,
+                    builtin(
+                        &FW999,
+                        "a fix produced a file that no longer parses; no change was made to this file"
+                            .to_string(),
+                        TextRange::default(),
+                        text,
+                        &lines,
+                    ),
+                );
+                return outcome;
+            }
+            applied += chosen.len();
+            current = next;
+            pass = run(&current);
+        }
+        FileOutcome {
+            diagnostics: self.finish(run(text), text, false),
+            ..FileOutcome::default()
+        }
+    }
+}
+
+struct PassFinding {
+    rule: &'static RuleMeta,
+    message: String,
+    range: TextRange,
+    fix: Option<Fix>,
+}
+
+struct Pass {
+    findings: Vec<PassFinding>,
+    lines: LineIndex,
+}
+
+fn builtin(
+    rule: &'static RuleMeta,
+    message: String,
+    range: TextRange,
+    text: &str,
+    lines: &LineIndex,
+) -> Diagnostic {
+    Diagnostic {
+        rule,
+        message,
+        range,
+        start: lines.location(text, range.start()),
+        end: lines.location(text, range.end()),
+        fix: None,
+        fixable: false,
+        fixable_unsafe: false,
+        skipped: None,
+    }
+}
+
+/// A safe fix that deletes a comment without carrying it anywhere becomes unsafe.
+fn guard_comments(file: &ParsedFile, finding: &mut Finding) {
+    let Some(fix) = &mut finding.fix else { return };
+    if fix.applicability != Applicability::Safe {
+        return;
+    }
+    for edit in &fix.edits {
+        for comment in file.comments_in(edit.range) {
+            let text = file.slice(*comment);
+            if !fix.edits.iter().any(|e| e.content.contains(text)) {
+                fix.applicability = Applicability::Unsafe;
+                fix.reason = Some(format!("the fix would delete the comment `{text}`"));
+                return;
+            }
+        }
+    }
+}
+
+/// Shift notebook cell ranges through a set of edits.
+fn remap_kind(kind: SourceKind, edits: &[Edit]) -> SourceKind {
+    match kind {
+        SourceKind::Notebook(cells) => SourceKind::Notebook(
+            cells
+                .into_iter()
+                .map(|c| {
+                    TextRange::new(
+                        map_offset(edits, c.start(), false),
+                        map_offset(edits, c.end(), true),
+                    )
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Where `offset` lands after `edits`. Insertions exactly at `offset` count as before it when
+/// `inclusive` (a cell's end grows with text appended at its end).
+pub fn map_offset(edits: &[Edit], offset: TextSize, inclusive: bool) -> TextSize {
+    let mut delta: i64 = 0;
+    for e in edits {
+        let before = if inclusive {
+            e.range.end() <= offset && !(e.range.is_empty() && e.range.start() > offset)
+        } else {
+            e.range.end() <= offset && !(e.range.is_empty() && e.range.start() == offset)
+        };
+        if before && e.range.start() <= offset {
+            delta += e.content.len() as i64 - i64::from(u32::from(e.range.len()));
+        }
+    }
+    TextSize::new((i64::from(u32::from(offset)) + delta).max(0) as u32)
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}

@@ -1,0 +1,304 @@
+//! Inline suppressions: `# fwmigrate: ignore[FW001,FW003]`, `# fwmigrate: ignore`,
+//! `# noqa: FW001`, and the file-level `# fwmigrate: ignore-file`.
+
+use fwmigrate_parser::source::{full_line_end, is_at_line_start, line_start};
+use fwmigrate_parser::{Edit, LineIndex, TextRange, TextSize};
+
+/// One suppression directive in a comment.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    /// 0-based line of the comment.
+    pub line: usize,
+    /// The comment token.
+    pub comment: TextRange,
+    /// The directive text inside the comment (`fwmigrate: ignore[FW001]`, `noqa: FW001`).
+    pub range: TextRange,
+    /// The fwmigrate codes it names, with their ranges; empty for a bare `fwmigrate: ignore`.
+    pub codes: Vec<(String, TextRange)>,
+    /// The whole code list (including other tools' codes in a `noqa`).
+    pub list_range: TextRange,
+    /// Other tools' codes in the list, which must survive any edit.
+    pub foreign: Vec<TextRange>,
+}
+
+impl Directive {
+    pub fn suppresses(&self, code: &str) -> bool {
+        self.codes.is_empty() || self.codes.iter().any(|(c, _)| c == code)
+    }
+}
+
+/// Whether the first comment block of `text` holds `# fwmigrate: ignore-file`.
+pub fn has_ignore_file(text: &str) -> bool {
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !line.starts_with('#') {
+            return false;
+        }
+        if line.contains("fwmigrate: ignore-file") || line.contains("fwmigrate:ignore-file") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Parse the suppression directives of every comment.
+pub fn directives(text: &str, comments: &[TextRange], lines: &LineIndex) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for &comment in comments {
+        let body = &text[comment];
+        let base = comment.start();
+        for (start, end, all_codes) in scan(body) {
+            let range = |s: usize, e: usize| TextRange::new(base + at(s), base + at(e));
+            let list_range = match (all_codes.first(), all_codes.last()) {
+                (Some(f), Some(l)) => range(f.1, l.2),
+                _ => range(end, end),
+            };
+            let (ours, theirs): (Vec<_>, Vec<_>) = all_codes
+                .into_iter()
+                .partition(|(c, _, _)| c.starts_with("FW"));
+            out.push(Directive {
+                line: lines.line_of(comment.start()),
+                comment,
+                range: range(start, end),
+                codes: ours.into_iter().map(|(c, s, e)| (c, range(s, e))).collect(),
+                list_range,
+                foreign: theirs.into_iter().map(|(_, s, e)| range(s, e)).collect(),
+            });
+        }
+    }
+    out
+}
+
+fn at(n: usize) -> TextSize {
+    TextSize::new(n as u32)
+}
+
+type Codes = Vec<(String, usize, usize)>;
+
+/// Find directives in one comment's text: (start, end, codes with offsets).
+fn scan(body: &str) -> Vec<(usize, usize, Codes)> {
+    let mut found = Vec::new();
+    let lower = body.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("fwmigrate:") {
+        let start = from + i;
+        let mut j = start + "fwmigrate:".len();
+        j += ws(&body[j..]);
+        if body[j..].starts_with("ignore-file") {
+            from = j + "ignore-file".len();
+            continue;
+        }
+        if !body[j..].starts_with("ignore") {
+            from = j;
+            continue;
+        }
+        j += "ignore".len();
+        if body[j..].starts_with('[') {
+            let Some(close) = body[j..].find(']') else {
+                from = j;
+                continue;
+            };
+            let codes = codes_in(body, j + 1, j + close);
+            found.push((start, j + close + 1, codes));
+            from = j + close + 1;
+        } else {
+            found.push((start, j, Vec::new()));
+            from = j;
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("noqa") {
+        let start = from + i;
+        let mut j = start + 4;
+        if !body[j..].starts_with(':') {
+            from = j;
+            continue;
+        }
+        j += 1;
+        // Codes run until something that is not a code, comma or space.
+        let end = j + body[j..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == ' ' || c == '\t'))
+            .unwrap_or(body.len() - j);
+        let codes: Codes = codes_in(body, j, end);
+        if codes.iter().any(|(c, _, _)| c.starts_with("FW")) {
+            // The directive ends after its last code.
+            let last = codes.last().map_or(end, |c| c.2);
+            found.push((start, last, codes));
+        }
+        from = end.max(j);
+    }
+    found
+}
+
+fn ws(s: &str) -> usize {
+    s.len() - s.trim_start().len()
+}
+
+fn codes_in(body: &str, start: usize, end: usize) -> Codes {
+    let mut codes = Vec::new();
+    let mut i = start;
+    let bytes = body.as_bytes();
+    while i < end {
+        if bytes[i].is_ascii_alphanumeric() {
+            let s = i;
+            while i < end && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            codes.push((body[s..i].to_ascii_uppercase(), s, i));
+        } else {
+            i += 1;
+        }
+    }
+    codes
+}
+
+/// The edit that removes the unused `codes` (indices into `directive.codes`) of a directive, or
+/// the whole directive (and the comment, when the directive was all of it).
+pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit {
+    let all = directive.codes.is_empty() || unused.len() == directive.codes.len();
+    if !all || !directive.foreign.is_empty() {
+        // Rebuild the code list without the unused codes; other tools' codes stay.
+        let sep = if text[directive.list_range].contains(", ") {
+            ", "
+        } else {
+            ","
+        };
+        let mut items: Vec<(TextSize, &str)> = directive
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !unused.contains(i))
+            .map(|(_, (c, r))| (r.start(), c.as_str()))
+            .collect();
+        items.extend(directive.foreign.iter().map(|r| (r.start(), &text[*r])));
+        items.sort_by_key(|(at, _)| *at);
+        let content = items.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(sep);
+        return Edit::replacement(directive.list_range, content);
+    }
+    let comment = &text[directive.comment];
+    let inner = comment.trim_start_matches('#').trim();
+    let directive_text = &text[directive.range];
+    if inner == directive_text.trim() {
+        // The comment is only this directive: delete it, with the space before it; a comment on
+        // its own line goes with its line.
+        if is_at_line_start(text, directive.comment.start()) {
+            return Edit::deletion(TextRange::new(
+                line_start(text, directive.comment.start()),
+                full_line_end(text, directive.comment.end()),
+            ));
+        }
+        let before = &text[..usize::from(directive.comment.start())];
+        let spaces = before.len() - before.trim_end_matches([' ', '\t']).len();
+        return Edit::deletion(TextRange::new(
+            directive.comment.start() - TextSize::new(spaces as u32),
+            directive.comment.end(),
+        ));
+    }
+    // Part of a longer comment: delete the directive and the `#`/spaces that introduced it.
+    let before =
+        &text[usize::from(directive.comment.start())..usize::from(directive.range.start())];
+    let trimmed = before.trim_end_matches([' ', '\t', '#']);
+    let trimmed = trimmed.trim_end_matches([' ', '\t']);
+    let start = directive.comment.start() + TextSize::new(trimmed.len() as u32);
+    if trimmed.is_empty() {
+        // Directive first, more text after it: `# noqa: FW001  # other` → `# other`.
+        let after = &text[usize::from(directive.range.end())..usize::from(directive.comment.end())];
+        let skip = after.len() - after.trim_start_matches([' ', '\t', ';']).len();
+        let rest = after[skip..].trim_start_matches('#').trim_start();
+        let consumed = after.len() - rest.len();
+        return Edit::replacement(
+            TextRange::new(
+                directive.comment.start(),
+                directive.range.end() + TextSize::new(consumed as u32),
+            ),
+            "# ",
+        );
+    }
+    Edit::deletion(TextRange::new(start, directive.range.end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fwmigrate_parser::edits::apply_edits;
+
+    fn parse(text: &str) -> Vec<Directive> {
+        let start = text.find('#').unwrap();
+        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        let comment = TextRange::new(at(start), at(end));
+        directives(text, &[comment], &LineIndex::new(text))
+    }
+
+    fn codes(d: &Directive) -> Vec<&str> {
+        d.codes.iter().map(|(c, _)| c.as_str()).collect()
+    }
+
+    #[test]
+    fn parses_directives() {
+        let d = parse("x = 1  # fwmigrate: ignore[FW001, FW003]\n");
+        assert_eq!(codes(&d[0]), ["FW001", "FW003"]);
+        let d = parse("x = 1  # noqa: E501, FW001\n");
+        assert_eq!(codes(&d[0]), ["FW001"]);
+        assert_eq!(d[0].foreign.len(), 1);
+        let d = parse("x = 1  # noqa: E501\n");
+        assert!(d.is_empty());
+        let d = parse("x = 1  # noqa\n");
+        assert!(d.is_empty());
+        let d = parse("x = 1  # fwmigrate: ignore\n");
+        assert!(d[0].codes.is_empty() && d[0].suppresses("FW201"));
+        let d = parse("x = 1  # type: ignore  # noqa:FW201\n");
+        assert_eq!(codes(&d[0]), ["FW201"]);
+    }
+
+    #[test]
+    fn ignore_file_only_in_the_first_comment_block() {
+        assert!(has_ignore_file(
+            "#!/usr/bin/env python\n# fwmigrate: ignore-file\nx = 1\n"
+        ));
+        assert!(!has_ignore_file("x = 1\n# fwmigrate: ignore-file\n"));
+    }
+
+    fn remove(text: &str, unused: &[usize]) -> String {
+        let d = parse(text);
+        apply_edits(text, &[removal_edit(text, &d[0], unused)])
+    }
+
+    #[test]
+    fn removes_unused_codes_and_comments() {
+        assert_eq!(
+            remove("x = 1  # fwmigrate: ignore[FW001]\n", &[0]),
+            "x = 1\n"
+        );
+        assert_eq!(
+            remove("x = 1  # fwmigrate: ignore[FW001, FW003]\n", &[1]),
+            "x = 1  # fwmigrate: ignore[FW001]\n"
+        );
+        assert_eq!(
+            remove("x = 1  # fwmigrate: ignore[FW001,FW003]\n", &[0]),
+            "x = 1  # fwmigrate: ignore[FW003]\n"
+        );
+        assert_eq!(
+            remove("x = 1  # noqa: E501, FW001\n", &[0]),
+            "x = 1  # noqa: E501\n"
+        );
+        assert_eq!(
+            remove("x = 1  # noqa: FW001, E501, FW002\n", &[1]),
+            "x = 1  # noqa: FW001, E501\n"
+        );
+        assert_eq!(
+            remove("x = 1  # type: ignore  # noqa: FW001\n", &[0]),
+            "x = 1  # type: ignore\n"
+        );
+        assert_eq!(
+            remove("# fwmigrate: ignore[FW001]\nx = 1\n", &[0]),
+            "x = 1\n"
+        );
+        assert_eq!(
+            remove("x = 1  # noqa: FW001  # why\n", &[0]),
+            "x = 1  # why\n"
+        );
+    }
+}
