@@ -1,0 +1,440 @@
+//! `fwmigrate`: find and rewrite legacy Fireworks training-cookbook launch code.
+
+mod args;
+mod config;
+mod notebook;
+mod output;
+mod process;
+mod registry;
+mod settings;
+mod walk;
+mod write;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use rayon::prelude::*;
+
+use args::{Args, ColorChoice, Mode, OutputFormat};
+use output::Style;
+use process::{FileResult, Job, Record};
+use settings::Resolver;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    // A panic is an internal error (exit 2), reported without a backtrace dump.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("fwmigrate: internal error: {info}");
+    }));
+    match run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("fwmigrate: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn style_for(args: &Args) -> Style {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    Style { color }
+}
+
+fn run(args: &Args) -> Result<u8, String> {
+    if let Some(code) = &args.explain {
+        return explain(code);
+    }
+    if args.list_rules {
+        list_rules(args);
+        return Ok(0);
+    }
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        // `--stdin-filename` alone reads stdin, as in ruff.
+        if args.paths.is_empty() {
+            return run_stdin(args);
+        }
+    }
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.len() > 1 {
+            return Err("`-` (stdin) cannot be combined with other paths".to_string());
+        }
+        return run_stdin(args);
+    }
+    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    if let Some(path) = &args.show_settings {
+        return show_settings(&resolver, path);
+    }
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+    let (files, walk_errors) = walk::discover(
+        &paths,
+        &resolver,
+        !args.no_respect_gitignore,
+        args.force_exclude,
+        threads,
+    );
+    if args.show_files {
+        let mut out = String::new();
+        for f in &files {
+            out.push_str(&f.path.to_string_lossy());
+            out.push('\n');
+        }
+        print!("{out}");
+        return Ok(0);
+    }
+    let mode = args.mode();
+    let job = Job {
+        resolver: &resolver,
+        mode,
+        max_file_size: args.max_file_size,
+    };
+    let done = AtomicUsize::new(0);
+    let finished = AtomicBool::new(false);
+    let show_progress =
+        !args.silent && !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
+    let results: Vec<FileResult> = std::thread::scope(|scope| {
+        if show_progress {
+            let total = files.len();
+            let (done, finished) = (&done, &finished);
+            scope.spawn(move || progress(done, finished, total));
+        }
+        let results = files
+            .par_iter()
+            .map(|f| {
+                let r = job.run(f);
+                done.fetch_add(1, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        results
+    });
+    report(args, mode, &results, &walk_errors, false)
+}
+
+fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
+    let start = Instant::now();
+    let mut shown = false;
+    while !finished.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        if start.elapsed() < Duration::from_secs(1) {
+            continue;
+        }
+        shown = true;
+        let n = done.load(Ordering::Relaxed);
+        eprint!("\r\x1b[2Kfwmigrate: {n}/{total} files");
+        let _ = std::io::stderr().flush();
+    }
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+fn run_stdin(args: &Args) -> Result<u8, String> {
+    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    let name = process::stdin_name(args.stdin_filename.as_ref());
+    let job = Job {
+        resolver: &resolver,
+        mode: args.mode(),
+        max_file_size: args.max_file_size,
+    };
+    let result = job.run_stdin(&name, bytes);
+    report(args, args.mode(), &[result], &[], true)
+}
+
+/// Print everything, in path order, and compute the exit status.
+fn report(
+    args: &Args,
+    mode: Mode,
+    results: &[FileResult],
+    walk_errors: &[String],
+    stdin: bool,
+) -> Result<u8, String> {
+    let style = style_for(args);
+    let format = args.output_format.unwrap_or(OutputFormat::Full);
+    let records: Vec<&Record> = results.iter().flat_map(|r| r.records.iter()).collect();
+    let errors: Vec<&String> = walk_errors
+        .iter()
+        .chain(results.iter().flat_map(|r| r.errors.iter()))
+        .collect();
+    let mut stdout = String::new();
+
+    if stdin && mode == Mode::Apply {
+        if let Some(text) = results.first().and_then(|r| r.stdout_text.as_ref()) {
+            stdout.push_str(text);
+        }
+    }
+    if mode == Mode::Diff {
+        for r in results {
+            if let Some(diff) = &r.diff {
+                stdout.push_str(diff);
+            }
+        }
+    }
+    let mut findings_text = String::new();
+    if !args.silent {
+        if args.statistics {
+            output::statistics(&mut findings_text, &records, style);
+        } else if mode != Mode::Diff {
+            match format {
+                OutputFormat::Full => records
+                    .iter()
+                    .for_each(|r| output::full(&mut findings_text, r, style)),
+                OutputFormat::Concise => records
+                    .iter()
+                    .for_each(|r| output::concise(&mut findings_text, r, style)),
+                OutputFormat::Github => records
+                    .iter()
+                    .for_each(|r| output::github(&mut findings_text, r)),
+                OutputFormat::Json => {
+                    let list: Vec<_> = records.iter().map(|r| output::json_record(r)).collect();
+                    findings_text =
+                        serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
+                }
+                OutputFormat::Sarif => {
+                    findings_text = serde_json::to_string_pretty(&output::sarif(&records))
+                        .map_err(|e| e.to_string())?
+                        + "\n";
+                }
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    if stdin && mode == Mode::Apply {
+        let _ = out.write_all(stdout.as_bytes());
+        let _ = err.write_all(findings_text.as_bytes());
+    } else {
+        let _ = out.write_all(stdout.as_bytes());
+        let _ = out.write_all(findings_text.as_bytes());
+    }
+    let _ = out.flush();
+    if !args.silent {
+        for e in &errors {
+            let _ = writeln!(err, "{} {e}", style.red("error:"));
+        }
+    }
+
+    let remaining = records.len();
+    let fixable = records.iter().filter(|r| r.fixable).count();
+    let fixable_unsafe = records.iter().filter(|r| r.fixable_unsafe).count();
+    let fixed: usize = results.iter().map(|r| r.fixes_applied).sum();
+    let changed_files = results.iter().filter(|r| r.changed).count();
+    if !args.silent && !args.quiet {
+        let summary = summary(
+            mode,
+            remaining,
+            fixable,
+            fixable_unsafe,
+            fixed,
+            changed_files,
+        );
+        if !summary.is_empty() {
+            let _ = writeln!(err, "{summary}");
+        }
+    }
+    let mut code = u8::from(remaining > 0 || !errors.is_empty());
+    if mode == Mode::Apply && args.exit_non_zero_on_fix && changed_files > 0 {
+        code = 1;
+    }
+    if args.exit_zero && code == 1 {
+        code = 0;
+    }
+    Ok(code)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(
+    mode: Mode,
+    remaining: usize,
+    fixable: usize,
+    fixable_unsafe: usize,
+    fixed: usize,
+    changed_files: usize,
+) -> String {
+    match mode {
+        Mode::Apply => {
+            if fixed == 0 && remaining == 0 {
+                return "All checks passed.".to_string();
+            }
+            let mut s = format!(
+                "Fixed {} in {}, {remaining} remaining.",
+                plural(fixed, "finding"),
+                plural(changed_files, "file")
+            );
+            if fixable_unsafe > 0 {
+                s.push_str(&format!(
+                    " {} more can be fixed with --unsafe-fixes.",
+                    fixable_unsafe
+                ));
+            }
+            s
+        }
+        Mode::Diff => {
+            if changed_files == 0 && remaining == 0 {
+                return "All checks passed.".to_string();
+            }
+            let mut s = format!(
+                "Would fix {} in {}; {remaining} would remain.",
+                plural(fixed, "finding"),
+                plural(changed_files, "file")
+            );
+            if fixable_unsafe > 0 {
+                s.push_str(&format!(" {fixable_unsafe} more with --unsafe-fixes."));
+            }
+            s
+        }
+        Mode::Check => {
+            if remaining == 0 {
+                return "All checks passed.".to_string();
+            }
+            let mut s = format!(
+                "Found {} ({fixable} fixable with --apply, {fixable_unsafe} more with --unsafe-fixes).",
+                plural(remaining, "finding")
+            );
+            if fixable > 0 {
+                s.push_str("\nRun `fwmigrate --apply` to fix them");
+                if fixable_unsafe > 0 {
+                    s.push_str(", `fwmigrate --apply --unsafe-fixes` to include unsafe fixes");
+                }
+                s.push('.');
+            } else if fixable_unsafe > 0 {
+                s.push_str("\nRun `fwmigrate --apply --unsafe-fixes` to apply the unsafe fixes after review.");
+            }
+            s
+        }
+    }
+}
+
+fn explain(code: &str) -> Result<u8, String> {
+    let Some(meta) = registry::find(code) else {
+        return Err(format!(
+            "unknown rule `{code}` (see `fwmigrate --list-rules`)"
+        ));
+    };
+    let fix = match meta.fix {
+        Some(a) => a.as_str(),
+        None => "none",
+    };
+    let targets: Vec<&str> = meta.targets.iter().map(|t| t.as_str()).collect();
+    let mut out = String::new();
+    out.push_str(meta.explanation.trim_end());
+    out.push_str(&format!(
+        "\n\nCode: {} ({}), family `{}`, severity {}, fix: {fix}, targets: {}.\n",
+        meta.code,
+        meta.name,
+        meta.family,
+        meta.severity.as_str(),
+        targets.join(", ")
+    ));
+    print!("{out}");
+    Ok(0)
+}
+
+fn list_rules(args: &Args) {
+    let rules = registry::all_rules();
+    if args.output_format == Some(OutputFormat::Json) {
+        let list: Vec<_> = rules
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "code": m.code,
+                    "name": m.name,
+                    "family": m.family,
+                    "severity": m.severity.as_str(),
+                    "fix": m.fix.map(|a| a.as_str()),
+                    "targets": m.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                    "summary": m.summary,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return;
+    }
+    let mut out = String::new();
+    out.push_str("code   name                          family        severity  fix           targets          summary\n");
+    for m in rules {
+        let fix = m.fix.map_or("none", |a| a.as_str());
+        let targets: Vec<&str> = m.targets.iter().map(|t| t.as_str()).collect();
+        out.push_str(&format!(
+            "{:<6} {:<29} {:<13} {:<9} {:<13} {:<16} {}\n",
+            m.code,
+            m.name,
+            m.family,
+            m.severity.as_str(),
+            fix,
+            targets.join(","),
+            m.summary
+        ));
+    }
+    print!("{out}");
+}
+
+fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, String> {
+    let s = resolver.settings_for(path).map_err(|e| e.0)?;
+    let mut out = String::new();
+    out.push_str(&format!("file: {}\n", path.display()));
+    out.push_str(&format!(
+        "config: {}\n",
+        s.config
+            .as_ref()
+            .map_or("(none: defaults)".to_string(), |c| c
+                .path
+                .display()
+                .to_string())
+    ));
+    out.push_str(&format!("target: {}\n", s.target));
+    out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
+    out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
+    out.push_str(&format!("excluded: {}\n", s.excludes(path)));
+    out.push_str(&format!("enabled rules: {}\n", s.enabled.join(", ")));
+    print!("{out}");
+    Ok(0)
+}

@@ -1,0 +1,330 @@
+//! Checking and fixing one file: read it once, lint it, write it atomically, and turn the
+//! outcome into owned records for output.
+
+use std::path::{Path, PathBuf};
+
+use fwmigrate_engine::{Diagnostic, FileOutcome, Mode as EngineMode, SkipReason};
+use fwmigrate_parser::{LineIndex, SourceKind};
+
+use crate::args::Mode;
+use crate::settings::Resolver;
+use crate::walk::{Candidate, FileKind};
+use crate::write::{WriteError, write_atomic};
+
+/// One finding, owned, with everything output needs.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub path: String,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub fix: Option<FixRecord>,
+    /// Why the fix was not applied (`None` when there is nothing to say).
+    pub skipped: Option<String>,
+    pub fixable: bool,
+    pub fixable_unsafe: bool,
+    /// The source lines of the finding (first to last, at most a few), 1-based numbers.
+    pub excerpt: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FixRecord {
+    pub applicability: &'static str,
+    pub title: String,
+    pub suggestion: Option<String>,
+    pub edits: Vec<EditRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EditRecord {
+    pub content: String,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+}
+
+/// The outcome for one file.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub path: String,
+    pub records: Vec<Record>,
+    pub errors: Vec<String>,
+    pub changed: bool,
+    pub fixes_applied: usize,
+    pub diff: Option<String>,
+    /// For stdin with `--apply`: the text to print.
+    pub stdout_text: Option<String>,
+}
+
+pub struct Job<'a> {
+    pub resolver: &'a Resolver<'a>,
+    pub mode: Mode,
+    pub max_file_size: u64,
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+impl Job<'_> {
+    pub fn run(&self, candidate: &Candidate) -> FileResult {
+        let path = &candidate.path;
+        let mut result = FileResult {
+            path: display(path),
+            ..FileResult::default()
+        };
+        let settings = match self.resolver.settings_for(path) {
+            Ok(s) => s,
+            Err(e) => {
+                result.errors.push(e.0);
+                return result;
+            }
+        };
+        let linter = &settings.linter;
+        if candidate.kind == FileKind::Manifest && !linter.wants_text_file(path) {
+            return result;
+        }
+        if matches!(candidate.kind, FileKind::Python | FileKind::Stub) && !linter.has_python_rules()
+        {
+            return result;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.len() > self.max_file_size => {
+                result.errors.push(format!(
+                    "{}: skipped: {} bytes is over the {}-byte limit (--max-file-size)",
+                    result.path,
+                    meta.len(),
+                    self.max_file_size
+                ));
+                return result;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                result
+                    .errors
+                    .push(format!("{}: cannot read: {e}", result.path));
+                return result;
+            }
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                result
+                    .errors
+                    .push(format!("{}: cannot read: {e}", result.path));
+                return result;
+            }
+        };
+        self.run_bytes(candidate.kind, path, bytes, &mut result, false);
+        result
+    }
+
+    /// Lint text read from stdin.
+    pub fn run_stdin(&self, name: &Path, bytes: Vec<u8>) -> FileResult {
+        let mut result = FileResult {
+            path: display(name),
+            ..FileResult::default()
+        };
+        let kind = crate::walk::kind_of(name).unwrap_or(FileKind::Python);
+        self.run_bytes(kind, name, bytes, &mut result, true);
+        result
+    }
+
+    fn run_bytes(
+        &self,
+        kind: FileKind,
+        path: &Path,
+        bytes: Vec<u8>,
+        result: &mut FileResult,
+        stdin: bool,
+    ) {
+        let settings = match self.resolver.settings_for(path) {
+            Ok(s) => s,
+            Err(e) => {
+                result.errors.push(e.0);
+                return;
+            }
+        };
+        let linter = &settings.linter;
+        if matches!(kind, FileKind::Python | FileKind::Stub | FileKind::Notebook)
+            && !linter.may_match(&bytes)
+        {
+            if stdin && self.mode == Mode::Apply {
+                result.stdout_text = Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+            return;
+        }
+        if bytes.contains(&0) {
+            result.errors.push(format!(
+                "{}: skipped: binary file (contains NUL bytes)",
+                result.path
+            ));
+            return;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                result.errors.push(format!(
+                    "{}: skipped: not valid UTF-8 (byte {}); fwmigrate only rewrites UTF-8 files",
+                    result.path,
+                    e.utf8_error().valid_up_to()
+                ));
+                return;
+            }
+        };
+        let (bom, body) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", text.as_str()),
+        };
+        let engine_mode = match self.mode {
+            Mode::Check => EngineMode::Check,
+            Mode::Diff | Mode::Apply => EngineMode::Fix,
+        };
+        let outcome: FileOutcome = match kind {
+            FileKind::Manifest => linter.lint_text(path, body, engine_mode),
+            FileKind::Stub => linter.lint_python(path, body, SourceKind::Stub, engine_mode),
+            FileKind::Python => linter.lint_python(path, body, SourceKind::Python, engine_mode),
+            FileKind::Notebook => {
+                crate::notebook::lint(linter, path, body, engine_mode, result);
+                return;
+            }
+        };
+        let final_text = outcome.fixed.as_deref().unwrap_or(body);
+        result.records = records(&result.path, &outcome.diagnostics, final_text);
+        result.fixes_applied = outcome.fixes_applied;
+        if let Some(fixed) = &outcome.fixed {
+            let new_text = format!("{bom}{fixed}");
+            match self.mode {
+                Mode::Check => {}
+                Mode::Diff => {
+                    result.diff = Some(unified_diff(&result.path, &text, &new_text));
+                    result.changed = true;
+                }
+                Mode::Apply if stdin => {
+                    result.changed = true;
+                    result.stdout_text = Some(new_text);
+                }
+                Mode::Apply => match write_atomic(path, text.as_bytes(), new_text.as_bytes()) {
+                    Ok(()) => result.changed = true,
+                    Err(e) => {
+                        let why = match e {
+                            WriteError::Changed => e.to_string(),
+                            WriteError::Io(_) => e.to_string(),
+                        };
+                        result.errors.push(format!("{}: {why}", result.path));
+                        result.fixes_applied = 0;
+                        // Report what the file on disk still has.
+                        let check = match kind {
+                            FileKind::Manifest => linter.lint_text(path, body, EngineMode::Check),
+                            _ => {
+                                linter.lint_python(path, body, source_kind(kind), EngineMode::Check)
+                            }
+                        };
+                        result.records = records(&result.path, &check.diagnostics, body);
+                    }
+                },
+            }
+        } else if stdin && self.mode == Mode::Apply {
+            result.stdout_text = Some(text.clone());
+        }
+    }
+}
+
+fn source_kind(kind: FileKind) -> SourceKind {
+    match kind {
+        FileKind::Stub => SourceKind::Stub,
+        _ => SourceKind::Python,
+    }
+}
+
+/// Turn diagnostics located in `text` into records.
+pub fn records(path: &str, diagnostics: &[Diagnostic], text: &str) -> Vec<Record> {
+    if diagnostics.is_empty() {
+        return Vec::new();
+    }
+    let lines = LineIndex::new(text);
+    let line_text = |row: usize| -> String {
+        if row == 0 || row > lines.line_count() {
+            return String::new();
+        }
+        let start = usize::from(lines.line_start(row - 1));
+        let end = if row < lines.line_count() {
+            usize::from(lines.line_start(row))
+        } else {
+            text.len()
+        };
+        text[start..end].trim_end_matches(['\n', '\r']).to_string()
+    };
+    diagnostics
+        .iter()
+        .map(|d| {
+            let last = d.end.row.min(d.start.row + 4);
+            let excerpt = (d.start.row..=last.max(d.start.row))
+                .map(|row| (row, line_text(row)))
+                .collect();
+            Record {
+                path: path.to_string(),
+                code: d.rule.code,
+                name: d.rule.name,
+                severity: d.severity().as_str(),
+                message: d.message.clone(),
+                start: (d.start.row, d.start.column),
+                end: (d.end.row, d.end.column),
+                fix: d.fix.as_ref().map(|f| FixRecord {
+                    applicability: f.applicability.as_str(),
+                    title: f.title.clone(),
+                    suggestion: f.suggestion.clone(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let s = lines.location(text, e.range.start());
+                            let en = lines.location(text, e.range.end());
+                            EditRecord {
+                                content: e.content.clone(),
+                                start: (s.row, s.column),
+                                end: (en.row, en.column),
+                            }
+                        })
+                        .collect(),
+                }),
+                skipped: skip_message(d),
+                fixable: d.fixable,
+                fixable_unsafe: d.fixable_unsafe,
+                excerpt,
+            }
+        })
+        .collect()
+}
+
+fn skip_message(d: &Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref()?;
+    match &d.skipped {
+        None | Some(SkipReason::NotRequested) => None,
+        Some(SkipReason::Unsafe) => Some(match &fix.reason {
+            Some(r) => format!("unsafe ({r}): rerun with --unsafe-fixes"),
+            None => SkipReason::Unsafe.message().to_string(),
+        }),
+        Some(SkipReason::DisplayOnly) => Some(match &fix.reason {
+            Some(r) => format!("display-only: {r}"),
+            None => "display-only".to_string(),
+        }),
+        Some(other) => Some(other.message().to_string()),
+    }
+}
+
+/// A unified diff with 3 lines of context, `--- path` / `+++ path`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .to_string()
+}
+
+/// Paths as given, for messages.
+pub fn stdin_name(name: Option<&PathBuf>) -> PathBuf {
+    name.cloned().unwrap_or_else(|| PathBuf::from("-"))
+}

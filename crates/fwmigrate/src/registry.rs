@@ -1,0 +1,41 @@
+//! Every rule fwmigrate knows, in code order.
+
+use fwmigrate_engine::BUILTIN_RULES;
+use fwmigrate_rule::{Rule, RuleMeta, TextRule};
+
+/// Python rules of every family.
+pub fn python_rules() -> Vec<&'static dyn Rule> {
+    let mut rules: Vec<&'static dyn Rule> = Vec::new();
+    rules.extend_from_slice(fwmigrate_rules_infra::RULES);
+    rules.extend_from_slice(fwmigrate_rules_provisioning::RULES);
+    rules.extend_from_slice(fwmigrate_rules_shapes::RULES);
+    rules.extend_from_slice(fwmigrate_rules_hotload::RULES);
+    rules.extend_from_slice(fwmigrate_rules_checkpoints::RULES);
+    rules
+}
+
+/// Rules over dependency manifests.
+pub fn text_rules() -> Vec<&'static dyn TextRule> {
+    fwmigrate_rules_sdk::TEXT_RULES.to_vec()
+}
+
+/// Metadata of every rule, builtins included, sorted by code.
+pub fn all_rules() -> Vec<&'static RuleMeta> {
+    let mut metas: Vec<&'static RuleMeta> = BUILTIN_RULES.to_vec();
+    metas.extend(python_rules().iter().map(|r| r.meta()));
+    metas.extend(text_rules().iter().map(|r| r.meta()));
+    metas.sort_by_key(|m| m.code);
+    metas
+}
+
+/// All codes, sorted.
+pub fn all_codes() -> Vec<&'static str> {
+    all_rules().iter().map(|m| m.code).collect()
+}
+
+pub fn find(code: &str) -> Option<&'static RuleMeta> {
+    let code = code.trim();
+    all_rules()
+        .into_iter()
+        .find(|m| m.code.eq_ignore_ascii_case(code) || m.name == code)
+}
