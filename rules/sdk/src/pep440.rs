@@ -1,0 +1,1009 @@
+//! PEP 440 versions and version specifiers, plus Poetry's constraint syntax.
+//!
+//! Only what FW501 needs: parse a version, compare two versions, parse a specifier set
+//! (`>=1.2,<2`, `~=1.1`, `==1.2.*`, `===1.0`, ...) or a Poetry constraint (`^1.2`, `~1.2`,
+//! `>=1.2 <2 || 3.0`), test membership, and decide whether a set admits any version at or above
+//! a given minimum. Pre-releases are always allowed (the minimum itself may be one).
+//!
+//! Semantics follow the `packaging` library: `1.0 == 1.0.0`, `<V` excludes pre-releases of `V`
+//! unless `V` is one, `>V` excludes post-releases of `V` (and local versions of `V`) unless `V`
+//! is one, `==V` ignores the candidate's local label unless `V` has one, `==1.2.*` is a prefix
+//! match on the release segment, `~=1.4.2` means `>=1.4.2,==1.4.*`.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The kind of a pre-release, in ascending order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PreKind {
+    Alpha,
+    Beta,
+    Rc,
+}
+
+impl PreKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PreKind::Alpha => "a",
+            PreKind::Beta => "b",
+            PreKind::Rc => "rc",
+        }
+    }
+}
+
+/// One segment of a local version label (`+ubuntu.1`): numbers sort after strings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LocalSegment {
+    Str(String),
+    Num(u64),
+}
+
+impl fmt::Display for LocalSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LocalSegment::Str(s) => f.write_str(s),
+            LocalSegment::Num(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// A PEP 440 version.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub epoch: u64,
+    pub release: Vec<u64>,
+    pub pre: Option<(PreKind, u64)>,
+    pub post: Option<u64>,
+    pub dev: Option<u64>,
+    pub local: Vec<LocalSegment>,
+}
+
+/// Where a version's pre-release part sorts: a dev release of a final sorts before its
+/// pre-releases, a final after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PreKey {
+    DevOfFinal,
+    Pre(PreKind, u64),
+    Final,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DevKey {
+    Dev(u64),
+    NotDev,
+}
+
+impl Version {
+    /// A final release `a.b.c`.
+    pub fn release(parts: &[u64]) -> Self {
+        Version {
+            epoch: 0,
+            release: parts.to_vec(),
+            pre: None,
+            post: None,
+            dev: None,
+            local: Vec::new(),
+        }
+    }
+
+    /// Parse a version, normalising the spellings PEP 440 allows (`v1.0`, `1.0-alpha.1`,
+    /// `1.0-1`, `1.0.RC1`, surrounding whitespace). `None` when it is not a PEP 440 version.
+    pub fn parse(text: &str) -> Option<Version> {
+        let lower = text.trim().to_ascii_lowercase();
+        let mut c = Cursor {
+            s: lower.as_bytes(),
+            i: 0,
+        };
+        c.eat(b"v");
+        // Epoch.
+        let mut epoch = 0;
+        let save = c.i;
+        match c.number() {
+            Some(n) if c.eat(b"!") => epoch = n,
+            _ => c.i = save,
+        }
+        // Release.
+        let mut release = vec![c.number()?];
+        loop {
+            let save = c.i;
+            if c.eat(b".")
+                && let Some(n) = c.number()
+            {
+                release.push(n);
+                continue;
+            }
+            c.i = save;
+            break;
+        }
+        // Pre-release.
+        let mut pre = None;
+        {
+            let save = c.i;
+            c.separator();
+            let kind = if c.eat(b"alpha") || c.eat(b"a") {
+                Some(PreKind::Alpha)
+            } else if c.eat(b"beta") || c.eat(b"b") {
+                Some(PreKind::Beta)
+            } else if c.eat(b"preview") || c.eat(b"pre") || c.eat(b"rc") || c.eat(b"c") {
+                Some(PreKind::Rc)
+            } else {
+                None
+            };
+            match kind {
+                Some(kind) => pre = Some((kind, c.optional_number()?)),
+                None => c.i = save,
+            }
+        }
+        // Post-release.
+        let mut post = None;
+        {
+            let save = c.i;
+            if c.eat(b"-") {
+                if let Some(n) = c.number() {
+                    post = Some(n);
+                } else {
+                    c.i = save;
+                }
+            }
+            if post.is_none() {
+                c.separator();
+                if c.eat(b"post") || c.eat(b"rev") || c.eat(b"r") {
+                    post = Some(c.optional_number()?);
+                } else {
+                    c.i = save;
+                }
+            }
+        }
+        // Development release.
+        let mut dev = None;
+        {
+            let save = c.i;
+            c.separator();
+            if c.eat(b"dev") {
+                dev = Some(c.optional_number()?);
+            } else {
+                c.i = save;
+            }
+        }
+        // Local label.
+        let mut local = Vec::new();
+        if c.eat(b"+") {
+            let rest = std::str::from_utf8(&c.s[c.i..]).ok()?;
+            for part in rest.split(['.', '-', '_']) {
+                if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return None;
+                }
+                local.push(if part.bytes().all(|b| b.is_ascii_digit()) {
+                    LocalSegment::Num(part.parse().ok()?)
+                } else {
+                    LocalSegment::Str(part.to_string())
+                });
+            }
+            c.i = c.s.len();
+        }
+        if c.i != c.s.len() {
+            return None;
+        }
+        Some(Version {
+            epoch,
+            release,
+            pre,
+            post,
+            dev,
+            local,
+        })
+    }
+
+    pub fn is_prerelease(&self) -> bool {
+        self.pre.is_some() || self.dev.is_some()
+    }
+
+    pub fn is_postrelease(&self) -> bool {
+        self.post.is_some()
+    }
+
+    /// The version without its local label.
+    pub fn public(&self) -> Version {
+        Version {
+            local: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Epoch and release only (`1.2.0a1.post2` → `1.2.0`).
+    pub fn base(&self) -> Version {
+        Version {
+            epoch: self.epoch,
+            ..Version::release(&self.release)
+        }
+    }
+
+    fn release_key(&self) -> &[u64] {
+        let mut end = self.release.len();
+        while end > 0 && self.release[end - 1] == 0 {
+            end -= 1;
+        }
+        &self.release[..end]
+    }
+
+    fn pre_key(&self) -> PreKey {
+        match (self.pre, self.post, self.dev) {
+            (Some((k, n)), _, _) => PreKey::Pre(k, n),
+            (None, None, Some(_)) => PreKey::DevOfFinal,
+            _ => PreKey::Final,
+        }
+    }
+
+    fn dev_key(&self) -> DevKey {
+        self.dev.map_or(DevKey::NotDev, DevKey::Dev)
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Version {}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| self.release_key().cmp(other.release_key()))
+            .then_with(|| self.pre_key().cmp(&other.pre_key()))
+            // No post release sorts before any post release.
+            .then_with(|| self.post.cmp(&other.post))
+            .then_with(|| self.dev_key().cmp(&other.dev_key()))
+            // No local label sorts before any local label.
+            .then_with(|| self.local.cmp(&other.local))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.epoch != 0 {
+            write!(f, "{}!", self.epoch)?;
+        }
+        let release: Vec<String> = self.release.iter().map(u64::to_string).collect();
+        f.write_str(&release.join("."))?;
+        if let Some((kind, n)) = self.pre {
+            write!(f, "{}{n}", kind.as_str())?;
+        }
+        if let Some(n) = self.post {
+            write!(f, ".post{n}")?;
+        }
+        if let Some(n) = self.dev {
+            write!(f, ".dev{n}")?;
+        }
+        if !self.local.is_empty() {
+            let local: Vec<String> = self.local.iter().map(ToString::to_string).collect();
+            write!(f, "+{}", local.join("."))?;
+        }
+        Ok(())
+    }
+}
+
+struct Cursor<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn eat(&mut self, word: &[u8]) -> bool {
+        if self.s[self.i..].starts_with(word) {
+            self.i += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn separator(&mut self) {
+        if matches!(self.s.get(self.i), Some(b'.' | b'-' | b'_')) {
+            self.i += 1;
+        }
+    }
+
+    fn number(&mut self) -> Option<u64> {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        if start == self.i {
+            return None;
+        }
+        std::str::from_utf8(&self.s[start..self.i])
+            .ok()?
+            .parse()
+            .ok()
+    }
+
+    /// An optional number after a pre/post/dev keyword (`a`, `a1`, `a.1`, `a-1`); 0 when absent.
+    /// `None` only on overflow.
+    fn optional_number(&mut self) -> Option<u64> {
+        let save = self.i;
+        self.separator();
+        if self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.number()
+        } else {
+            self.i = save;
+            Some(0)
+        }
+    }
+}
+
+/// A specifier operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// `==V`
+    Equal,
+    /// `==V.*`
+    EqualPrefix,
+    /// `!=V`
+    NotEqual,
+    /// `!=V.*`
+    NotEqualPrefix,
+    /// `>=V`
+    GreaterEqual,
+    /// `<=V`
+    LessEqual,
+    /// `>V`
+    Greater,
+    /// `<V`
+    Less,
+    /// `~=V`
+    Compatible,
+    /// `===V`
+    Arbitrary,
+}
+
+/// One clause such as `>=1.2.0a74`.
+#[derive(Debug, Clone)]
+pub struct Specifier {
+    pub op: Operator,
+    pub version: Version,
+}
+
+impl Specifier {
+    /// Parse one PEP 440 clause (`>= 1.2`, `==1.2.*`, `~=1.1`).
+    pub fn parse(text: &str) -> Option<Specifier> {
+        let text = text.trim();
+        let ops: [(&str, Operator); 8] = [
+            ("===", Operator::Arbitrary),
+            ("~=", Operator::Compatible),
+            ("==", Operator::Equal),
+            ("!=", Operator::NotEqual),
+            (">=", Operator::GreaterEqual),
+            ("<=", Operator::LessEqual),
+            (">", Operator::Greater),
+            ("<", Operator::Less),
+        ];
+        let (op, rest) = ops
+            .iter()
+            .find_map(|(s, op)| text.strip_prefix(s).map(|rest| (*op, rest.trim())))?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) {
+            return None;
+        }
+        if let Some(prefix) = rest.strip_suffix(".*") {
+            let op = match op {
+                Operator::Equal => Operator::EqualPrefix,
+                Operator::NotEqual => Operator::NotEqualPrefix,
+                _ => return None,
+            };
+            let version = Version::parse(prefix)?;
+            if version.pre.is_some()
+                || version.post.is_some()
+                || version.dev.is_some()
+                || !version.local.is_empty()
+            {
+                return None;
+            }
+            return Some(Specifier { op, version });
+        }
+        let version = Version::parse(rest)?;
+        match op {
+            Operator::Compatible if version.release.len() < 2 || !version.local.is_empty() => None,
+            Operator::GreaterEqual
+            | Operator::LessEqual
+            | Operator::Greater
+            | Operator::Less
+            | Operator::Compatible
+                if !version.local.is_empty() =>
+            {
+                None
+            }
+            _ => Some(Specifier { op, version }),
+        }
+    }
+
+    /// Whether `v` satisfies this clause (pre-releases allowed).
+    pub fn contains(&self, v: &Version) -> bool {
+        let spec = &self.version;
+        match self.op {
+            Operator::Equal => equal(spec, v),
+            Operator::NotEqual => !equal(spec, v),
+            Operator::EqualPrefix => prefix_match(spec, v),
+            Operator::NotEqualPrefix => !prefix_match(spec, v),
+            Operator::GreaterEqual => v.public() >= *spec,
+            Operator::LessEqual => v.public() <= *spec,
+            Operator::Less => {
+                v.public() < *spec
+                    && !(!spec.is_prerelease() && v.is_prerelease() && v.base() == spec.base())
+            }
+            Operator::Greater => {
+                v.public() > *spec
+                    && !(!spec.is_postrelease() && v.is_postrelease() && v.base() == spec.base())
+                    && (v.local.is_empty() || v.base() != spec.base())
+            }
+            Operator::Compatible => {
+                let prefix = Version {
+                    epoch: spec.epoch,
+                    ..Version::release(&spec.release[..spec.release.len() - 1])
+                };
+                v.public() >= *spec && prefix_match(&prefix, v)
+            }
+            // Arbitrary equality is a string comparison; versions given here are normalised,
+            // so compare them as versions including the local label.
+            Operator::Arbitrary => v == spec && v.to_string() == spec.to_string(),
+        }
+    }
+}
+
+fn equal(spec: &Version, v: &Version) -> bool {
+    if spec.local.is_empty() {
+        v.public() == *spec
+    } else {
+        v == spec
+    }
+}
+
+/// `==spec.*`: same epoch, and `v`'s release (zero-padded) starts with `spec`'s release.
+fn prefix_match(spec: &Version, v: &Version) -> bool {
+    if spec.epoch != v.epoch {
+        return false;
+    }
+    spec.release
+        .iter()
+        .enumerate()
+        .all(|(i, &n)| v.release.get(i).copied().unwrap_or(0) == n)
+}
+
+impl fmt::Display for Specifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = match self.op {
+            Operator::Equal | Operator::EqualPrefix => "==",
+            Operator::NotEqual | Operator::NotEqualPrefix => "!=",
+            Operator::GreaterEqual => ">=",
+            Operator::LessEqual => "<=",
+            Operator::Greater => ">",
+            Operator::Less => "<",
+            Operator::Compatible => "~=",
+            Operator::Arbitrary => "===",
+        };
+        let star = matches!(self.op, Operator::EqualPrefix | Operator::NotEqualPrefix);
+        write!(f, "{op}{}{}", self.version, if star { ".*" } else { "" })
+    }
+}
+
+/// A conjunction of clauses (`>=1.2,<2`). Empty means "any version".
+#[derive(Debug, Clone, Default)]
+pub struct SpecifierSet {
+    pub specifiers: Vec<Specifier>,
+}
+
+impl SpecifierSet {
+    /// Parse a comma-separated PEP 440 specifier set. `None` when any clause is invalid.
+    pub fn parse(text: &str) -> Option<SpecifierSet> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Some(SpecifierSet::default());
+        }
+        let specifiers = text
+            .split(',')
+            .map(Specifier::parse)
+            .collect::<Option<Vec<_>>>()?;
+        Some(SpecifierSet { specifiers })
+    }
+
+    pub fn contains(&self, v: &Version) -> bool {
+        self.specifiers.iter().all(|s| s.contains(v))
+    }
+
+    /// Whether some version at or above `min` satisfies the set.
+    ///
+    /// The set is a finite union of intervals whose ends are the versions its clauses name, so
+    /// it is enough to test `min`, each named version, and the releases right after each of
+    /// them (`1.2.9` → `1.2.9.1`, `1.2.10`, `1.3`, `2`).
+    pub fn admits_at_or_above(&self, min: &Version) -> bool {
+        candidates(min, self.specifiers.iter().map(|s| &s.version))
+            .iter()
+            .any(|c| self.contains(c))
+    }
+}
+
+impl fmt::Display for SpecifierSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.specifiers.iter().map(ToString::to_string).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+fn candidates<'a>(min: &Version, named: impl Iterator<Item = &'a Version>) -> Vec<Version> {
+    let mut out = vec![min.clone(), Version::release(&[1_000_000])];
+    let push_around = |v: &Version, out: &mut Vec<Version>| {
+        out.push(v.clone());
+        out.push(v.public());
+        let base = v.base();
+        out.push(base.clone());
+        let mut appended = base.release.clone();
+        appended.push(1);
+        out.push(Version {
+            epoch: v.epoch,
+            ..Version::release(&appended)
+        });
+        for i in 0..base.release.len() {
+            let mut bumped = base.release[..=i].to_vec();
+            bumped[i] = bumped[i].saturating_add(1);
+            out.push(Version {
+                epoch: v.epoch,
+                ..Version::release(&bumped)
+            });
+        }
+    };
+    push_around(min, &mut out);
+    for v in named {
+        push_around(v, &mut out);
+    }
+    out.retain(|c| c >= min);
+    out
+}
+
+/// A Poetry constraint: a disjunction (`||`) of conjunctions.
+#[derive(Debug, Clone)]
+pub struct PoetryConstraint {
+    pub alternatives: Vec<SpecifierSet>,
+}
+
+impl PoetryConstraint {
+    /// Parse Poetry's syntax: `^1.2`, `~1.2`, `~=1.2`, `1.2.3`, `1.2.*`, `*`, `>=1.2,<2`,
+    /// `>=1.2 <2`, `^1.0 || ^2.0`. `None` when it is not understood.
+    pub fn parse(text: &str) -> Option<PoetryConstraint> {
+        let alternatives = text
+            .split("||")
+            .map(parse_poetry_conjunction)
+            .collect::<Option<Vec<_>>>()?;
+        Some(PoetryConstraint { alternatives })
+    }
+
+    pub fn contains(&self, v: &Version) -> bool {
+        self.alternatives.iter().any(|a| a.contains(v))
+    }
+
+    pub fn admits_at_or_above(&self, min: &Version) -> bool {
+        self.alternatives.iter().any(|a| a.admits_at_or_above(min))
+    }
+}
+
+fn parse_poetry_conjunction(text: &str) -> Option<SpecifierSet> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut specifiers = Vec::new();
+    let mut seen_any = false;
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let op_start = i;
+        while i < bytes.len() && b"<>=!~^".contains(&bytes[i]) {
+            i += 1;
+        }
+        let op = &text[op_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let v_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b',' {
+            i += 1;
+        }
+        let version = &text[v_start..i];
+        if version.is_empty() {
+            return None;
+        }
+        seen_any = true;
+        match op {
+            "" | "=" | "==" if version == "*" => {}
+            "" | "=" => specifiers.push(Specifier::parse(&format!("=={version}"))?),
+            "^" | "~" => {
+                let lower = Version::parse(version)?;
+                let r = &lower.release;
+                let upper: Vec<u64> = if op == "^" {
+                    if r[0] != 0 || r.len() == 1 {
+                        vec![r[0].checked_add(1)?]
+                    } else if r[1] != 0 || r.len() == 2 {
+                        vec![0, r[1].checked_add(1)?]
+                    } else {
+                        vec![0, 0, r[2].checked_add(1)?]
+                    }
+                } else if r.len() == 1 {
+                    vec![r[0].checked_add(1)?]
+                } else {
+                    vec![r[0], r[1].checked_add(1)?]
+                };
+                specifiers.push(Specifier {
+                    op: Operator::GreaterEqual,
+                    version: lower.clone(),
+                });
+                specifiers.push(Specifier {
+                    op: Operator::Less,
+                    version: Version {
+                        epoch: lower.epoch,
+                        ..Version::release(&upper)
+                    },
+                });
+            }
+            _ => specifiers.push(Specifier::parse(&format!("{op}{version}"))?),
+        }
+    }
+    if !seen_any {
+        return None;
+    }
+    Some(SpecifierSet { specifiers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        match Version::parse(s) {
+            Some(v) => v,
+            None => panic!("not a version: {s}"),
+        }
+    }
+
+    fn set(s: &str) -> SpecifierSet {
+        match SpecifierSet::parse(s) {
+            Some(set) => set,
+            None => panic!("not a specifier set: {s}"),
+        }
+    }
+
+    fn poetry(s: &str) -> PoetryConstraint {
+        match PoetryConstraint::parse(s) {
+            Some(c) => c,
+            None => panic!("not a poetry constraint: {s}"),
+        }
+    }
+
+    #[test]
+    fn parses_and_normalises() {
+        let cases = [
+            ("1.2.9", "1.2.9"),
+            ("1.2.0a74", "1.2.0a74"),
+            ("1.2.0-alpha.74", "1.2.0a74"),
+            ("1.2.0.ALPHA74", "1.2.0a74"),
+            ("1.0b2", "1.0b2"),
+            ("1.0-beta", "1.0b0"),
+            ("1.0c1", "1.0rc1"),
+            ("1.0pre1", "1.0rc1"),
+            ("1.0preview-2", "1.0rc2"),
+            ("1.0RC3", "1.0rc3"),
+            ("v1.0", "1.0"),
+            ("  1.0  ", "1.0"),
+            ("1.0-1", "1.0.post1"),
+            ("1.0.post", "1.0.post0"),
+            ("1.0rev2", "1.0.post2"),
+            ("1.0r2", "1.0.post2"),
+            ("1.0.dev", "1.0.dev0"),
+            ("1.0-dev7", "1.0.dev7"),
+            ("1.0a1.post2.dev3", "1.0a1.post2.dev3"),
+            ("2!1.0", "2!1.0"),
+            ("0!1.0", "1.0"),
+            ("1.0+Ubuntu-1", "1.0+ubuntu.1"),
+            ("1.0+abc.5", "1.0+abc.5"),
+        ];
+        for (input, normal) in cases {
+            assert_eq!(v(input).to_string(), normal, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_versions() {
+        for bad in [
+            "",
+            "abc",
+            "1.",
+            ".1",
+            "1.0.x",
+            "1.0+",
+            "1.0+a..b",
+            "1.0 2",
+            "${VERSION}",
+            "1.0a1a2",
+            "99999999999999999999999",
+            "1.*",
+        ] {
+            assert!(Version::parse(bad).is_none(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn orders_like_packaging() {
+        // Ascending, from PEP 440's examples plus the SDK's pre-release train.
+        let ordered = [
+            "1.0.dev0",
+            "1.0a1.dev1",
+            "1.0a1",
+            "1.0a1.post1.dev1",
+            "1.0a1.post1",
+            "1.0a2",
+            "1.0b1",
+            "1.0rc1",
+            "1.0",
+            "1.0+abc",
+            "1.0+abc.1",
+            "1.0+1",
+            "1.0.post1.dev1",
+            "1.0.post1",
+            "1.1",
+            "1.2.0.dev3",
+            "1.2.0a9",
+            "1.2.0a60",
+            "1.2.0a74",
+            "1.2.0a100",
+            "1.2.0rc1",
+            "1.2.0",
+            "1.2.1",
+            "1.2.9",
+            "1.2.10",
+            "1.3",
+            "2.0",
+            "1!0.1",
+        ];
+        for pair in ordered.windows(2) {
+            assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
+            assert!(v(pair[1]) > v(pair[0]), "{} > {}", pair[1], pair[0]);
+        }
+    }
+
+    #[test]
+    fn trailing_zeros_are_equal() {
+        assert_eq!(v("1.2"), v("1.2.0"));
+        assert_eq!(v("1.2"), v("1.2.0.0"));
+        assert_ne!(v("1.2"), v("1.2.0.1"));
+        assert_eq!(v("1.2a1"), v("1.2.0a1"));
+        assert_ne!(v("1.0"), v("1.0+local"));
+    }
+
+    #[test]
+    fn parses_specifiers() {
+        assert_eq!(set(">= 1.2 , < 2").to_string(), ">=1.2,<2");
+        assert_eq!(set("==1.2.*").to_string(), "==1.2.*");
+        assert_eq!(set("~=1.1").to_string(), "~=1.1");
+        assert_eq!(set("===1.0").to_string(), "===1.0");
+        assert!(set("").specifiers.is_empty());
+        for bad in [
+            "1.0",
+            "=>1.0",
+            ">=",
+            "~=1",
+            ">=1.*",
+            "==1.0a1.*",
+            ">=1.0+local",
+            ">=1.0,",
+            "== 1.0 2",
+            "^1.2",
+            ">=${V}",
+        ] {
+            assert!(SpecifierSet::parse(bad).is_none(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn membership() {
+        let yes = [
+            ("==1.2.0a60", "1.2.0a60"),
+            ("==1.2", "1.2.0"),
+            ("==1.2", "1.2+local"),
+            ("==1.2+local", "1.2+local"),
+            ("!=1.2.9", "1.2.10"),
+            ("==1.2.*", "1.2.9"),
+            ("==1.2.*", "1.2"),
+            ("==1.2.*", "1.2.0a74"),
+            ("==1.2.0.*", "1.2"),
+            ("!=1.2.*", "1.3"),
+            (">=1.2.0a74", "1.2.0a74"),
+            (">=1.2.0a74", "1.2.9"),
+            (">=1.2.0a74", "1.2.0a100"),
+            ("<=1.2.9", "1.2.9+local"),
+            ("<1.2.0a74", "1.2.0a73"),
+            ("<1.3", "1.2.9"),
+            ("<1.3a1", "1.3.dev0"),
+            (">1.2", "1.2.1"),
+            (">1.2.post1", "1.2.post2"),
+            (">1.2a1", "1.2a2"),
+            ("~=1.1", "1.9"),
+            ("~=1.1", "1.2.9"),
+            ("~=1.2.0", "1.2.9"),
+            ("~=1.2.0a70", "1.2.0a74"),
+            ("===1.2.9", "1.2.9"),
+            ("==2!1.0", "2!1.0"),
+        ];
+        for (spec, version) in yes {
+            assert!(set(spec).contains(&v(version)), "{version} in {spec}");
+        }
+        let no = [
+            ("==1.2.0a60", "1.2.0a74"),
+            ("==1.2+local", "1.2"),
+            ("==1.2+local", "1.2+other"),
+            ("!=1.2.9", "1.2.9"),
+            ("!=1.2.9", "1.2.9+local"),
+            ("==1.2.*", "1.3"),
+            ("==1.2.*", "1.20"),
+            ("==1.2.*", "2!1.2"),
+            ("!=1.2.*", "1.2.9"),
+            (">=1.2.0a74", "1.2.0a73"),
+            ("<1.2.0a74", "1.2.0a74"),
+            ("<1.3", "1.3.0rc1"),
+            ("<1.3", "1.3.dev0"),
+            ("<=1.2.8", "1.2.9"),
+            (">1.2", "1.2.post1"),
+            (">1.2", "1.2+local"),
+            (">1.2", "1.2"),
+            ("~=1.1", "2.0"),
+            ("~=1.1", "1.0"),
+            ("~=1.2.0", "1.3"),
+            ("===1.2.9", "1.2.9+local"),
+            ("==1.0", "2!1.0"),
+        ];
+        for (spec, version) in no {
+            assert!(!set(spec).contains(&v(version)), "{version} not in {spec}");
+        }
+    }
+
+    #[test]
+    fn conjunction() {
+        let s = set(">=1.2.0a50,<1.2.0a70");
+        assert!(s.contains(&v("1.2.0a60")));
+        assert!(!s.contains(&v("1.2.0a70")));
+        assert!(!s.contains(&v("1.2.0a49")));
+        assert!(set("").contains(&v("0.0.1")));
+    }
+
+    #[test]
+    fn admits_at_or_above_the_2026_08_minimum() {
+        let min = v("1.2.9");
+        let admits = [
+            "",
+            ">=1.0",
+            ">=1.2.9,<2",
+            ">=1.3",
+            "==1.3.0",
+            ">=2",
+            "!=1.2.9",
+            "~=1.1",
+            "~=1.2",
+            "==1.*",
+            "==1.2.*",
+            "<2",
+            "<=1.2.9",
+            ">1.2.9,<1.2.10",
+            "!=1.2.*",
+            "===1.4.0",
+            ">=1.2.0a74",
+        ];
+        for s in admits {
+            assert!(set(s).admits_at_or_above(&min), "{s} admits >= {min}");
+        }
+        let stale = [
+            "==1.2.0a60",
+            ">=1.2.0a50,<1.2.0a70",
+            "<1.2.0a74",
+            "<=1.2.8",
+            "<1.2.9",
+            "~=1.1.0",
+            "~=1.2.0a70,<1.2.5",
+            ">=1.2.0a74,<1.2.5",
+            "==1.1.*",
+            "==1.2.8",
+            "<=1.2.9,!=1.2.9",
+            "===1.2.0",
+            ">=1.0,<1.2",
+        ];
+        for s in stale {
+            assert!(!set(s).admits_at_or_above(&min), "{s} is stale at {min}");
+        }
+    }
+
+    #[test]
+    fn admits_at_or_above_the_2026_06_minimum() {
+        let min = v("1.2.0a74");
+        for s in [
+            "==1.2.0a74",
+            "==1.2.0a80",
+            ">=1.2.0a70",
+            "~=1.2.0a70",
+            "==1.2.*",
+        ] {
+            assert!(set(s).admits_at_or_above(&min), "{s} admits >= {min}");
+        }
+        for s in [
+            "==1.2.0a60",
+            "<1.2.0a74",
+            "~=1.1.0",
+            "<1.2.0.dev1",
+            "==1.1.*",
+        ] {
+            assert!(!set(s).admits_at_or_above(&min), "{s} is stale at {min}");
+        }
+    }
+
+    #[test]
+    fn poetry_caret_and_tilde() {
+        let cases = [
+            ("^1.2.3", ">=1.2.3,<2"),
+            ("^1.2", ">=1.2,<2"),
+            ("^1", ">=1,<2"),
+            ("^0.2.3", ">=0.2.3,<0.3"),
+            ("^0.0.3", ">=0.0.3,<0.0.4"),
+            ("^0.0", ">=0.0,<0.1"),
+            ("^0", ">=0,<1"),
+            ("^1.2.0a74", ">=1.2.0a74,<2"),
+            ("~1.2.3", ">=1.2.3,<1.3"),
+            ("~1.2", ">=1.2,<1.3"),
+            ("~1", ">=1,<2"),
+            ("~=1.2", "~=1.2"),
+            ("1.2.3", "==1.2.3"),
+            ("=1.2.3", "==1.2.3"),
+            ("1.2.*", "==1.2.*"),
+            (">= 1.2, < 2", ">=1.2,<2"),
+            (">=1.2 <2", ">=1.2,<2"),
+            ("*", ""),
+        ];
+        for (input, expected) in cases {
+            let c = poetry(input);
+            assert_eq!(c.alternatives.len(), 1, "{input}");
+            assert_eq!(c.alternatives[0].to_string(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn poetry_union() {
+        let c = poetry("^0.9 || ~1.1");
+        assert_eq!(c.alternatives.len(), 2);
+        assert!(c.contains(&v("0.9.5")));
+        assert!(c.contains(&v("1.1.4")));
+        assert!(!c.contains(&v("1.2.9")));
+        assert!(!c.admits_at_or_above(&v("1.2.9")));
+        assert!(poetry("~1.1 || ^1.2").admits_at_or_above(&v("1.2.9")));
+    }
+
+    #[test]
+    fn poetry_staleness() {
+        let min = v("1.2.9");
+        assert!(poetry("^1.1").admits_at_or_above(&min));
+        assert!(poetry("*").admits_at_or_above(&min));
+        assert!(!poetry("~1.1").admits_at_or_above(&min));
+        assert!(!poetry("1.2.0a60").admits_at_or_above(&min));
+        assert!(!poetry("^0.9").admits_at_or_above(&min));
+        assert!(poetry("~1.2").admits_at_or_above(&min));
+    }
+
+    #[test]
+    fn poetry_rejects_garbage() {
+        for bad in ["", "   ", "^", "^abc", ">=", "1.2.x", "^1.2 ||", "latest"] {
+            assert!(PoetryConstraint::parse(bad).is_none(), "{bad:?} parsed");
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `pyproject.toml`: PEP 621 `[project]` dependencies and optional dependencies, PEP 735
+//! `[dependency-groups]`, uv/PDM dev dependencies, and Poetry's dependency tables.
+
+use std::ops::Range;
+
+use toml_edit::{ImDocument, Item, TableLike, Value};
+
+use crate::pep508::{is_sdk, parse_requirement};
+use crate::{Constraint, Declaration, NoFix};
+
+/// The dependency declarations of `fireworks-ai` in a `pyproject.toml`. A file that is not
+/// valid TOML has none.
+pub(crate) fn declarations(text: &str) -> Vec<Declaration> {
+    let Ok(doc) = ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let root = doc.as_table();
+    let mut out = Vec::new();
+
+    // PEP 621.
+    if let Some(project) = table(root.get("project")) {
+        pep508_array(text, project.get("dependencies"), &mut out);
+        if let Some(optional) = table(project.get("optional-dependencies")) {
+            for (_, item) in optional.iter() {
+                pep508_array(text, Some(item), &mut out);
+            }
+        }
+    }
+    // PEP 735.
+    if let Some(groups) = table(root.get("dependency-groups")) {
+        for (_, item) in groups.iter() {
+            pep508_array(text, Some(item), &mut out);
+        }
+    }
+    let tool = table(root.get("tool"));
+    // uv.
+    if let Some(uv) = tool.and_then(|t| table(t.get("uv"))) {
+        for key in [
+            "dev-dependencies",
+            "constraint-dependencies",
+            "override-dependencies",
+        ] {
+            pep508_array(text, uv.get(key), &mut out);
+        }
+    }
+    // PDM.
+    if let Some(dev) = tool
+        .and_then(|t| table(t.get("pdm")))
+        .and_then(|pdm| table(pdm.get("dev-dependencies")))
+    {
+        for (_, item) in dev.iter() {
+            pep508_array(text, Some(item), &mut out);
+        }
+    }
+    // Poetry.
+    if let Some(poetry) = tool.and_then(|t| table(t.get("poetry"))) {
+        for key in ["dependencies", "dev-dependencies"] {
+            if let Some(deps) = table(poetry.get(key)) {
+                poetry_table(text, deps, &mut out);
+            }
+        }
+        if let Some(groups) = table(poetry.get("group")) {
+            for (_, group) in groups.iter() {
+                if let Some(deps) = table(group.as_table_like().and_then(|g| g.get("dependencies")))
+                {
+                    poetry_table(text, deps, &mut out);
+                }
+            }
+        }
+    }
+    out.sort_by_key(|d| d.range.start);
+    out
+}
+
+fn table(item: Option<&Item>) -> Option<&dyn TableLike> {
+    item.and_then(Item::as_table_like)
+}
+
+/// A string literal: its decoded value, the span of the literal, and, when the text between
+/// the quotes is exactly the value (no escapes, no trimmed newline), the span of that text.
+struct StringLiteral<'a> {
+    value: &'a str,
+    span: Range<usize>,
+    inner: Option<Range<usize>>,
+}
+
+fn string_literal<'a>(text: &str, value: &'a Value) -> Option<StringLiteral<'a>> {
+    let Value::String(formatted) = value else {
+        return None;
+    };
+    let span = formatted.span()?;
+    let raw = text.get(span.clone())?;
+    let quote = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| raw.starts_with(q) && raw.ends_with(q) && raw.len() >= 2 * q.len())?;
+    let inner = span.start + quote.len()..span.end - quote.len();
+    let decoded = formatted.value().as_str();
+    let inner = (text.get(inner.clone()) == Some(decoded)).then_some(inner);
+    Some(StringLiteral {
+        value: decoded,
+        span,
+        inner,
+    })
+}
+
+/// An array of PEP 508 strings (`dependencies = ["fireworks-ai>=1.2.9,<2", ...]`).
+fn pep508_array(text: &str, item: Option<&Item>, out: &mut Vec<Declaration>) {
+    let Some(array) = item.and_then(Item::as_array) else {
+        return;
+    };
+    for value in array.iter() {
+        let Some(literal) = string_literal(text, value) else {
+            continue;
+        };
+        let requirement = literal.value;
+        let Some(parts) = parse_requirement(requirement) else {
+            continue;
+        };
+        if !is_sdk(&requirement[parts.name.clone()]) || parts.url {
+            continue;
+        }
+        let Some(spec) = parts.specifier else {
+            continue;
+        };
+        let (range, edit) = match &literal.inner {
+            Some(inner) => (
+                inner.start + parts.head.start..inner.start + parts.head.end,
+                Ok(inner.start + spec.start..inner.start + spec.end),
+            ),
+            None => (literal.span.clone(), Err(NoFix::Escaped)),
+        };
+        out.push(Declaration {
+            range,
+            shown: requirement[parts.head.clone()].to_string(),
+            constraint: Constraint::Pep440(requirement[spec].to_string()),
+            edit,
+        });
+    }
+}
+
+/// A Poetry dependency table: `fireworks-ai = "^1.2"`, `fireworks-ai = {version = "^1.2",
+/// extras = ["training"]}`, `[tool.poetry.dependencies.fireworks-ai]`, or a list of such tables
+/// (multiple constraints).
+fn poetry_table(text: &str, deps: &dyn TableLike, out: &mut Vec<Declaration>) {
+    for (key, item) in deps.iter() {
+        if !is_sdk(key) {
+            continue;
+        }
+        let mut versions: Vec<&Value> = Vec::new();
+        match item {
+            Item::Value(Value::String(_)) => versions.extend(item.as_value()),
+            Item::Value(Value::Array(array)) => {
+                for entry in array.iter() {
+                    if let Some(v) = entry.as_inline_table().and_then(|t| t.get("version")) {
+                        versions.push(v);
+                    }
+                }
+            }
+            Item::ArrayOfTables(tables) => {
+                for t in tables.iter() {
+                    versions.extend(t.get("version").and_then(Item::as_value));
+                }
+            }
+            _ => {
+                versions.extend(
+                    item.as_table_like()
+                        .and_then(|t| t.get("version"))
+                        .and_then(Item::as_value),
+                );
+            }
+        }
+        for value in versions {
+            let Some(literal) = string_literal(text, value) else {
+                continue;
+            };
+            let constraint = literal.value.trim();
+            if constraint.is_empty() {
+                continue;
+            }
+            let edit = match &literal.inner {
+                Some(inner) => {
+                    let lead = literal.value.len() - literal.value.trim_start().len();
+                    let start = inner.start + lead;
+                    Ok(start..start + constraint.len())
+                }
+                None => Err(NoFix::Escaped),
+            };
+            out.push(Declaration {
+                range: literal.span.clone(),
+                shown: format!("{key} = \"{constraint}\""),
+                constraint: Constraint::Poetry(constraint.to_string()),
+                edit,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String, Option<String>)> {
+        declarations(text)
+            .into_iter()
+            .map(|d| {
+                let c = match d.constraint {
+                    Constraint::Pep440(s) => format!("pep440 {s}"),
+                    Constraint::Poetry(s) => format!("poetry {s}"),
+                };
+                (
+                    text[d.range].to_string(),
+                    c,
+                    d.edit.ok().map(|r| text[r].to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pep621_tables() {
+        let text = r#"[project]
+name = "x"
+dependencies = ["numpy", 'fireworks-ai[training] >=1.0,<1.2 ; python_version>"3.10"', "fireworks"]
+
+[project.optional-dependencies]
+train = ["Fireworks_AI==1.1.0"]
+
+[dependency-groups]
+dev = ["fireworks-ai~=1.1.0", {include-group = "train"}]
+"#;
+        assert_eq!(
+            found(text),
+            vec![
+                (
+                    "fireworks-ai[training] >=1.0,<1.2".into(),
+                    "pep440 >=1.0,<1.2".into(),
+                    Some(">=1.0,<1.2".into())
+                ),
+                (
+                    "Fireworks_AI==1.1.0".into(),
+                    "pep440 ==1.1.0".into(),
+                    Some("==1.1.0".into())
+                ),
+                (
+                    "fireworks-ai~=1.1.0".into(),
+                    "pep440 ~=1.1.0".into(),
+                    Some("~=1.1.0".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn escaped_strings_have_no_edit() {
+        let text = "[project]\ndependencies = [\"fireworks\\u002dai==1.1.0\"]\n";
+        let got = found(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "\"fireworks\\u002dai==1.1.0\"");
+        assert_eq!(got[0].2, None);
+    }
+
+    #[test]
+    fn poetry_forms() {
+        let text = r#"[tool.poetry.dependencies]
+python = "^3.11"
+fireworks-ai = " ~1.1 "
+"Fireworks.AI" = {version = "1.2.0a60", extras = ["training"]}
+fireworks-ai-tools = "^0.1"
+
+[tool.poetry.group.dev.dependencies]
+fireworks_ai = [{version = "^0.9", python = "<3.10"}, {version = "^1.2", python = ">=3.10"}]
+
+[tool.poetry.dev-dependencies.fireworks-ai]
+version = "==1.0.0"
+extras = ["x"]
+"#;
+        assert_eq!(
+            found(text),
+            vec![
+                (
+                    "\" ~1.1 \"".into(),
+                    "poetry ~1.1".into(),
+                    Some("~1.1".into())
+                ),
+                (
+                    "\"1.2.0a60\"".into(),
+                    "poetry 1.2.0a60".into(),
+                    Some("1.2.0a60".into())
+                ),
+                ("\"^0.9\"".into(), "poetry ^0.9".into(), Some("^0.9".into())),
+                ("\"^1.2\"".into(), "poetry ^1.2".into(), Some("^1.2".into())),
+                (
+                    "\"==1.0.0\"".into(),
+                    "poetry ==1.0.0".into(),
+                    Some("==1.0.0".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_toml_has_no_declarations() {
+        assert!(declarations("[project\ndependencies = [\"fireworks-ai==1.0\"]\n").is_empty());
+    }
+
+    #[test]
+    fn bom_and_crlf_keep_offsets() {
+        let text = "\u{feff}[project]\r\ndependencies = [\r\n  \"fireworks-ai==1.1.0\",\r\n]\r\n";
+        assert_eq!(
+            found(text),
+            vec![(
+                "fireworks-ai==1.1.0".into(),
+                "pep440 ==1.1.0".into(),
+                Some("==1.1.0".into())
+            )]
+        );
+    }
+}
