@@ -1,6 +1,22 @@
-//! Rule family `shapes`. See `../shared/spec/RULES.md`.
+//! Rule family `shapes`: manual infrastructure fields that training and deployment shapes now
+//! own. See `../shared/spec/RULES.md` §3.
 
 use fwmigrate_rule::Rule;
 
+mod common;
+pub mod fw201;
+pub mod fw202;
+pub mod fw203;
+pub mod fw204;
+pub mod fw205;
+pub mod fw206;
+
 /// Every rule of this family, in code order.
-pub static RULES: &[&'static dyn Rule] = &[];
+pub static RULES: &[&'static dyn Rule] = &[
+    &fw201::TrainerAccelerator,
+    &fw202::TrainerNodeCount,
+    &fw203::TrainerImageTag,
+    &fw204::DeploymentManualInfra,
+    &fw205::PinnedShapeVersion,
+    &fw206::ShortShapeId,
+];

@@ -1,0 +1,73 @@
+//! FW202 `trainer-node-count`: `node_count=` on the trainer config.
+
+use fwmigrate_rule::walk::{for_each_call, keyword};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+};
+
+use crate::common::{callee_text, delete_call_argument, snippet, trainer_class};
+
+pub struct TrainerNodeCount;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW202",
+    name: "trainer-node-count",
+    family: "shapes",
+    severity: Severity::Warning,
+    fix: Some(Applicability::Unsafe),
+    targets: ALL_TARGETS,
+    needles: &["node_count"],
+    summary: "`node_count=` on the trainer config is ignored by the current SDK.",
+    explanation: r#"## FW202 `trainer-node-count`
+
+**What it finds.** `node_count=` passed to the cookbook's `TrainerConfig(...)` or legacy
+`InfraConfig(...)`.
+
+**Why it matters.** The current SDK ignores the field: the training shape decides how many
+nodes a trainer gets. A script that sets it suggests a multi-node run that does not happen.
+
+**What counts as the cookbook's config.** Only a callee that resolves to `TrainerConfig` /
+`InfraConfig` from a cookbook utils module (plain, aliased, module-qualified, or imported inside
+a function). A local class of the same name or a callee that does not resolve gets no finding;
+so does the SDK's own `TrainerJobConfig`, which is not this config.
+
+**Fix (unsafe).** Delete the keyword. It is unsafe because it removes a value the author chose:
+check that the training shape gives the capacity you expect (pick a larger shape if not).
+
+**Example.**
+
+```python
+# before
+TrainerConfig(training_shape_id=SHAPE, node_count=2)
+# after (--unsafe-fixes)
+TrainerConfig(training_shape_id=SHAPE)
+```
+"#,
+};
+
+impl Rule for TrainerNodeCount {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        for_each_call(ctx.file.suite(), |call| {
+            if trainer_class(ctx, call).is_none() {
+                return;
+            }
+            let Some(kw) = keyword(call, "node_count") else {
+                return;
+            };
+            let message = format!(
+                "`{}` on `{}(...)` is ignored by the current SDK: the training shape decides the \
+                 node count. Delete it, and pick a larger training shape if you need more capacity.",
+                snippet(ctx, kw.range()),
+                callee_text(ctx, call)
+            );
+            let edit = delete_call_argument(ctx, call, kw.range());
+            let fix = Fix::unsafe_edits("Delete `node_count=`", vec![edit])
+                .with_reason("removes a value the script set; check the shape's capacity");
+            findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
+        });
+    }
+}

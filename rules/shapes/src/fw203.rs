@@ -1,0 +1,78 @@
+//! FW203 `trainer-image-tag`: `custom_image_tag=` next to a training shape.
+
+use fwmigrate_rule::walk::{for_each_call, keyword};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+};
+
+use crate::common::{callee_text, delete_call_argument, is_none, snippet, trainer_class};
+
+pub struct TrainerImageTag;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW203",
+    name: "trainer-image-tag",
+    family: "shapes",
+    severity: Severity::Warning,
+    fix: Some(Applicability::Unsafe),
+    targets: ALL_TARGETS,
+    needles: &["custom_image_tag"],
+    summary: "`custom_image_tag=` on a trainer config that also sets `training_shape_id`: the shape owns the image.",
+    explanation: r#"## FW203 `trainer-image-tag`
+
+**What it finds.** `custom_image_tag=` passed to the cookbook's `TrainerConfig(...)` or legacy
+`InfraConfig(...)` in a call that also sets `training_shape_id=` (to anything but `None`).
+Without a shape in the same call there is no finding: the tag may be what the trainer runs.
+
+**Why it matters.** A validated training shape pins the trainer image. A custom tag next to it
+either conflicts with the shape or silently runs an image the shape was not validated with.
+
+**What counts as the cookbook's config.** Only a callee that resolves to `TrainerConfig` /
+`InfraConfig` from a cookbook utils module (plain, aliased, module-qualified, or imported inside
+a function). Look-alikes and unresolved callees get no finding.
+
+**Fix (unsafe).** Delete the keyword; unsafe because the trainer then runs the shape's image
+instead of the one the script asked for.
+
+**Example.**
+
+```python
+# before
+TrainerConfig(training_shape_id=SHAPE, custom_image_tag="2026-05-01")
+# after (--unsafe-fixes)
+TrainerConfig(training_shape_id=SHAPE)
+```
+"#,
+};
+
+impl Rule for TrainerImageTag {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        for_each_call(ctx.file.suite(), |call| {
+            if trainer_class(ctx, call).is_none() {
+                return;
+            }
+            let Some(kw) = keyword(call, "custom_image_tag") else {
+                return;
+            };
+            let Some(shape) = keyword(call, "training_shape_id").filter(|k| !is_none(&k.value))
+            else {
+                return;
+            };
+            let message = format!(
+                "`{}` on `{}(...)` next to `{}`: the training shape owns the trainer image. \
+                 Delete the tag to run the image the shape was validated with.",
+                snippet(ctx, kw.range()),
+                callee_text(ctx, call),
+                snippet(ctx, shape.range())
+            );
+            let edit = delete_call_argument(ctx, call, kw.range());
+            let fix = Fix::unsafe_edits("Delete `custom_image_tag=`", vec![edit])
+                .with_reason("the trainer will run the shape's image instead of the custom tag");
+            findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
+        });
+    }
+}

@@ -1,0 +1,113 @@
+//! FW204 `deployment-manual-infra`: hardware fields on `DeployConfig(...)`.
+
+use fwmigrate_rule::walk::{for_each_call, keyword_name};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+};
+
+use crate::common::{
+    callee_text, contains_walrus, delete_call_argument, is_deploy_config, snippet,
+};
+
+pub struct DeploymentManualInfra;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW204",
+    name: "deployment-manual-infra",
+    family: "shapes",
+    severity: Severity::Error,
+    fix: Some(Applicability::Safe),
+    targets: ALL_TARGETS,
+    needles: &[
+        "deployment_accelerator_type",
+        "deployment_region",
+        "deployment_shape",
+    ],
+    summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region (2026.08), shape.",
+    explanation: r#"## FW204 `deployment-manual-infra`
+
+**What it finds.** Keywords of the cookbook's `DeployConfig(...)` that choose deployment
+hardware by hand:
+
+| keyword | target | finding | fix |
+|---|---|---|---|
+| `deployment_accelerator_type=` | both | ignored since `2026.06` | delete (safe) |
+| `deployment_region=` | `2026.08` only | `TypeError`: the field is gone | delete (safe) |
+| `deployment_shape=` | both | warning | none: leave it unset |
+
+At `2026.06` `DeployConfig` still has `deployment_region`, so that keyword is not reported there.
+
+**Why it matters.** With SDK-managed provisioning the SDK resolves the versioned deployment
+shape from the training profile; an explicit `deployment_shape=` pins a shape that may not match
+the trainer, and the accelerator / region fields no longer do anything (or no longer exist).
+There is no automatic fix for `deployment_shape=`: removing it changes which deployment you get,
+so the decision is yours.
+
+**What counts as the cookbook's config.** Only a callee that resolves to `DeployConfig` from a
+cookbook utils module (plain, aliased, module-qualified, or imported inside a function). A local
+`DeployConfig` class or a callee that does not resolve gets no finding.
+
+**Fix (safe).** Delete the keyword with its comma (and its line when it had one of its own).
+
+**Example.**
+
+```python
+# before
+DeployConfig(deployment_id="grpo-serving", deployment_accelerator_type="NVIDIA_H100_80GB", deployment_region="US_IOWA_1")
+# after (target 2026.08)
+DeployConfig(deployment_id="grpo-serving")
+```
+"#,
+};
+
+impl Rule for DeploymentManualInfra {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        for_each_call(ctx.file.suite(), |call| {
+            if !is_deploy_config(ctx, call) {
+                return;
+            }
+            let callee = callee_text(ctx, call);
+            for kw in &call.arguments.keywords {
+                let Some(name) = keyword_name(kw) else {
+                    continue;
+                };
+                let value = snippet(ctx, kw.range());
+                let message = match (name, ctx.target) {
+                    ("deployment_accelerator_type", _) => format!(
+                        "`{value}` on `{callee}(...)` is ignored since 2026.06: the deployment \
+                         shape the SDK resolves decides the accelerator. Delete it."
+                    ),
+                    ("deployment_region", Target::V2026_08) => format!(
+                        "`{value}` on `{callee}(...)` raises TypeError at 2026.08: DeployConfig \
+                         no longer has `deployment_region`. Delete it."
+                    ),
+                    ("deployment_shape", _) => {
+                        findings.push(Finding::new(
+                            &META,
+                            kw.range(),
+                            format!(
+                                "`{value}` on `{callee}(...)` pins the deployment shape by hand: \
+                                 leave it unset, the SDK resolves the versioned deployment shape \
+                                 from the training profile."
+                            ),
+                        ));
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let edit = delete_call_argument(ctx, call, kw.range());
+                let mut fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
+                if contains_walrus(&kw.value) {
+                    fix = fix
+                        .with_applicability(Applicability::Unsafe)
+                        .with_reason("the value binds a name with `:=`");
+                }
+                findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
+            }
+        });
+    }
+}
