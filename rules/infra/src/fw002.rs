@@ -1,0 +1,207 @@
+//! FW002 `infra-keyword`: `infra=` → `trainer=`, and `cfg.infra.<field>` → `cfg.trainer.<field>`.
+
+use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
+};
+
+use crate::common::{
+    ConfigVar, as_utils_call, config_like_name, config_var, imports_a_recipe, recipe_config,
+    renamed_infra_field,
+};
+
+pub struct InfraKeyword;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW002",
+    name: "infra-keyword",
+    family: "infra",
+    severity: Severity::Error,
+    fix: Some(Applicability::Safe),
+    targets: ALL_TARGETS,
+    needles: &["infra"],
+    summary: "`infra=` on a recipe `Config` is `trainer=` now",
+    explanation: r#"## What it finds
+
+- `infra=` passed to a recipe `Config(...)` (`rl_loop.Config`, `sft_loop.Config`, ... resolved
+  through imports);
+- `infra=` whose value is an `InfraConfig(...)`/`TrainerConfig(...)` construction, in another
+  call that resolves to the cookbook;
+- attribute access `cfg.infra` / `cfg.infra.<field>` (reads and assignments) on a recipe config.
+
+## Why
+
+Every recipe `Config` renamed its `infra` field to `trainer` (a `TrainerConfig`). Passing
+`infra=` is a `TypeError` at both targets, and `cfg.infra` an `AttributeError`. Inside the
+trainer config three fields were renamed (`ref_training_shape_id` →
+`reference_training_shape_id`, `trainer_timeout_s` → `timeout_s`, `trainer_replica_count` →
+`replica_count`), so `cfg.infra.trainer_timeout_s` becomes `cfg.trainer.timeout_s`.
+
+## Fix
+
+Safe: rename the keyword (the `InfraConfig(...)` value is FW001's business), or the attribute
+when `cfg` is bound in the same scope only to recipe `Config(...)` constructions, or annotated
+with a recipe `Config`. When the type of `cfg` is only guessed from its name (`cfg`, `config`,
+`*_cfg`, `self.config`, ...) in a file that imports a recipe, the fix is unsafe. A call that
+passes both `infra=` and `trainer=` gets no automatic fix.
+
+## Example
+
+```python
+cfg = rl_loop.Config(log_path="x", infra=InfraConfig())
+cfg.infra.trainer_replica_count = 2
+```
+
+becomes
+
+```python
+cfg = rl_loop.Config(log_path="x", trainer=TrainerConfig())
+cfg.trainer.replica_count = 2
+```
+"#,
+};
+
+/// Cookbook helpers that are gone at both targets: their keywords are FW101/FW104's business.
+const REMOVED_HELPERS: &[&str] = &[
+    "setup_infra",
+    "ResourceCleanup",
+    "Infra",
+    "create_trainer_job",
+    "request_trainer_job",
+    "wait_trainer_job",
+    "request_deployment",
+    "wait_deployment",
+    "setup_deployment",
+    "setup_or_reattach_deployment",
+    "setup_training_client",
+    "get_deployment_gpu_count",
+];
+
+impl Rule for InfraKeyword {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        walk::for_each_call(ctx.file.suite(), |call| check_call(ctx, call, findings));
+
+        // `cfg.infra` and `cfg.infra.<field>`: collect (inner attribute, field) pairs, outermost
+        // first, so `cfg.infra.x` is handled once with its field.
+        let mut handled: Vec<&ast::ExprAttribute> = Vec::new();
+        let mut sites: Vec<(&ast::ExprAttribute, Option<&ast::Identifier>)> = Vec::new();
+        walk::for_each_expr(ctx.file.suite(), |expr| {
+            let Expr::Attribute(outer) = expr else { return };
+            if let Expr::Attribute(inner) = outer.value.as_ref()
+                && inner.attr.id.as_str() == "infra"
+            {
+                handled.push(inner);
+                sites.push((inner, Some(&outer.attr)));
+                return;
+            }
+            if outer.attr.id.as_str() == "infra" && !handled.iter().any(|h| h.range == outer.range)
+            {
+                sites.push((outer, None));
+            }
+        });
+        for (inner, field) in sites {
+            if let Some(f) = check_attribute(ctx, inner, field) {
+                findings.push(f);
+            }
+        }
+    }
+}
+
+fn check_call(ctx: &Context, call: &ast::ExprCall, findings: &mut Vec<Finding>) {
+    let Some(kw) = walk::keyword(call, "infra") else {
+        return;
+    };
+    let recipe = recipe_config(ctx, call);
+    let message = match &recipe {
+        Some(recipe) => format!(
+            "`{recipe}.Config` has no `infra` field at {}: pass the trainer config as `trainer=` \
+             (a `TypeError` otherwise)",
+            ctx.target
+        ),
+        None => {
+            let Some(symbol) = ctx.semantic.resolve_call(call) else {
+                return;
+            };
+            let skip = match &symbol {
+                CookbookSymbol::Utils(name) => REMOVED_HELPERS.contains(&name.as_str()),
+                CookbookSymbol::Sdk(_) | CookbookSymbol::SdkModule => true,
+                _ => false,
+            };
+            let trainer_value = as_utils_call(ctx, &kw.value, "InfraConfig").is_some()
+                || as_utils_call(ctx, &kw.value, "TrainerConfig").is_some();
+            if skip || !trainer_value {
+                return;
+            }
+            "the cookbook takes the trainer config as `trainer=` now, not `infra=`".to_string()
+        }
+    };
+    let finding = Finding::new(&META, kw.range, message);
+    let Some(arg) = &kw.arg else { return };
+    if walk::keyword(call, "trainer").is_some() {
+        findings.push(finding.with_fix(Fix::display_only(
+            "Rename `infra=` to `trainer=`",
+            None,
+            "the call already passes `trainer=`; keep one of the two by hand",
+        )));
+        return;
+    }
+    findings.push(finding.with_fix(Fix::safe(
+        "Rename `infra=` to `trainer=`",
+        vec![Edit::replacement(arg.range, "trainer")],
+    )));
+}
+
+fn check_attribute(
+    ctx: &Context,
+    inner: &ast::ExprAttribute,
+    field: Option<&ast::Identifier>,
+) -> Option<Finding> {
+    let base = inner.value.as_ref();
+    // A module path (`training.utils.infra`) is not a config.
+    if ctx.semantic.resolve(base).is_some() {
+        return None;
+    }
+    let (shown, guessed) = match base {
+        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
+            ConfigVar::Recipe(_) => (n.id.to_string(), false),
+            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
+                (n.id.to_string(), true)
+            }
+            ConfigVar::Unknown => return None,
+        },
+        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
+            (ctx.slice(base).to_string(), true)
+        }
+        _ => return None,
+    };
+    let mut edits = vec![Edit::replacement(inner.attr.range, "trainer")];
+    let mut message = format!(
+        "recipe configs renamed `infra` to `trainer`: `{shown}.infra` is `{shown}.trainer` (an \
+         `AttributeError` otherwise)"
+    );
+    if let Some(field) = field {
+        let old = field.id.as_str();
+        let new = renamed_infra_field(old);
+        if new != old {
+            edits.push(Edit::replacement(field.range, new));
+            message = format!(
+                "recipe configs renamed `infra` to `trainer` and `TrainerConfig` renamed `{old}` \
+                 to `{new}`: `{shown}.infra.{old}` is `{shown}.trainer.{new}`"
+            );
+        }
+    }
+    let title = "Rename to `.trainer`";
+    let fix = if guessed {
+        Fix::unsafe_edits(title, edits).with_reason(format!(
+            "`{shown}` is only assumed to be a recipe `Config` from its name"
+        ))
+    } else {
+        Fix::safe(title, edits)
+    };
+    Some(Finding::new(&META, inner.range, message).with_fix(fix))
+}

@@ -1,0 +1,368 @@
+//! FW003 `weight-sync-config`: `weight_sync=WeightSyncConfig(...)` (or the older
+//! `hotload=HotloadConfig(...)`) on a recipe `Config` → top-level fields.
+
+use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::parser::TokenKind;
+use fwmigrate_rule::parser::imports::remove_binding;
+use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end, line_start};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    Target, TextRange, walk,
+};
+
+use crate::common::{
+    binding_uses, delete_arguments, import_binding, plain_positional, positional_range,
+    recipe_config, short,
+};
+
+pub struct WeightSyncConfigRule;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW003",
+    name: "weight-sync-config",
+    family: "infra",
+    severity: Severity::Error,
+    fix: Some(Applicability::Safe),
+    targets: ALL_TARGETS,
+    needles: &["weight_sync", "hotload"],
+    summary: "`weight_sync=WeightSyncConfig(...)` is gone: its fields are top-level `Config` fields",
+    explanation: r#"## What it finds
+
+`weight_sync=` (or the early-2026 spelling `hotload=HotloadConfig(...)`) passed to a recipe
+`Config(...)`.
+
+## Why
+
+Recipe configs no longer have a `weight_sync` field (a `TypeError` at both targets). The fields
+that still mean something are top-level fields of the recipe `Config`; the others have no home
+any more:
+
+| field of WeightSyncConfig | rl_loop | async_rl_loop | igpo_loop, distillation_loop | dpo, sft, orpo |
+|---|---|---|---|---|
+| `dcp_save_interval` | hoist | hoist | hoist | hoist |
+| `weight_sync_timeout` | hoist | hoist | hoist | drop |
+| `weight_sync_before_training` | hoist at 2026.06, drop at 2026.08 | hoist at 2026.06, drop at 2026.08 | hoist | drop |
+| `weight_sync_interval` | hoist at 2026.06, drop at 2026.08 | drop | hoist | drop |
+| `dcp_timeout`, `first_checkpoint_type` | drop | drop | drop | drop |
+
+`HotloadConfig` fields are read as `hot_load_interval` → `weight_sync_interval`,
+`hot_load_before_training` → `weight_sync_before_training`, `hot_load_timeout` →
+`weight_sync_timeout`.
+
+## Fix
+
+Safe when the value is an inline `WeightSyncConfig(...)` and the recipe is known: the hoisted
+fields replace the `weight_sync=` keyword, in their original order (one per line when the keyword
+had its own line; comments on their lines move with them). The message names every dropped
+field with its value. A field the call already passes at the top level wins over the nested one
+(the message says so). The `WeightSyncConfig` import goes when nothing else uses it.
+A non-inline value (`weight_sync=ws`) or an unknown recipe gets a display-only suggestion.
+
+## Example
+
+```python
+rl_loop.Config(
+    weight_sync=WeightSyncConfig(weight_sync_interval=1, dcp_save_interval=10),
+)
+```
+
+becomes, at 2026.08 (`weight_sync_interval=1` is dropped and named in the message),
+
+```python
+rl_loop.Config(
+    dcp_save_interval=10,
+)
+```
+"#,
+};
+
+/// The legacy positional order of `WeightSyncConfig`.
+const WEIGHT_SYNC_FIELDS: &[&str] = &[
+    "weight_sync_interval",
+    "dcp_save_interval",
+    "dcp_timeout",
+    "first_checkpoint_type",
+    "weight_sync_before_training",
+    "weight_sync_timeout",
+];
+
+/// `HotloadConfig` spellings.
+fn canonical_field(name: &str) -> &str {
+    match name {
+        "hot_load_interval" => "weight_sync_interval",
+        "hot_load_before_training" => "weight_sync_before_training",
+        "hot_load_timeout" => "weight_sync_timeout",
+        other => other,
+    }
+}
+
+/// Whether the target recipe takes `field` at the top level. `None` for an unknown recipe.
+fn hoistable(target: Target, recipe: &str, field: &str) -> Option<bool> {
+    if let Some(r) = target.release().recipe(recipe) {
+        return Some(r.has_field(field));
+    }
+    // The spec's table for a recipe the embedded release does not describe.
+    match recipe {
+        "distillation_loop" => Some(matches!(
+            field,
+            "dcp_save_interval"
+                | "weight_sync_timeout"
+                | "weight_sync_before_training"
+                | "weight_sync_interval"
+        )),
+        _ => None,
+    }
+}
+
+impl Rule for WeightSyncConfigRule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        walk::for_each_call(ctx.file.suite(), |call| {
+            let Some(recipe) = recipe_config(ctx, call) else {
+                return;
+            };
+            for (kw_name, class) in [
+                ("weight_sync", "WeightSyncConfig"),
+                ("hotload", "HotloadConfig"),
+            ] {
+                if let Some(kw) = walk::keyword(call, kw_name) {
+                    findings.push(check_keyword(ctx, call, &recipe, kw, kw_name, class));
+                }
+            }
+        });
+    }
+}
+
+struct Field<'a> {
+    name: String,
+    value: &'a str,
+    /// The whole argument (`name=value`, or the positional value).
+    range: TextRange,
+}
+
+fn check_keyword(
+    ctx: &Context,
+    call: &ast::ExprCall,
+    recipe: &str,
+    kw: &ast::Keyword,
+    kw_name: &str,
+    class: &str,
+) -> Finding {
+    let target = ctx.target;
+    let title = format!("Move the `{class}` fields to the top level of `{recipe}.Config`");
+    let base = format!("`{recipe}.Config` has no `{kw_name}` field at {target} (a `TypeError`)");
+
+    let inner = match &kw.value {
+        Expr::Call(inner)
+            if ctx
+                .semantic
+                .resolve_call(inner)
+                .is_some_and(|s| s.is_utils("WeightSyncConfig") || s.is_utils("HotloadConfig")) =>
+        {
+            inner
+        }
+        other => {
+            return Finding::new(
+                &META,
+                kw.range,
+                format!("{base}: its fields are top-level `Config` fields now"),
+            )
+            .with_fix(Fix::display_only(
+                title,
+                Some(format!(
+                    "dcp_save_interval={0}.dcp_save_interval, weight_sync_timeout={0}.weight_sync_timeout",
+                    short(ctx.slice(other))
+                )),
+                format!(
+                    "`{kw_name}=` is not an inline `{class}(...)`; pass the fields that \
+                     `{recipe}.Config` still has at {target} as top-level keywords"
+                ),
+            ));
+        }
+    };
+
+    // The nested fields, in source order.
+    let mut fields: Vec<Field> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for (i, arg) in inner.arguments.args.iter().enumerate() {
+        let is_hotload = ctx
+            .semantic
+            .resolve_call(inner)
+            .is_some_and(|s| s.is_utils("HotloadConfig"));
+        match WEIGHT_SYNC_FIELDS.get(i) {
+            Some(name) if plain_positional(arg) && !is_hotload => fields.push(Field {
+                name: (*name).to_string(),
+                value: ctx.slice(positional_range(ctx.file, &inner.arguments, arg)),
+                range: positional_range(ctx.file, &inner.arguments, arg),
+            }),
+            _ => problems.push(format!("positional argument {} cannot be mapped", i + 1)),
+        }
+    }
+    for k in &inner.arguments.keywords {
+        match walk::keyword_name(k) {
+            Some(name) => fields.push(Field {
+                name: canonical_field(name).to_string(),
+                value: ctx.slice(&k.value),
+                range: k.range,
+            }),
+            None => problems.push("it unpacks `**` arguments".to_string()),
+        }
+    }
+    fields.sort_by_key(|f| f.range.start());
+
+    let mut hoisted: Vec<&Field> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut unknown_recipe = false;
+    for f in &fields {
+        if walk::keyword(call, &f.name).is_some() {
+            notes.push(format!(
+                "`{}={}` is dropped: the call already passes `{}=` at the top level, which wins",
+                f.name,
+                short(f.value),
+                f.name
+            ));
+            continue;
+        }
+        if !WEIGHT_SYNC_FIELDS.contains(&f.name.as_str()) {
+            notes.push(format!(
+                "`{}={}` is dropped: not a `{class}` field",
+                f.name,
+                short(f.value)
+            ));
+            continue;
+        }
+        match hoistable(target, recipe, &f.name) {
+            Some(true) => hoisted.push(f),
+            Some(false) => notes.push(format!(
+                "`{}={}` is dropped: `{recipe}.Config` has no `{}` at {target}",
+                f.name,
+                short(f.value),
+                f.name
+            )),
+            None => unknown_recipe = true,
+        }
+    }
+
+    let mut message = format!("{base}: its fields are top-level `Config` fields now");
+    if !hoisted.is_empty() && !unknown_recipe {
+        let names: Vec<String> = hoisted.iter().map(|f| format!("`{}`", f.name)).collect();
+        message.push_str(&format!("; moved: {}", names.join(", ")));
+    }
+    for n in &notes {
+        message.push_str("; ");
+        message.push_str(n);
+    }
+    let finding = Finding::new(&META, kw.range, message);
+
+    if unknown_recipe {
+        let suggestion: Vec<String> = fields
+            .iter()
+            .map(|f| format!("{}={}", f.name, f.value))
+            .collect();
+        return finding.with_fix(Fix::display_only(
+            title,
+            Some(suggestion.join(", ")),
+            format!(
+                "the field list of recipe `{recipe}` at {target} is unknown; keep the fields it \
+                 still takes as top-level keywords"
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return finding.with_fix(Fix::display_only(
+            title,
+            None,
+            format!("no automatic fix: {}", problems.join("; ")),
+        ));
+    }
+
+    let mut edits = if hoisted.is_empty() {
+        delete_arguments(ctx.file, &call.arguments, &[kw.range])
+    } else {
+        vec![hoist_edit(ctx, call, kw, inner, &hoisted)]
+    };
+
+    // The class import, when this was its last use.
+    if let Some(binding) = import_binding(ctx, &inner.func)
+        && binding_uses(ctx, binding, &[inner.func.range()]) == 0
+    {
+        edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
+    }
+    finding.with_fix(Fix::safe(title, edits))
+}
+
+/// Replace the `weight_sync=` keyword with the hoisted fields.
+fn hoist_edit(
+    ctx: &Context,
+    call: &ast::ExprCall,
+    kw: &ast::Keyword,
+    inner: &ast::ExprCall,
+    hoisted: &[&Field],
+) -> Edit {
+    let text = ctx.source();
+    let nl = ctx.file.line_ending().as_str();
+    let comma = match ctx.file.next_token(kw.range.end()) {
+        Some((TokenKind::Comma, c)) if c.end() <= call.arguments.range.end() => Some(c),
+        _ => None,
+    };
+    let kw_end = comma.map_or(kw.range.end(), |c| c.end());
+    let rest = &text[usize::from(kw_end)..usize::from(line_end(text, kw_end))];
+    let own_line = is_at_line_start(text, kw.range.start())
+        && (rest.trim().is_empty() || rest.trim_start().starts_with('#'));
+    if !own_line {
+        let joined: Vec<String> = hoisted
+            .iter()
+            .map(|f| format!("{}={}", f.name, f.value))
+            .collect();
+        return Edit::replacement(kw.range, joined.join(", "));
+    }
+
+    // One per line; carry the comments that stand on each hoisted field's lines.
+    let indent = indentation_at(text, kw.range.start());
+    let comments = ctx.file.comments_in(inner.arguments.range);
+    let mut claimed: Vec<TextRange> = Vec::new();
+    let mut out = String::new();
+    let mut previous_end = inner.arguments.range.start();
+    for (i, f) in hoisted.iter().enumerate() {
+        let last = i + 1 == hoisted.len();
+        // Own-line comments between the previous element (or `(`) and this field.
+        for c in comments {
+            if c.start() >= previous_end
+                && c.end() <= f.range.start()
+                && !claimed.contains(c)
+                && line_start(text, c.start()) != line_start(text, f.range.start())
+            {
+                out.push_str(ctx.file.slice(*c));
+                out.push_str(nl);
+                out.push_str(indent);
+                claimed.push(*c);
+            }
+        }
+        out.push_str(&format!("{}={}", f.name, f.value));
+        if !last || comma.is_some() {
+            out.push(',');
+        }
+        // A trailing comment on the field's last line.
+        let field_line_end = line_end(text, f.range.end());
+        let trailing = comments
+            .iter()
+            .find(|c| c.start() >= f.range.end() && c.end() <= field_line_end);
+        if let Some(c) = trailing {
+            out.push_str("  ");
+            out.push_str(ctx.file.slice(*c));
+            claimed.push(*c);
+        }
+        if !last {
+            out.push_str(nl);
+            out.push_str(indent);
+        }
+        previous_end = match ctx.file.next_token(f.range.end()) {
+            Some((TokenKind::Comma, c)) => c.end(),
+            _ => f.range.end(),
+        };
+    }
+    Edit::replacement(TextRange::new(kw.range.start(), kw_end), out)
+}
