@@ -1,6 +1,16 @@
-//! Rule family `hotload`. See `../shared/spec/RULES.md`.
+//! Rule family `hotload`: weight-sync (hot-load) bucket settings that conflict with each other
+//! or that the SDK-managed path ignores. See `../shared/spec/RULES.md` §3.
 
 use fwmigrate_rule::Rule;
 
+mod common;
+pub mod fw301;
+pub mod fw302;
+pub mod fw303;
+
 /// Every rule of this family, in code order.
-pub static RULES: &[&'static dyn Rule] = &[];
+pub static RULES: &[&'static dyn Rule] = &[
+    &fw301::HotloadScopeMixup,
+    &fw302::HotloadBucketConflict,
+    &fw303::PerDeploymentScope,
+];

@@ -1,0 +1,116 @@
+//! Helpers shared by the `hotload` rules.
+
+use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::parser::edits::delete_argument;
+use fwmigrate_rule::walk::keyword;
+use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
+
+/// Whether a call constructs the cookbook's `DeployConfig` (RULES §1: the callee must resolve).
+pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
+    ctx.semantic
+        .resolve_call(call)
+        .is_some_and(|s| s.is_utils("DeployConfig"))
+}
+
+/// Whether the file binds any cookbook or SDK name (imports inside functions included).
+pub fn imports_fireworks(ctx: &Context) -> bool {
+    ctx.semantic
+        .bindings()
+        .iter()
+        .any(|b| ctx.semantic.classify(&b.qualified).is_some())
+        || ctx
+            .semantic
+            .local_name_for_utils("DeployConfig", TextSize::default())
+            .is_some()
+}
+
+/// A call of `promote_checkpoint`: any `<x>.promote_checkpoint(...)` (the SDK's client and
+/// managers), or a bare name that resolves to the cookbook / SDK.
+pub fn is_promote_checkpoint(ctx: &Context, call: &ast::ExprCall) -> bool {
+    match call.func.as_ref() {
+        Expr::Attribute(attr) => attr.attr.id.as_str() == "promote_checkpoint",
+        Expr::Name(_) => matches!(
+            ctx.semantic.resolve_call(call),
+            Some(CookbookSymbol::Utils(n) | CookbookSymbol::Sdk(n)) if n == "promote_checkpoint"
+        ),
+        _ => false,
+    }
+}
+
+/// The callee as written, for messages.
+pub fn callee_text<'a>(ctx: &Context<'a>, call: &ast::ExprCall) -> &'a str {
+    ctx.slice(call.func.range())
+}
+
+/// A short, single-line rendering of a piece of source for messages.
+pub fn snippet(ctx: &Context, range: TextRange) -> String {
+    let collapsed: String = ctx
+        .slice(range)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if collapsed.chars().count() > 60 {
+        let cut: String = collapsed.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        collapsed
+    }
+}
+
+/// The weight-sync scope a `DeployConfig(...)` call runs with, as far as the source tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `weight_sync_scope` not passed: the default, PER_TRAINER.
+    DefaultPerTrainer,
+    PerTrainer,
+    PerDeployment,
+    /// A variable, `**kwargs`, or anything else.
+    Unknown,
+}
+
+/// The scope member an expression names: `WeightSyncScope.PER_TRAINER`,
+/// `utils.WeightSyncScope.PER_DEPLOYMENT`, or the enum's string values.
+pub fn scope_member(expr: &Expr) -> Option<Scope> {
+    match expr {
+        Expr::Attribute(attr) => match attr.attr.id.as_str() {
+            "PER_TRAINER" => Some(Scope::PerTrainer),
+            "PER_DEPLOYMENT" => Some(Scope::PerDeployment),
+            _ => None,
+        },
+        Expr::StringLiteral(s) => match s.value.to_str() {
+            "per_trainer" => Some(Scope::PerTrainer),
+            "per_deployment" => Some(Scope::PerDeployment),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn deploy_scope(call: &ast::ExprCall) -> Scope {
+    match keyword(call, "weight_sync_scope") {
+        Some(kw) => scope_member(&kw.value).unwrap_or(Scope::Unknown),
+        None if call.arguments.keywords.iter().any(|k| k.arg.is_none())
+            || !call.arguments.args.is_empty() =>
+        {
+            Scope::Unknown
+        }
+        None => Scope::DefaultPerTrainer,
+    }
+}
+
+/// Delete the argument at `target` from `call`; when it is the only argument and the
+/// parentheses hold no comment, the call collapses to `f()`.
+pub fn delete_call_argument(ctx: &Context, call: &ast::ExprCall, target: TextRange) -> Edit {
+    let arguments = &call.arguments;
+    if arguments.args.len() + arguments.keywords.len() == 1 && arguments.range.len() >= 2.into() {
+        let inner = TextRange::new(
+            arguments.range.start() + TextSize::new(1),
+            arguments.range.end() - TextSize::new(1),
+        );
+        if ctx.file.comments_in(inner).is_empty() {
+            return Edit::deletion(inner);
+        }
+    }
+    delete_argument(ctx.file, arguments, target)
+}

@@ -1,0 +1,32 @@
+//! Byte-exact checks the snapshot harness cannot make (insta normalises line endings).
+
+use std::path::Path;
+
+use fwmigrate_rule::Target;
+
+fn apply(source: &str, unsafe_fixes: bool) -> String {
+    let linter = fwmigrate_testing::linter(
+        fwmigrate_rules_hotload::RULES,
+        Target::V2026_08,
+        unsafe_fixes,
+    );
+    let outcome =
+        fwmigrate_testing::apply_checked(&linter, Path::new("t.py"), source, unsafe_fixes);
+    outcome.fixed.unwrap_or_else(|| source.to_string())
+}
+
+#[test]
+fn crlf_line_endings_survive_the_unsafe_fix() {
+    let src = "from training.utils import (\r\n    DeployConfig,\r\n    WeightSyncScope,\r\n)\r\n\r\nDEPLOY = DeployConfig(\r\n    deployment_id=\"grpo\",\r\n    weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT,\r\n)\r\n";
+    let expected = "from training.utils import (\r\n    DeployConfig,\r\n)\r\n\r\nDEPLOY = DeployConfig(\r\n    deployment_id=\"grpo\",\r\n)\r\n";
+    assert_eq!(apply(src, true), expected);
+    assert_eq!(apply(src, false), src);
+}
+
+#[test]
+fn two_keywords_sharing_one_import_remove_it_once_both_are_gone() {
+    let src = "from training.utils import DeployConfig, WeightSyncScope\n\nA = DeployConfig(weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT)\nB = DeployConfig(weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT)\n";
+    let expected =
+        "from training.utils import DeployConfig\n\nA = DeployConfig()\nB = DeployConfig()\n";
+    assert_eq!(apply(src, true), expected);
+}
