@@ -1,0 +1,245 @@
+//! FW102 `resource-cleanup`: the removed `ResourceCleanup(...)` context manager, and manual
+//! registrations on it.
+
+use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, string_value};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+};
+
+use crate::common::{callee_text, calls_utils};
+use crate::setup_infra::analyze;
+
+pub struct ResourceCleanup;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW102",
+    name: "resource-cleanup",
+    family: "provisioning",
+    severity: Severity::Error,
+    fix: Some(Applicability::DisplayOnly),
+    targets: ALL_TARGETS,
+    needles: &["ResourceCleanup"],
+    summary: "`ResourceCleanup(...)` is gone: the SDK-managed service owns cleanup.",
+    explanation: r#"## FW102 `resource-cleanup`
+
+**What it finds.** Constructions of the cookbook's `ResourceCleanup(...)` (usually
+`with ResourceCleanup(rlor_mgr, deploy_mgr) as cleanup:`), resolved through imports like every
+cookbook name; and the manual registrations on it, `cleanup.trainer(job_id)` and
+`cleanup.deployment(deployment_id, action=...)`.
+
+**Why it matters.** `ResourceCleanup` was removed (an `ImportError` at the target). The service
+returned by `build_service_client(...)` owns the jobs it creates and cleans them up on
+`service.close()`: `cleanup_trainer_on_close=True` deletes the trainer,
+`cleanup_deployment_on_close="scale_to_zero"` / `"delete"` (at `2026.08`) scales down or deletes
+the deployment. Call `service.close()` in a `finally:` block.
+
+**Fix.** Display-only. The `with` goes away together with FW101's unsafe fix when the block is
+FW101's canonical shape (one `setup_infra(..., cleanup=cleanup)` directly inside it, `cleanup`
+used for nothing else): FW101's fix removes the `with`, dedents its body and sets the clean-up
+options, so this finding carries no edit of its own. Manual registrations get a suggestion
+naming the matching service option.
+
+**Example.**
+
+```python
+# before
+with ResourceCleanup(rlor_mgr, deploy_mgr) as cleanup:
+    infra = setup_infra(..., cleanup=cleanup)
+    cleanup.deployment(deploy_cfg.deployment_id, action="delete")
+
+# after (by hand)
+service = build_service_client(
+    ...,
+    cleanup_trainer_on_close=True,
+    cleanup_deployment_on_close="delete",
+)
+try:
+    ...
+finally:
+    service.close()
+```
+"#,
+};
+
+fn options(target: Target) -> &'static str {
+    match target {
+        Target::V2026_06 => "`cleanup_trainer_on_close=True`",
+        Target::V2026_08 => {
+            "`cleanup_trainer_on_close=True` and `cleanup_deployment_on_close=\"scale_to_zero\"` (or `\"delete\"`)"
+        }
+    }
+}
+
+/// The `with` statement whose (only) item is this call, with the name it binds.
+fn enclosing_with<'a>(
+    suite: &'a [Stmt],
+    call: &ast::ExprCall,
+) -> Option<(&'a ast::StmtWith, Option<&'a ast::ExprName>)> {
+    let mut found = None;
+    for_each_stmt(suite, |stmt| {
+        if let Stmt::With(w) = stmt {
+            for item in &w.items {
+                if item.context_expr.range() == call.range() {
+                    let name = match item.optional_vars.as_deref() {
+                        Some(Expr::Name(n)) => Some(n),
+                        _ => None,
+                    };
+                    found = Some((w, name));
+                }
+            }
+        }
+    });
+    found
+}
+
+impl Rule for ResourceCleanup {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        let target = ctx.target;
+        for_each_call(ctx.file.suite(), |call| {
+            if !calls_utils(ctx, call, "ResourceCleanup") {
+                return;
+            }
+            let with = enclosing_with(ctx.file.suite(), call);
+            // Is this `with` removed by FW101's canonical rewrite?
+            let mut with_fw101 = false;
+            if let Some((w, _)) = with {
+                for_each_call(&w.body, |inner| {
+                    if calls_utils(ctx, inner, "setup_infra")
+                        && let Ok(rewrite) = analyze(ctx, inner).fix
+                    {
+                        with_fw101 |= rewrite.removes_with == Some(w.range);
+                    }
+                });
+            }
+            let mut notes = Vec::new();
+            let extra = call.arguments.args.len() > 2
+                || call.arguments.keywords.iter().any(|k| {
+                    k.arg
+                        .as_ref()
+                        .is_some_and(|a| a.id.as_str().ends_with("grace_period_s"))
+                });
+            if extra {
+                notes.push(
+                    "; the trainer grace periods have no equivalent (the service deletes its trainer on close)",
+                );
+            }
+            let managers = if call.arguments.args.is_empty() && call.arguments.keywords.is_empty() {
+                ""
+            } else {
+                "; the `rlor_mgr`/`deploy_mgr` managers are not needed for this"
+            };
+            let message = format!(
+                "`{}(...)` no longer exists at {target}: the SDK-managed service owns cleanup — pass {} to `build_service_client(...)` and call `service.close()` in a `finally:` block{managers}{}",
+                callee_text(ctx, call),
+                options(target),
+                notes.concat(),
+            );
+            let suggestion = match target {
+                Target::V2026_06 => {
+                    "service = build_service_client(..., cleanup_trainer_on_close=True)\ntry:\n    ...\nfinally:\n    service.close()"
+                }
+                Target::V2026_08 => {
+                    "service = build_service_client(\n    ...,\n    cleanup_trainer_on_close=True,\n    cleanup_deployment_on_close=\"scale_to_zero\",\n)\ntry:\n    ...\nfinally:\n    service.close()"
+                }
+            };
+            let reason = if with_fw101 {
+                "removed together with FW101's fix of the `setup_infra(...)` inside it (rerun with --unsafe-fixes)"
+            } else {
+                "the cleanup options belong to the `build_service_client(...)` that replaces `setup_infra(...)`"
+            };
+            findings.push(
+                Finding::new(&META, call.range(), message).with_fix(Fix::display_only(
+                    "Let the service clean up: `service.close()` with the cleanup options",
+                    Some(suggestion.to_string()),
+                    reason,
+                )),
+            );
+
+            // Manual registrations on the bound name.
+            let Some((w, Some(name))) = with else {
+                return;
+            };
+            for_each_call(&w.body, |reg| {
+                let Expr::Attribute(attr) = reg.func.as_ref() else {
+                    return;
+                };
+                let Expr::Name(owner) = attr.value.as_ref() else {
+                    return;
+                };
+                if owner.id != name.id {
+                    return;
+                }
+                let first = reg
+                    .arguments
+                    .args
+                    .first()
+                    .map(|a| ctx.slice(a.range()).to_string());
+                let (message, suggestion) = match attr.attr.id.as_str() {
+                    "trainer" => {
+                        let job = first.unwrap_or_else(|| "job_id".to_string());
+                        (
+                            format!(
+                                "`{}` registers trainer `{job}` with the removed `ResourceCleanup`: a trainer the service creates is deleted on `service.close()` with `build_service_client(..., cleanup_trainer_on_close=True)`; a job created outside the service must be deleted in a `finally:` block (`rlor_mgr.delete({job})`)",
+                                ctx.slice(reg.func.range())
+                            ),
+                            "service = build_service_client(..., cleanup_trainer_on_close=True)"
+                                .to_string(),
+                        )
+                    }
+                    "deployment" => {
+                        let dep = first.unwrap_or_else(|| "deployment_id".to_string());
+                        let action = keyword(reg, "action")
+                            .and_then(|k| string_value(&k.value))
+                            .or_else(|| reg.arguments.args.get(1).and_then(string_value))
+                            .unwrap_or_else(|| "scale_to_zero".to_string());
+                        let option = match target {
+                            Target::V2026_08 => format!(
+                                "`build_service_client(..., cleanup_deployment_on_close=\"{action}\")` does this on `service.close()`"
+                            ),
+                            Target::V2026_06 => format!(
+                                "at {target} the service has no deployment clean-up option: call `deploy_mgr.{}({dep})` in a `finally:` block",
+                                if action == "delete" {
+                                    "delete"
+                                } else {
+                                    "scale_to_zero"
+                                }
+                            ),
+                        };
+                        (
+                            format!(
+                                "`{}` registers deployment `{dep}` (action `{action}`) with the removed `ResourceCleanup`: {option}",
+                                ctx.slice(reg.func.range())
+                            ),
+                            match target {
+                                Target::V2026_08 => format!(
+                                    "service = build_service_client(..., cleanup_deployment_on_close=\"{action}\")"
+                                ),
+                                Target::V2026_06 => format!(
+                                    "try:\n    ...\nfinally:\n    deploy_mgr.{}({dep})",
+                                    if action == "delete" {
+                                        "delete"
+                                    } else {
+                                        "scale_to_zero"
+                                    }
+                                ),
+                            },
+                        )
+                    }
+                    _ => return,
+                };
+                findings.push(Finding::new(&META, reg.range(), message).with_fix(
+                    Fix::display_only(
+                        "Use the service's cleanup option",
+                        Some(suggestion),
+                        "the option belongs to the `build_service_client(...)` call",
+                    ),
+                ));
+            });
+        });
+    }
+}
