@@ -73,8 +73,8 @@ nothing. The installed version follows the pin, not the code.
 The fix is **unsafe**: it changes which SDK gets installed, which may need other pins (and a
 lock file) to move with it. It rewrites only the version specifier, keeping the name, extras,
 environment markers, quotes, comments and the rest of the file byte for byte. A hash-pinned
-requirement (`--hash=...`, pip's hash-checking mode needs `==` pins) and a TOML string written
-with escapes get no automatic fix: regenerate the lock file, or edit the line by hand.
+requirement (`--hash=...`: pip's hash-checking mode needs `==` pins) gets no automatic fix:
+regenerate the lock file.
 
 ## Example
 
@@ -108,7 +108,7 @@ pub(crate) enum Constraint {
 pub(crate) enum NoFix {
     /// The requirement pins hashes; a range would break pip's hash-checking mode.
     Hashes,
-    /// A TOML string with escapes: offsets in the value are not offsets in the file.
+    /// A TOML string whose value could not be mapped back to the file.
     Escaped,
 }
 
@@ -119,6 +119,10 @@ pub(crate) struct Declaration {
     pub range: Range<usize>,
     /// The declaration as the user wrote it, for the message.
     pub shown: String,
+    /// The whole declaration as written (decoded, markers included) and the range of the
+    /// specifier in it, for the suggestion of a display-only fix.
+    pub written: String,
+    pub written_spec: Range<usize>,
     pub constraint: Constraint,
     /// The byte range of the version specifier to replace, or why there is none.
     pub edit: Result<Range<usize>, NoFix>,
@@ -330,19 +334,24 @@ impl TextRule for SdkPin {
                 decl.shown
             );
             let title = format!("Rewrite the version specifier to `{wanted}`");
+            let suggestion = decl
+                .written
+                .get(..decl.written_spec.start)
+                .zip(decl.written.get(decl.written_spec.end..))
+                .map(|(before, after)| format!("{before}{wanted}{after}"));
             let fix = match &decl.edit {
                 Ok(edit) => text_range(edit)
                     .map(|r| Fix::unsafe_edits(title, vec![Edit::replacement(r, wanted)])),
                 Err(NoFix::Hashes) => Some(Fix::display_only(
                     title,
-                    Some(format!("fireworks-ai{wanted}")),
+                    suggestion,
                     "the requirement pins hashes: regenerate the lock file with the new range \
                      (e.g. `pip-compile --upgrade-package fireworks-ai`)",
                 )),
                 Err(NoFix::Escaped) => Some(Fix::display_only(
                     title,
-                    Some(format!("fireworks-ai{wanted}")),
-                    "the TOML string uses escapes; edit it by hand",
+                    suggestion,
+                    "the TOML string could not be mapped back to the file; edit it by hand",
                 )),
             };
             findings.push(Finding::new(&FW501, range, message).with_fix_opt(fix));

@@ -76,12 +76,24 @@ fn table(item: Option<&Item>) -> Option<&dyn TableLike> {
     item.and_then(Item::as_table_like)
 }
 
-/// A string literal: its decoded value, the span of the literal, and, when the text between
-/// the quotes is exactly the value (no escapes, no trimmed newline), the span of that text.
+/// A string literal: its decoded value, the span of the literal, and where each byte of the
+/// value came from in the file (`None` when that could not be worked out).
 struct StringLiteral<'a> {
     value: &'a str,
     span: Range<usize>,
-    inner: Option<Range<usize>>,
+    /// For each byte of `value`: the file range of the character or escape that produced it.
+    map: Option<Vec<(usize, usize)>>,
+}
+
+impl StringLiteral<'_> {
+    /// The file range that produced `range` of the value.
+    fn file_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let map = self.map.as_ref()?;
+        if range.is_empty() {
+            return None;
+        }
+        Some(map.get(range.start)?.0..map.get(range.end - 1)?.1)
+    }
 }
 
 fn string_literal<'a>(text: &str, value: &'a Value) -> Option<StringLiteral<'a>> {
@@ -95,12 +107,76 @@ fn string_literal<'a>(text: &str, value: &'a Value) -> Option<StringLiteral<'a>>
         .find(|q| raw.starts_with(q) && raw.ends_with(q) && raw.len() >= 2 * q.len())?;
     let inner = span.start + quote.len()..span.end - quote.len();
     let decoded = formatted.value().as_str();
-    let inner = (text.get(inner.clone()) == Some(decoded)).then_some(inner);
+    let map = decode(text, inner, quote.starts_with('"'), quote.len() == 3)
+        .filter(|(value, _)| value == decoded)
+        .map(|(_, map)| map);
     Some(StringLiteral {
         value: decoded,
         span,
-        inner,
+        map,
     })
+}
+
+/// Decode the text between a TOML string's quotes, recording for each byte of the value the
+/// file range of the character or escape it came from.
+fn decode(
+    text: &str,
+    inner: Range<usize>,
+    basic: bool,
+    multiline: bool,
+) -> Option<(String, Vec<(usize, usize)>)> {
+    let raw = text.get(inner.clone())?;
+    let b = raw.as_bytes();
+    let mut out = String::new();
+    let mut map = Vec::new();
+    let mut i = 0;
+    if multiline {
+        if raw.starts_with("\r\n") {
+            i = 2;
+        } else if raw.starts_with('\n') {
+            i = 1;
+        }
+    }
+    while i < raw.len() {
+        let start = i;
+        let c = if basic && b[i] == b'\\' {
+            let next = raw[i + 1..].chars().next()?;
+            i += 1 + next.len_utf8();
+            match next {
+                'b' => '\u{8}',
+                't' => '\t',
+                'n' => '\n',
+                'f' => '\u{c}',
+                'r' => '\r',
+                'e' => '\u{1b}',
+                '"' => '"',
+                '\\' => '\\',
+                'u' | 'U' => {
+                    let len = if next == 'u' { 4 } else { 8 };
+                    let hex = raw.get(i..i + len)?;
+                    i += len;
+                    char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+                }
+                ' ' | '\t' | '\r' | '\n' if multiline => {
+                    // A line-ending backslash: drop all whitespace up to the next text.
+                    while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => return None,
+            }
+        } else {
+            let c = raw[i..].chars().next()?;
+            i += c.len_utf8();
+            c
+        };
+        out.push(c);
+        for _ in 0..c.len_utf8() {
+            map.push((inner.start + start, inner.start + i));
+        }
+    }
+    Some((out, map))
 }
 
 /// An array of PEP 508 strings (`dependencies = ["fireworks-ai>=1.2.9,<2", ...]`).
@@ -122,16 +198,15 @@ fn pep508_array(text: &str, item: Option<&Item>, out: &mut Vec<Declaration>) {
         let Some(spec) = parts.specifier else {
             continue;
         };
-        let (range, edit) = match &literal.inner {
-            Some(inner) => (
-                inner.start + parts.head.start..inner.start + parts.head.end,
-                Ok(inner.start + spec.start..inner.start + spec.end),
-            ),
-            None => (literal.span.clone(), Err(NoFix::Escaped)),
+        let (range, edit) = match (literal.file_range(&parts.head), literal.file_range(&spec)) {
+            (Some(head), Some(spec)) => (head, Ok(spec)),
+            _ => (literal.span.clone(), Err(NoFix::Escaped)),
         };
         out.push(Declaration {
             range,
             shown: requirement[parts.head.clone()].to_string(),
+            written: requirement[parts.head.start..].trim_end().to_string(),
+            written_spec: spec.start - parts.head.start..spec.end - parts.head.start,
             constraint: Constraint::Pep440(requirement[spec].to_string()),
             edit,
         });
@@ -147,6 +222,7 @@ fn poetry_table(text: &str, deps: &dyn TableLike, out: &mut Vec<Declaration>) {
             continue;
         }
         let mut versions: Vec<&Value> = Vec::new();
+        let table_form = !matches!(item, Item::Value(Value::String(_)));
         match item {
             Item::Value(Value::String(_)) => versions.extend(item.as_value()),
             Item::Value(Value::Array(array)) => {
@@ -177,17 +253,21 @@ fn poetry_table(text: &str, deps: &dyn TableLike, out: &mut Vec<Declaration>) {
             if constraint.is_empty() {
                 continue;
             }
-            let edit = match &literal.inner {
-                Some(inner) => {
-                    let lead = literal.value.len() - literal.value.trim_start().len();
-                    let start = inner.start + lead;
-                    Ok(start..start + constraint.len())
-                }
-                None => Err(NoFix::Escaped),
+            let lead = literal.value.len() - literal.value.trim_start().len();
+            let edit = literal
+                .file_range(&(lead..lead + constraint.len()))
+                .ok_or(NoFix::Escaped);
+            let shown = if table_form {
+                format!("{key} = {{version = \"{constraint}\"}}")
+            } else {
+                format!("{key} = \"{constraint}\"")
             };
+            let at = shown.find(constraint).unwrap_or(0);
             out.push(Declaration {
                 range: literal.span.clone(),
-                shown: format!("{key} = \"{constraint}\""),
+                written: shown.clone(),
+                written_spec: at..at + constraint.len(),
+                shown,
                 constraint: Constraint::Poetry(constraint.to_string()),
                 edit,
             });
@@ -251,12 +331,66 @@ dev = ["fireworks-ai~=1.1.0", {include-group = "train"}]
     }
 
     #[test]
-    fn escaped_strings_have_no_edit() {
-        let text = "[project]\ndependencies = [\"fireworks\\u002dai==1.1.0\"]\n";
-        let got = found(text);
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "\"fireworks\\u002dai==1.1.0\"");
-        assert_eq!(got[0].2, None);
+    fn escapes_map_back_to_the_file() {
+        let text = concat!(
+            "[project]\ndependencies = [\n",
+            "  \"fireworks\\u002dai==1.1.0\",\n",
+            "  \"fireworks-ai[training]==1.1.0 ; python_version >= \\\"3.11\\\"\",\n",
+            "  \"\"\"\nfireworks-ai==1.0.0\"\"\",\n",
+            "  '''fireworks-ai==1.0.1''',\n",
+            "  \"\"\"fireworks-ai\\\n      ==1.0.2\"\"\",\n",
+            "]\n",
+        );
+        assert_eq!(
+            found(text),
+            vec![
+                (
+                    "fireworks\\u002dai==1.1.0".into(),
+                    "pep440 ==1.1.0".into(),
+                    Some("==1.1.0".into())
+                ),
+                (
+                    "fireworks-ai[training]==1.1.0".into(),
+                    "pep440 ==1.1.0".into(),
+                    Some("==1.1.0".into())
+                ),
+                (
+                    "fireworks-ai==1.0.0".into(),
+                    "pep440 ==1.0.0".into(),
+                    Some("==1.0.0".into())
+                ),
+                (
+                    "fireworks-ai==1.0.1".into(),
+                    "pep440 ==1.0.1".into(),
+                    Some("==1.0.1".into())
+                ),
+                (
+                    "fireworks-ai\\\n      ==1.0.2".into(),
+                    "pep440 ==1.0.2".into(),
+                    Some("==1.0.2".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn decoding_follows_toml() {
+        let text = r#""a\tb\u00e9\"c\\""#;
+        let Some((value, map)) = decode(text, 1..text.len() - 1, true, false) else {
+            panic!("no decode")
+        };
+        assert_eq!(value, "a\tbé\"c\\");
+        // `é` is two bytes, both from the six-byte escape.
+        assert_eq!(map.len(), value.len());
+        assert_eq!(&text[map[3].0..map[3].1], "\\u00e9");
+        assert_eq!(map[3], map[4]);
+        assert!(decode(r#""\q""#, 1..3, true, false).is_none());
+        // Literal strings have no escapes.
+        let literal = r"'a\tb'";
+        let Some((value, _)) = decode(literal, 1..literal.len() - 1, false, false) else {
+            panic!("no decode")
+        };
+        assert_eq!(value, "a\\tb");
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub(crate) fn declarations(text: &str) -> Vec<Declaration> {
         out.push(Declaration {
             range: line.map_range(&parts.head),
             shown: requirement[parts.head.clone()].to_string(),
+            written: requirement[parts.head.start..].trim_end().to_string(),
+            written_spec: spec.start - parts.head.start..spec.end - parts.head.start,
             constraint: Constraint::Pep440(requirement[spec.clone()].to_string()),
             edit: match no_fix {
                 Some(reason) => Err(reason),

@@ -131,6 +131,8 @@ pub(crate) fn declarations(text: &str) -> Vec<Declaration> {
             out.push(Declaration {
                 range: offset + parts.head.start..offset + parts.head.end,
                 shown: item[parts.head.clone()].to_string(),
+                written: item[parts.head.start..].trim_end().to_string(),
+                written_spec: spec.start - parts.head.start..spec.end - parts.head.start,
                 constraint: Constraint::Pep440(item[spec.clone()].to_string()),
                 edit: Ok(offset + spec.start..offset + spec.end),
             });
