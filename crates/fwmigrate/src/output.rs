@@ -50,7 +50,10 @@ fn mark(r: &Record) -> &'static str {
 }
 
 fn location(r: &Record) -> String {
-    format!("{}:{}:{}", r.path, r.start.0, r.start.1)
+    match r.cell {
+        Some(cell) => format!("{}:cell {cell}:{}:{}", r.path, r.start.0, r.start.1),
+        None => format!("{}:{}:{}", r.path, r.start.0, r.start.1),
+    }
 }
 
 pub fn concise(out: &mut String, r: &Record, style: Style) {
@@ -179,6 +182,7 @@ pub fn json_record(r: &Record) -> Value {
         (None, Some(_)) => Value::Null,
     };
     json!({
+        "cell": r.cell,
         "code": r.code,
         "name": r.name,
         "message": r.message,

@@ -9,7 +9,7 @@ use fwmigrate_parser::{LineIndex, SourceKind};
 use crate::args::Mode;
 use crate::settings::Resolver;
 use crate::walk::{Candidate, FileKind};
-use crate::write::{WriteError, write_atomic};
+use crate::write::write_atomic;
 
 /// One finding, owned, with everything output needs.
 #[derive(Debug, Clone)]
@@ -28,6 +28,8 @@ pub struct Record {
     pub fixable_unsafe: bool,
     /// The source lines of the finding (first to last, at most a few), 1-based numbers.
     pub excerpt: Vec<(usize, String)>,
+    /// For notebooks: the 1-based cell the finding is in (rows count from the cell's start).
+    pub cell: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +58,8 @@ pub struct FileResult {
     pub diff: Option<String>,
     /// For stdin with `--apply`: the text to print.
     pub stdout_text: Option<String>,
+    /// For notebooks: the new JSON text when fixes changed a cell.
+    pub notebook_json: Option<String>,
 }
 
 pub struct Job<'a> {
@@ -188,6 +192,10 @@ impl Job<'_> {
             FileKind::Python => linter.lint_python(path, body, SourceKind::Python, engine_mode),
             FileKind::Notebook => {
                 crate::notebook::lint(linter, path, body, engine_mode, result);
+                if let Some(json) = result.notebook_json.take() {
+                    let new_text = format!("{bom}{json}");
+                    self.finish_fixed(path, &text, new_text, result, stdin);
+                }
                 return;
             }
         };
@@ -196,10 +204,34 @@ impl Job<'_> {
         result.fixes_applied = outcome.fixes_applied;
         if let Some(fixed) = &outcome.fixed {
             let new_text = format!("{bom}{fixed}");
+            let written = self.finish_fixed(path, &text, new_text, result, stdin);
+            if !written && self.mode == Mode::Apply && !stdin {
+                // Report what the file on disk still has.
+                let check = match kind {
+                    FileKind::Manifest => linter.lint_text(path, body, EngineMode::Check),
+                    _ => linter.lint_python(path, body, source_kind(kind), EngineMode::Check),
+                };
+                result.records = records(&result.path, &check.diagnostics, body);
+            }
+        } else if stdin && self.mode == Mode::Apply {
+            result.stdout_text = Some(text.clone());
+        }
+    }
+
+    /// Diff, print or write a changed file. Returns false when a write failed.
+    fn finish_fixed(
+        &self,
+        path: &Path,
+        text: &str,
+        new_text: String,
+        result: &mut FileResult,
+        stdin: bool,
+    ) -> bool {
+        {
             match self.mode {
                 Mode::Check => {}
                 Mode::Diff => {
-                    result.diff = Some(unified_diff(&result.path, &text, &new_text));
+                    result.diff = Some(unified_diff(&result.path, text, &new_text));
                     result.changed = true;
                 }
                 Mode::Apply if stdin => {
@@ -209,26 +241,14 @@ impl Job<'_> {
                 Mode::Apply => match write_atomic(path, text.as_bytes(), new_text.as_bytes()) {
                     Ok(()) => result.changed = true,
                     Err(e) => {
-                        let why = match e {
-                            WriteError::Changed => e.to_string(),
-                            WriteError::Io(_) => e.to_string(),
-                        };
-                        result.errors.push(format!("{}: {why}", result.path));
+                        result.errors.push(format!("{}: {e}", result.path));
                         result.fixes_applied = 0;
-                        // Report what the file on disk still has.
-                        let check = match kind {
-                            FileKind::Manifest => linter.lint_text(path, body, EngineMode::Check),
-                            _ => {
-                                linter.lint_python(path, body, source_kind(kind), EngineMode::Check)
-                            }
-                        };
-                        result.records = records(&result.path, &check.diagnostics, body);
+                        return false;
                     }
                 },
             }
-        } else if stdin && self.mode == Mode::Apply {
-            result.stdout_text = Some(text.clone());
         }
+        true
     }
 }
 
@@ -294,6 +314,7 @@ pub fn records(path: &str, diagnostics: &[Diagnostic], text: &str) -> Vec<Record
                 fixable: d.fixable,
                 fixable_unsafe: d.fixable_unsafe,
                 excerpt,
+                cell: None,
             }
         })
         .collect()

@@ -96,6 +96,8 @@ pub struct FileOutcome {
     pub fixes_applied: usize,
     /// True when the file was skipped by the prefilter or an ignore-file directive.
     pub skipped: bool,
+    /// For notebooks: the cell ranges in the fixed text.
+    pub cells: Option<Vec<TextRange>>,
 }
 
 /// Settings for one run.
@@ -225,6 +227,10 @@ impl Linter {
                     fixed: changed.then_some(current),
                     fixes_applied: applied,
                     skipped: false,
+                    cells: match &kind {
+                        SourceKind::Notebook(cells) => Some(cells.clone()),
+                        _ => None,
+                    },
                 };
             }
             let edits: Vec<Edit> = chosen
@@ -585,6 +591,7 @@ impl Linter {
                     fixed: changed.then_some(current),
                     fixes_applied: applied,
                     skipped: false,
+                    cells: None,
                 };
             }
             let edits: Vec<Edit> = chosen
