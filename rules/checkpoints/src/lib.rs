@@ -1,6 +1,10 @@
-//! Rule family `checkpoints`. See `../shared/spec/RULES.md`.
+//! Rule family `checkpoints`: promoting checkpoints to models. See `../shared/spec/RULES.md` §3.
 
 use fwmigrate_rule::Rule;
 
+pub mod fw401;
+pub mod fw402;
+pub mod sanitize;
+
 /// Every rule of this family, in code order.
-pub static RULES: &[&'static dyn Rule] = &[];
+pub static RULES: &[&'static dyn Rule] = &[&fw401::InvalidOutputModelId, &fw402::PromotePositional];

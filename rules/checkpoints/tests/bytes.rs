@@ -1,0 +1,24 @@
+//! Byte-exact checks the snapshot harness cannot make (insta normalises line endings).
+
+use std::path::Path;
+
+use fwmigrate_rule::Target;
+
+fn apply(source: &str, unsafe_fixes: bool) -> String {
+    let linter = fwmigrate_testing::linter(
+        fwmigrate_rules_checkpoints::RULES,
+        Target::V2026_08,
+        unsafe_fixes,
+    );
+    let outcome =
+        fwmigrate_testing::apply_checked(&linter, Path::new("t.py"), source, unsafe_fixes);
+    outcome.fixed.unwrap_or_else(|| source.to_string())
+}
+
+#[test]
+fn crlf_and_comments_survive_the_sanitising_fix() {
+    let src = "def f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='accounts/acme/models/Qwen3--8B_Math.final_',  # weekly\r\n    )\r\n";
+    let expected = "def f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='qwen3-8b-math-final',  # weekly\r\n    )\r\n";
+    assert_eq!(apply(src, true), expected);
+    assert_eq!(apply(src, false), src);
+}
