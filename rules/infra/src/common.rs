@@ -252,22 +252,9 @@ pub fn insert_keywords_first(
     combined
 }
 
-/// The legacy and current releases that know `InfraConfig`, in order.
-fn infra_config_versions() -> Vec<&'static [api::Field]> {
-    [
-        api::legacy(),
-        Target::V2026_06.release(),
-        Target::V2026_08.release(),
-    ]
-    .into_iter()
-    .filter_map(|r| r.class("InfraConfig"))
-    .collect()
-}
-
 /// The `InfraConfig` field a positional argument at `index` stands for, when every release that
 /// has `InfraConfig` agrees on it.
 pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
-    let versions = infra_config_versions();
     let legacy = api::legacy()
         .class("InfraConfig")
         .and_then(|f| f.get(index))
@@ -278,17 +265,24 @@ pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
             index + 1
         ));
     };
-    let all_agree = versions
-        .iter()
-        .all(|fields| fields.get(index).is_some_and(|f| f.name == name));
-    if all_agree {
+    let mut differs: Vec<String> = Vec::new();
+    for target in Target::ALL {
+        if let Some(fields) = target.release().class("InfraConfig") {
+            match fields.get(index) {
+                Some(f) if f.name == name => {}
+                Some(f) => differs.push(format!("`{}` at {target}", f.name)),
+                None => differs.push(format!("nothing at {target}")),
+            }
+        }
+    }
+    if differs.is_empty() {
         Ok(name)
     } else {
         Err(format!(
-            "positional argument {} of `InfraConfig` is `{name}` in the legacy cookbook but a \
-             different field in later releases, so which one this call meant is ambiguous; pass it \
-             by keyword",
-            index + 1
+            "positional argument {} of `InfraConfig` is `{name}` in the legacy cookbook but {}, \
+             so which field this call meant is ambiguous; pass it by keyword",
+            index + 1,
+            differs.join(" and ")
         ))
     }
 }

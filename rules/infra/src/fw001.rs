@@ -3,9 +3,11 @@
 use std::collections::HashSet;
 
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::imports::{remove_binding, rename_binding};
+use fwmigrate_rule::parser::Binding;
+use fwmigrate_rule::parser::imports::{add_from_import, remove_binding, rename_binding};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    TextRange, walk,
 };
 
 use crate::common::{
@@ -81,15 +83,74 @@ impl Rule for InfraConfigRule {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        let mut plans: Vec<Plan> = Vec::new();
         walk::for_each_call(ctx.file.suite(), |call| {
             if is_utils_call(ctx, call, "InfraConfig") {
-                findings.push(check_call(ctx, call));
+                plans.push(plan(ctx, call));
             }
         });
+        // Calls through one import binding are rewritten together by one fix, so the import can
+        // be renamed or removed in the same pass as its last use.
+        let mut groups: Vec<(&Binding, Vec<usize>)> = Vec::new();
+        for (i, p) in plans.iter().enumerate() {
+            if !p.problems.is_empty() || p.unsafe_reason.is_some() {
+                continue;
+            }
+            let Some(binding) = import_binding(ctx, &p.call.func) else {
+                continue;
+            };
+            match groups
+                .iter_mut()
+                .find(|(b, _)| b.alias_range == binding.alias_range)
+            {
+                Some((_, members)) => members.push(i),
+                None => groups.push((binding, vec![i])),
+            }
+        }
+        let mut group_fix: Vec<Option<Fix>> = vec![None; plans.len()];
+        for (binding, members) in &groups {
+            let callees: Vec<TextRange> = members
+                .iter()
+                .map(|&i| plans[i].call.func.range())
+                .collect();
+            if let Ok(import_edits) = binding_callee_edits(ctx, binding, &callees) {
+                let mut edits = import_edits;
+                for &i in members {
+                    edits.extend(plans[i].edits.iter().cloned());
+                }
+                let title = if members.len() == 1 {
+                    TITLE.to_string()
+                } else {
+                    format!(
+                        "Rewrite the {} `{}(...)` calls as `TrainerConfig(...)`",
+                        members.len(),
+                        binding.name
+                    )
+                };
+                let fix = Fix::safe(title, edits);
+                for &i in members {
+                    group_fix[i] = Some(fix.clone());
+                }
+            }
+        }
+        for (p, grouped) in plans.into_iter().zip(group_fix) {
+            findings.push(finish(ctx, p, grouped));
+        }
     }
 }
 
-fn check_call(ctx: &Context, call: &ast::ExprCall) -> Finding {
+const TITLE: &str = "Rewrite as `TrainerConfig(...)`";
+
+/// The argument edits and the message for one `InfraConfig(...)` call.
+struct Plan<'a> {
+    call: &'a ast::ExprCall,
+    edits: Vec<Edit>,
+    problems: Vec<String>,
+    unsafe_reason: Option<String>,
+    message: String,
+}
+
+fn plan<'a>(ctx: &Context, call: &'a ast::ExprCall) -> Plan<'a> {
     let target = ctx.target;
     let release = target.release();
     let mut edits: Vec<Edit> = Vec::new();
@@ -154,8 +215,6 @@ fn check_call(ctx: &Context, call: &ast::ExprCall) -> Finding {
         &deletions,
     ));
 
-    // Callee and import.
-    let callee = callee_edits(ctx, call);
     let mut message = String::from(
         "`InfraConfig` is the legacy trainer config: the cookbook takes `TrainerConfig` \
          (`trainer=`) now",
@@ -167,86 +226,124 @@ fn check_call(ctx: &Context, call: &ast::ExprCall) -> Finding {
         message.push_str("; ");
         message.push_str(d);
     }
-
-    let fix = match callee {
-        Err(reason) => {
-            problems.push(reason);
-            None
-        }
-        Ok(callee_edits) => {
-            edits.extend(callee_edits);
-            Some(())
-        }
-    };
-    let finding = Finding::new(&META, call.range(), message);
-    if !problems.is_empty() || fix.is_none() {
-        let suggestion = suggestion(ctx, call);
-        return finding.with_fix(Fix::display_only(
-            "Rewrite as `TrainerConfig(...)`",
-            Some(suggestion),
-            format!("no automatic fix: {}", problems.join("; ")),
-        ));
+    let unsafe_reason = call
+        .arguments
+        .keywords
+        .iter()
+        .any(|k| k.arg.is_none())
+        .then(|| "the `**` mapping may still hold `InfraConfig` field names".to_string());
+    Plan {
+        call,
+        edits,
+        problems,
+        unsafe_reason,
+        message,
     }
-    let mut fix = Fix::safe("Rewrite as `TrainerConfig(...)`", edits);
-    if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
-        fix = fix
-            .with_applicability(Applicability::Unsafe)
-            .with_reason("the `**` mapping may still hold `InfraConfig` field names");
-    }
-    finding.with_fix(fix)
 }
 
-/// The edits that make the callee a `TrainerConfig` (and keep the imports right).
+fn finish(ctx: &Context, mut p: Plan, grouped: Option<Fix>) -> Finding {
+    let finding = Finding::new(&META, p.call.range(), std::mem::take(&mut p.message));
+    if let Some(fix) = grouped {
+        return finding.with_fix(fix);
+    }
+    if p.problems.is_empty() {
+        match callee_edits(ctx, p.call) {
+            Ok(callee) => {
+                let mut edits = p.edits;
+                edits.extend(callee);
+                let fix = match p.unsafe_reason {
+                    Some(reason) => Fix::unsafe_edits(TITLE, edits).with_reason(reason),
+                    None => Fix::safe(TITLE, edits),
+                };
+                return finding.with_fix(fix);
+            }
+            Err(reason) => p.problems.push(reason),
+        }
+    }
+    finding.with_fix(Fix::display_only(
+        TITLE,
+        Some(suggestion(ctx, p.call)),
+        format!("no automatic fix: {}", p.problems.join("; ")),
+    ))
+}
+
+/// The edits that make one callee a `TrainerConfig` (and keep the imports right).
 fn callee_edits(ctx: &Context, call: &ast::ExprCall) -> Result<Vec<Edit>, String> {
     match call.func.as_ref() {
         Expr::Attribute(attr) => Ok(vec![Edit::replacement(attr.attr.range, "TrainerConfig")]),
-        Expr::Name(name) => {
-            let offset = name.range.start();
-            let Some(binding) = import_binding(ctx, &call.func) else {
+        Expr::Name(name) => match import_binding(ctx, &call.func) {
+            Some(binding) => binding_callee_edits(ctx, binding, &[name.range]),
+            None => {
                 // A star import: `TrainerConfig` comes from the same star import.
-                return match ctx.semantic.local_name_for_utils("TrainerConfig", offset) {
+                match ctx
+                    .semantic
+                    .local_name_for_utils("TrainerConfig", name.range.start())
+                {
                     Some(local) => Ok(vec![Edit::replacement(name.range, local)]),
                     None => Err("`TrainerConfig` is not importable here".to_string()),
-                };
-            };
-            let others = binding_uses(ctx, binding, &[name.range]);
-            if let Some(local) = ctx.semantic.local_name_for_utils("TrainerConfig", offset) {
-                let mut edits = vec![Edit::replacement(name.range, local)];
-                if others == 0 {
-                    edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
                 }
-                return Ok(edits);
             }
-            if others == 0 {
-                if binding.name == "InfraConfig" || !name_is_taken(ctx, "TrainerConfig") {
-                    return Ok(vec![
-                        rename_binding(binding, "TrainerConfig", None),
-                        Edit::replacement(name.range, "TrainerConfig"),
-                    ]);
-                }
-                // `TrainerConfig` means something else here: keep the alias.
-                return Ok(vec![rename_binding(
-                    binding,
-                    "TrainerConfig",
-                    Some(&binding.name),
-                )]);
-            }
-            // Other uses of the old name remain: bring `TrainerConfig` in next to it.
-            let (local, import) = trainer_config_in_scope(ctx, offset)?;
-            let mut edits = vec![Edit::replacement(name.range, local)];
-            if binding.is_from && import.is_some() {
-                edits.push(fwmigrate_rule::parser::imports::add_from_import(
-                    ctx.file,
-                    &binding.module,
-                    "TrainerConfig",
-                ));
-            } else {
-                edits.extend(import);
-            }
-            Ok(edits)
-        }
+        },
         _ => Err("the callee is not a plain name".to_string()),
     }
+}
+
+/// Rewrite the callees `callees` (bare names bound by the import `binding`) to `TrainerConfig`,
+/// with the import edits: renamed in place or removed when no other use of the old name remains,
+/// `TrainerConfig` added next to it otherwise.
+fn binding_callee_edits(
+    ctx: &Context,
+    binding: &Binding,
+    callees: &[TextRange],
+) -> Result<Vec<Edit>, String> {
+    let Some(first) = callees.first() else {
+        return Ok(Vec::new());
+    };
+    let others = binding_uses(ctx, binding, callees);
+    let local_at = |r: &TextRange| {
+        ctx.semantic
+            .local_name_for_utils("TrainerConfig", r.start())
+    };
+    let local = local_at(first);
+    if callees.iter().any(|r| local_at(r) != local) {
+        return Err("`TrainerConfig` is imported under different names in this file".to_string());
+    }
+    let replace_all = |name: &str| -> Vec<Edit> {
+        callees
+            .iter()
+            .map(|r| Edit::replacement(*r, name.to_string()))
+            .collect()
+    };
+    if let Some(local) = local {
+        let mut edits = replace_all(&local);
+        if others == 0 {
+            edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
+        }
+        return Ok(edits);
+    }
+    if others == 0 {
+        if binding.name == "InfraConfig" || !name_is_taken(ctx, "TrainerConfig") {
+            let mut edits = replace_all("TrainerConfig");
+            edits.push(rename_binding(binding, "TrainerConfig", None));
+            return Ok(edits);
+        }
+        // `TrainerConfig` means something else here: keep the alias.
+        return Ok(vec![rename_binding(
+            binding,
+            "TrainerConfig",
+            Some(&binding.name),
+        )]);
+    }
+    // Other uses of the old name remain (annotations, isinstance, ...): bring `TrainerConfig` in
+    // next to it.
+    let (local, import) = trainer_config_in_scope(ctx, first.start())?;
+    let mut edits = replace_all(&local);
+    if binding.is_from && import.is_some() {
+        edits.push(add_from_import(ctx.file, &binding.module, "TrainerConfig"));
+    } else {
+        edits.extend(import);
+    }
+    Ok(edits)
 }
 
 /// `TrainerConfig(...)` with every argument as a keyword by the legacy field order, for a

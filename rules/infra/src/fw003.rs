@@ -2,9 +2,9 @@
 //! `hotload=HotloadConfig(...)`) on a recipe `Config` → top-level fields.
 
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::TokenKind;
 use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end, line_start};
+use fwmigrate_rule::parser::{Binding, TokenKind};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
     Target, TextRange, walk,
@@ -120,6 +120,7 @@ impl Rule for WeightSyncConfigRule {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        let mut outcomes: Vec<Outcome> = Vec::new();
         walk::for_each_call(ctx.file.suite(), |call| {
             let Some(recipe) = recipe_config(ctx, call) else {
                 return;
@@ -129,31 +130,95 @@ impl Rule for WeightSyncConfigRule {
                 ("hotload", "HotloadConfig"),
             ] {
                 if let Some(kw) = walk::keyword(call, kw_name) {
-                    findings.push(check_keyword(ctx, call, &recipe, kw, kw_name, class));
+                    outcomes.push(check_keyword(ctx, call, &recipe, kw, kw_name, class));
                 }
             }
         });
+        // The fixes of every construction through one import binding are applied together, so
+        // the import is removed in the same pass as its last use.
+        let mut groups: Vec<(&Binding, Vec<TextRange>, Vec<Edit>)> = Vec::new();
+        for o in &outcomes {
+            if let Outcome::Pending { edits, callee, .. } = o
+                && let Some(binding) = import_binding(ctx, callee)
+            {
+                match groups
+                    .iter_mut()
+                    .find(|(b, _, _)| b.alias_range == binding.alias_range)
+                {
+                    Some((_, callees, all)) => {
+                        callees.push(callee.range());
+                        all.extend(edits.iter().cloned());
+                    }
+                    None => groups.push((binding, vec![callee.range()], edits.clone())),
+                }
+            }
+        }
+        for (binding, callees, edits) in &mut groups {
+            if binding_uses(ctx, binding, callees) == 0 {
+                edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
+            }
+        }
+        for o in outcomes {
+            match o {
+                Outcome::Done(f) => findings.push(f),
+                Outcome::Pending {
+                    finding,
+                    edits,
+                    callee,
+                    title,
+                } => {
+                    let group = import_binding(ctx, callee).and_then(|b| {
+                        groups
+                            .iter()
+                            .find(|(g, _, _)| g.alias_range == b.alias_range)
+                    });
+                    let edits = match group {
+                        Some((_, _, all)) => all.clone(),
+                        None => edits,
+                    };
+                    findings.push(finding.with_fix(Fix::safe(title, edits)));
+                }
+            }
+        }
     }
 }
 
 struct Field<'a> {
     name: String,
+    /// The name as written (`hot_load_interval` for `weight_sync_interval`).
+    written: String,
     value: &'a str,
     /// The whole argument (`name=value`, or the positional value).
     range: TextRange,
 }
 
-fn check_keyword(
+/// A finding whose fix still needs its import edits (decided for all findings together).
+enum Outcome<'a> {
+    Done(Finding),
+    Pending {
+        finding: Finding,
+        edits: Vec<Edit>,
+        callee: &'a Expr,
+        title: String,
+    },
+}
+
+fn check_keyword<'a>(
     ctx: &Context,
     call: &ast::ExprCall,
     recipe: &str,
-    kw: &ast::Keyword,
+    kw: &'a ast::Keyword,
     kw_name: &str,
     class: &str,
-) -> Finding {
+) -> Outcome<'a> {
     let target = ctx.target;
     let title = format!("Move the `{class}` fields to the top level of `{recipe}.Config`");
-    let base = format!("`{recipe}.Config` has no `{kw_name}` field at {target} (a `TypeError`)");
+    let known = hoistable(target, recipe, "dcp_save_interval").is_some();
+    let base = if known {
+        format!("`{recipe}.Config` has no `{kw_name}` field at {target} (a `TypeError`)")
+    } else {
+        format!("recipe configs no longer take `{kw_name}=` (at {target})")
+    };
 
     let inner = match &kw.value {
         Expr::Call(inner)
@@ -165,22 +230,28 @@ fn check_keyword(
             inner
         }
         other => {
-            return Finding::new(
-                &META,
-                kw.range,
-                format!("{base}: its fields are top-level `Config` fields now"),
-            )
-            .with_fix(Fix::display_only(
-                title,
-                Some(format!(
-                    "dcp_save_interval={0}.dcp_save_interval, weight_sync_timeout={0}.weight_sync_timeout",
-                    short(ctx.slice(other))
-                )),
-                format!(
-                    "`{kw_name}=` is not an inline `{class}(...)`; pass the fields that \
+            return Outcome::Done(
+                Finding::new(
+                    &META,
+                    kw.range,
+                    format!("{base}: its fields are top-level `Config` fields now"),
+                )
+                .with_fix(Fix::display_only(
+                    title,
+                    Some(
+                        WEIGHT_SYNC_FIELDS
+                            .iter()
+                            .filter(|f| hoistable(target, recipe, f).unwrap_or(true))
+                            .map(|f| format!("{f}={}.{f}", short(ctx.slice(other))))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    format!(
+                        "`{kw_name}=` is not an inline `{class}(...)`; pass the fields that \
                      `{recipe}.Config` still has at {target} as top-level keywords"
-                ),
-            ));
+                    ),
+                )),
+            );
         }
     };
 
@@ -195,6 +266,7 @@ fn check_keyword(
         match WEIGHT_SYNC_FIELDS.get(i) {
             Some(name) if plain_positional(arg) && !is_hotload => fields.push(Field {
                 name: (*name).to_string(),
+                written: (*name).to_string(),
                 value: ctx.slice(positional_range(ctx.file, &inner.arguments, arg)),
                 range: positional_range(ctx.file, &inner.arguments, arg),
             }),
@@ -205,6 +277,7 @@ fn check_keyword(
         match walk::keyword_name(k) {
             Some(name) => fields.push(Field {
                 name: canonical_field(name).to_string(),
+                written: name.to_string(),
                 value: ctx.slice(&k.value),
                 range: k.range,
             }),
@@ -220,7 +293,7 @@ fn check_keyword(
         if walk::keyword(call, &f.name).is_some() {
             notes.push(format!(
                 "`{}={}` is dropped: the call already passes `{}=` at the top level, which wins",
-                f.name,
+                f.written,
                 short(f.value),
                 f.name
             ));
@@ -229,7 +302,7 @@ fn check_keyword(
         if !WEIGHT_SYNC_FIELDS.contains(&f.name.as_str()) {
             notes.push(format!(
                 "`{}={}` is dropped: not a `{class}` field",
-                f.name,
+                f.written,
                 short(f.value)
             ));
             continue;
@@ -238,7 +311,7 @@ fn check_keyword(
             Some(true) => hoisted.push(f),
             Some(false) => notes.push(format!(
                 "`{}={}` is dropped: `{recipe}.Config` has no `{}` at {target}",
-                f.name,
+                f.written,
                 short(f.value),
                 f.name
             )),
@@ -262,36 +335,34 @@ fn check_keyword(
             .iter()
             .map(|f| format!("{}={}", f.name, f.value))
             .collect();
-        return finding.with_fix(Fix::display_only(
+        return Outcome::Done(finding.with_fix(Fix::display_only(
             title,
             Some(suggestion.join(", ")),
             format!(
                 "the field list of recipe `{recipe}` at {target} is unknown; keep the fields it \
                  still takes as top-level keywords"
             ),
-        ));
+        )));
     }
     if !problems.is_empty() {
-        return finding.with_fix(Fix::display_only(
+        return Outcome::Done(finding.with_fix(Fix::display_only(
             title,
             None,
             format!("no automatic fix: {}", problems.join("; ")),
-        ));
+        )));
     }
 
-    let mut edits = if hoisted.is_empty() {
+    let edits = if hoisted.is_empty() {
         delete_arguments(ctx.file, &call.arguments, &[kw.range])
     } else {
         vec![hoist_edit(ctx, call, kw, inner, &hoisted)]
     };
-
-    // The class import, when this was its last use.
-    if let Some(binding) = import_binding(ctx, &inner.func)
-        && binding_uses(ctx, binding, &[inner.func.range()]) == 0
-    {
-        edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
+    Outcome::Pending {
+        finding,
+        edits,
+        callee: &inner.func,
+        title,
     }
-    finding.with_fix(Fix::safe(title, edits))
 }
 
 /// Replace the `weight_sync=` keyword with the hoisted fields.
