@@ -48,7 +48,8 @@ older than the minimum the target cookbook needs:
 It reads:
 
 - `pyproject.toml`: `[project].dependencies`, `[project.optional-dependencies]`,
-  `[dependency-groups]`, `[tool.uv]`/`[tool.pdm]` dev dependencies, and Poetry's
+  `[dependency-groups]`, `[tool.uv]`/`[tool.pdm]` dev dependencies, Hatch environment
+  dependencies, and Poetry's
   `[tool.poetry.dependencies]`, `[tool.poetry.dev-dependencies]` and
   `[tool.poetry.group.<name>.dependencies]` (string form `"^1.1"`, table form
   `{version = "~1.1", extras = ["training"]}`, and lists of constraints);

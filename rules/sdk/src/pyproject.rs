@@ -52,6 +52,18 @@ pub(crate) fn declarations(text: &str) -> Vec<Declaration> {
             pep508_array(text, Some(item), &mut out);
         }
     }
+    // Hatch environments.
+    if let Some(envs) = tool
+        .and_then(|t| table(t.get("hatch")))
+        .and_then(|hatch| table(hatch.get("envs")))
+    {
+        for (_, env) in envs.iter() {
+            if let Some(env) = env.as_table_like() {
+                pep508_array(text, env.get("dependencies"), &mut out);
+                pep508_array(text, env.get("extra-dependencies"), &mut out);
+            }
+        }
+    }
     // Poetry.
     if let Some(poetry) = tool.and_then(|t| table(t.get("poetry"))) {
         for key in ["dependencies", "dev-dependencies"] {
@@ -307,6 +319,16 @@ train = ["Fireworks_AI==1.1.0"]
 
 [dependency-groups]
 dev = ["fireworks-ai~=1.1.0", {include-group = "train"}]
+
+[tool.uv]
+dev-dependencies = ["fireworks-ai<1.1"]
+
+[tool.pdm.dev-dependencies]
+test = ["fireworks-ai<1.0"]
+
+[tool.hatch.envs.train]
+dependencies = ["fireworks-ai==0.9"]
+extra-dependencies = ["fireworks-ai==0.8"]
 "#;
         assert_eq!(
             found(text),
@@ -325,6 +347,26 @@ dev = ["fireworks-ai~=1.1.0", {include-group = "train"}]
                     "fireworks-ai~=1.1.0".into(),
                     "pep440 ~=1.1.0".into(),
                     Some("~=1.1.0".into())
+                ),
+                (
+                    "fireworks-ai<1.1".into(),
+                    "pep440 <1.1".into(),
+                    Some("<1.1".into())
+                ),
+                (
+                    "fireworks-ai<1.0".into(),
+                    "pep440 <1.0".into(),
+                    Some("<1.0".into())
+                ),
+                (
+                    "fireworks-ai==0.9".into(),
+                    "pep440 ==0.9".into(),
+                    Some("==0.9".into())
+                ),
+                (
+                    "fireworks-ai==0.8".into(),
+                    "pep440 ==0.8".into(),
+                    Some("==0.8".into())
                 ),
             ]
         );

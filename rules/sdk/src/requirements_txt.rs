@@ -22,9 +22,9 @@ impl LogicalLine {
                 return file + (at - logical);
             }
         }
-        self.pieces
-            .last()
-            .map_or(0, |&(logical, file, len)| file + len.min(at - logical))
+        self.pieces.last().map_or(0, |&(logical, file, len)| {
+            file + len.min(at.saturating_sub(logical))
+        })
     }
 
     fn map_range(&self, r: &Range<usize>) -> Range<usize> {
