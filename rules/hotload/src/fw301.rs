@@ -30,9 +30,9 @@ pub static META: RuleMeta = RuleMeta {
    message: the SDK deprecated the argument.
 
 **Why it matters.** PER_TRAINER and `hot_load_deployment_id` are two different bucket scopes
-for weight sync: the trainer writes to one bucket while the deployment watches another, so the
-deployment never hot-loads the new weights. Pick one; with the SDK-managed path that means
-PER_TRAINER, so drop `hot_load_deployment_id=`.
+for weight sync: a trainer set up with both does not agree with its deployment on which bucket
+carries the weights. Pick one; the SDK-managed path always runs PER_TRAINER, so drop
+`hot_load_deployment_id=`.
 
 **Name resolution.** The trainer-side callee must resolve to the cookbook utils or the SDK
 (plain, aliased, module-qualified, or imported inside a function), and the `DeployConfig` must
@@ -104,9 +104,9 @@ impl Rule for HotloadScopeMixup {
                     format!(
                         "`hot_load_deployment_id=` on `{callee}(...)` while the `DeployConfig(...)` \
                          on line {row} uses the PER_TRAINER weight-sync scope ({how}): PER_TRAINER \
-                         and `hot_load_deployment_id` are two different bucket scopes, so the \
-                         deployment would not see the trainer's weights. Pick one: remove \
-                         `hot_load_deployment_id=` to keep PER_TRAINER."
+                         and `hot_load_deployment_id` are two different bucket scopes. Pick one: \
+                         remove `hot_load_deployment_id=` to keep PER_TRAINER (the scope of the \
+                         SDK-managed path)."
                     ),
                 ));
             } else if is_promote_checkpoint(ctx, call) {
