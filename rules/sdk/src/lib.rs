@@ -32,7 +32,9 @@ pub static FW501: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
-    needles: &["fireworks", "Fireworks", "FIREWORKS"],
+    // Project names are case-insensitive; these are the spellings seen in practice. `check`
+    // itself searches case-insensitively, and the engine does not prefilter manifests today.
+    needles: &["fireworks", "Fireworks", "FIREWORKS", "FireWorks"],
     summary: "A `fireworks-ai` dependency pinned below the SDK release the target cookbook needs",
     explanation: r#"## What it finds
 
@@ -346,8 +348,8 @@ impl TextRule for SdkPin {
                 Err(NoFix::Hashes) => Some(Fix::display_only(
                     title,
                     suggestion,
-                    "the requirement pins hashes: regenerate the lock file with the new range \
-                     (e.g. `pip-compile --upgrade-package fireworks-ai`)",
+                    "the requirement pins hashes, so it is a lock file: require the new range \
+                     in its input and regenerate it (e.g. `pip-compile --upgrade-package fireworks-ai`)",
                 )),
                 Err(NoFix::Escaped) => Some(Fix::display_only(
                     title,
