@@ -164,6 +164,15 @@ impl Rule for ResourceCleanup {
             let Some((w, Some(name))) = with else {
                 return;
             };
+            let manager = |i: usize, default: &str| {
+                call.arguments
+                    .args
+                    .get(i)
+                    .filter(|a| a.is_name_expr() || a.is_attribute_expr())
+                    .map_or(default.to_string(), |a| ctx.slice(a.range()).to_string())
+            };
+            let rlor_mgr = manager(0, "rlor_mgr");
+            let deploy_mgr = manager(1, "deploy_mgr");
             for_each_call(&w.body, |reg| {
                 let Expr::Attribute(attr) = reg.func.as_ref() else {
                     return;
@@ -184,7 +193,7 @@ impl Rule for ResourceCleanup {
                         let job = first.unwrap_or_else(|| "job_id".to_string());
                         (
                             format!(
-                                "`{}` registers trainer `{job}` with the removed `ResourceCleanup`: a trainer the service creates is deleted on `service.close()` with `build_service_client(..., cleanup_trainer_on_close=True)`; a job created outside the service must be deleted in a `finally:` block (`rlor_mgr.delete({job})`)",
+                                "`{}` registers trainer `{job}` with the removed `ResourceCleanup`: a trainer the service creates is deleted on `service.close()` with `build_service_client(..., cleanup_trainer_on_close=True)`; a job created outside the service must be deleted in a `finally:` block (`{rlor_mgr}.delete({job})`)",
                                 ctx.slice(reg.func.range())
                             ),
                             "service = build_service_client(..., cleanup_trainer_on_close=True)"
@@ -193,16 +202,21 @@ impl Rule for ResourceCleanup {
                     }
                     "deployment" => {
                         let dep = first.unwrap_or_else(|| "deployment_id".to_string());
-                        let action = keyword(reg, "action")
+                        let explicit = keyword(reg, "action")
                             .and_then(|k| string_value(&k.value))
-                            .or_else(|| reg.arguments.args.get(1).and_then(string_value))
-                            .unwrap_or_else(|| "scale_to_zero".to_string());
+                            .or_else(|| reg.arguments.args.get(1).and_then(string_value));
+                        let action_note = if explicit.is_some() {
+                            ""
+                        } else {
+                            ", the default"
+                        };
+                        let action = explicit.unwrap_or_else(|| "scale_to_zero".to_string());
                         let option = match target {
                             Target::V2026_08 => format!(
                                 "`build_service_client(..., cleanup_deployment_on_close=\"{action}\")` does this on `service.close()`"
                             ),
                             Target::V2026_06 => format!(
-                                "at {target} the service has no deployment clean-up option: call `deploy_mgr.{}({dep})` in a `finally:` block",
+                                "at {target} the service has no deployment clean-up option: call `{deploy_mgr}.{}({dep})` in a `finally:` block",
                                 if action == "delete" {
                                     "delete"
                                 } else {
@@ -212,7 +226,7 @@ impl Rule for ResourceCleanup {
                         };
                         (
                             format!(
-                                "`{}` registers deployment `{dep}` (action `{action}`) with the removed `ResourceCleanup`: {option}",
+                                "`{}` registers deployment `{dep}` (action `{action}`{action_note}) with the removed `ResourceCleanup`: {option}",
                                 ctx.slice(reg.func.range())
                             ),
                             match target {
@@ -220,7 +234,7 @@ impl Rule for ResourceCleanup {
                                     "service = build_service_client(..., cleanup_deployment_on_close=\"{action}\")"
                                 ),
                                 Target::V2026_06 => format!(
-                                    "try:\n    ...\nfinally:\n    deploy_mgr.{}({dep})",
+                                    "try:\n    ...\nfinally:\n    {deploy_mgr}.{}({dep})",
                                     if action == "delete" {
                                         "delete"
                                     } else {

@@ -88,6 +88,8 @@ struct ServiceKw {
 #[derive(Default)]
 struct Uses {
     attrs: Vec<(TextRange, &'static str)>,
+    /// Every known attribute read, also where the use is not rewritable (for the message).
+    seen: Vec<&'static str>,
     problems: Vec<String>,
 }
 
@@ -158,6 +160,13 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
             ));
         }
     }
+    let wants_inference = kw_of(call, "needs_inference").is_some_and(|k| !is_false(&k.value));
+    if wants_inference && given(call, "deploy_cfg").is_none() {
+        problems.push(
+            "it asks for inference without a `deploy_cfg=`: pass `deployment=DeployConfig(...)` to `build_service_client`"
+                .to_string(),
+        );
+    }
     if given(call, "on_status").is_some() {
         problems.push(
             "`on_status=` has no equivalent: the service reports progress in its logs".to_string(),
@@ -184,7 +193,8 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
         listed.push(format!("trainer={x}"));
     }
     let inference = kw_of(call, "needs_inference").filter(|k| !is_false(&k.value));
-    if let (Some(x), Some(_)) = (v("deploy_cfg"), inference) {
+    let deploy_given = given(call, "deploy_cfg").is_some();
+    if let (Some(x), Some(_), true) = (v("deploy_cfg"), inference, deploy_given) {
         listed.push(format!("deployment={x}"));
     }
     if let Some(k) = kw_of(call, "needs_reference").filter(|k| !is_false(&k.value)) {
@@ -231,13 +241,13 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
             _ => "`service.create_deployment_sampler().model`".to_string(),
         }
     };
-    let shown: Vec<&str> = if uses.attrs.is_empty() {
+    let shown: Vec<&str> = if uses.seen.is_empty() {
         vec!["policy", "reference", "policy_job_id"]
     } else {
         INFRA_ATTRS
             .iter()
             .copied()
-            .filter(|a| uses.uses(a))
+            .filter(|a| uses.seen.contains(a))
             .collect()
     };
     let attrs_text = shown
@@ -266,8 +276,14 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
             )
         )
     };
+    let callee = ctx.slice(call.func.range());
+    let callee_note = if callee == "setup_infra" || callee.ends_with(".setup_infra") {
+        String::new()
+    } else {
+        " (the cookbook's `setup_infra`)".to_string()
+    };
     let message = format!(
-        "`{}()` no longer exists at {target}: build the SDK-managed service with `build_service_client({})` (it also needs `base_url=`, `tokenizer_model=` and `additional_headers=`), then replace {attrs_text}, and call `service.close()` when done{dropped_text}",
+        "`{}()`{callee_note} no longer exists at {target}: build the SDK-managed service with `build_service_client({})` (it also needs `base_url=`, `tokenizer_model=` and `additional_headers=`), then replace {attrs_text}, and call `service.close()` when done{dropped_text}",
         ctx.slice(call.func.range()),
         listed.join(", "),
     );
@@ -285,7 +301,11 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
         Err(reason) => Analysis {
             message,
             suggestion: template(ctx, call, target),
-            fix: Err(reason),
+            fix: Err(if reason.starts_with("not rewritten automatically") {
+                reason
+            } else {
+                format!("not rewritten automatically: {reason}")
+            }),
         },
     }
 }
@@ -340,7 +360,7 @@ fn service_keywords(
     let from = |name: &str| kw_of(call, name).map(|k| (text(k), Some(k.range)));
     let inference = kw_of(call, "needs_inference").filter(|k| !is_false(&k.value));
     let deployment: Option<(String, Option<TextRange>)> =
-        match (inference, kw_of(call, "deploy_cfg")) {
+        match (inference, given(call, "deploy_cfg")) {
             (Some(flag), Some(deploy)) if is_true(&flag.value) => {
                 Some((text(deploy), Some(deploy.range)))
             }
@@ -607,6 +627,15 @@ impl<'a> Site<'a> {
         for r in uses_in_scope(ctx, &self.name, self.scope) {
             if r == target_range {
                 continue;
+            }
+            if let Some(attr) = collector
+                .found
+                .iter()
+                .find(|f| f.name == r)
+                .and_then(|f| f.attr)
+                && !uses.seen.contains(&attr)
+            {
+                uses.seen.push(attr);
             }
             match collector.found.iter().find(|f| f.name == r) {
                 Some(f) if f.attr.is_some() && !f.nested && !f.escaping => {
@@ -1043,8 +1072,25 @@ fn os_module(ctx: &Context, offset: TextSize) -> Result<(String, Option<Edit>), 
     }
     let text = ctx.source();
     let nl = ctx.file.line_ending().as_str();
-    // Before the first top-level import that is not `from __future__`.
-    let first = ctx.file.suite().iter().find(|s| match s {
+    // Among the first group of top-level `import x` lines, at its sorted position; else before
+    // the first top-level import that is not `from __future__`.
+    let suite = ctx.file.suite();
+    let at_col0 =
+        |s: &Stmt| is_at_line_start(text, s.start()) && indentation_at(text, s.start()).is_empty();
+    let group: Vec<&Stmt> = suite
+        .iter()
+        .skip_while(|s| !matches!(s, Stmt::Import(_)))
+        .take_while(|s| matches!(s, Stmt::Import(_)) && at_col0(s))
+        .collect();
+    let first_name = |s: &Stmt| match s {
+        Stmt::Import(i) => i
+            .names
+            .first()
+            .map(|a| a.name.id.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let first = suite.iter().find(|s| match s {
         Stmt::Import(_) => true,
         Stmt::ImportFrom(i) => i
             .module
@@ -1052,30 +1098,34 @@ fn os_module(ctx: &Context, offset: TextSize) -> Result<(String, Option<Edit>), 
             .is_none_or(|m| m.id.as_str() != "__future__"),
         _ => false,
     });
-    let edit = match first {
-        Some(s)
-            if is_at_line_start(text, s.start()) && indentation_at(text, s.start()).is_empty() =>
-        {
-            Edit::insertion(line_start(text, s.start()), format!("import os{nl}"))
-        }
-        _ => {
-            // After `from __future__` imports / the docstring, else at the top.
-            let after = ctx
-                .file
-                .suite()
-                .iter()
-                .take_while(|s| match s {
-                    Stmt::ImportFrom(i) => i
-                        .module
-                        .as_ref()
-                        .is_some_and(|m| m.id.as_str() == "__future__"),
-                    Stmt::Expr(e) => e.value.is_string_literal_expr(),
-                    _ => false,
-                })
-                .last();
-            match after {
-                Some(s) => Edit::insertion(full_line_end(text, s.end()), format!("import os{nl}")),
-                None => Edit::insertion(TextSize::new(0), format!("import os{nl}")),
+    let edit = if let Some(after) = group.iter().find(|s| first_name(s).as_str() > "os") {
+        Edit::insertion(line_start(text, after.start()), format!("import os{nl}"))
+    } else if let Some(last) = group.last() {
+        Edit::insertion(full_line_end(text, last.end()), format!("import os{nl}"))
+    } else {
+        match first {
+            Some(s) if at_col0(s) => {
+                Edit::insertion(line_start(text, s.start()), format!("import os{nl}"))
+            }
+            _ => {
+                // After `from __future__` imports / the docstring, else at the top.
+                let after = suite
+                    .iter()
+                    .take_while(|s| match s {
+                        Stmt::ImportFrom(i) => i
+                            .module
+                            .as_ref()
+                            .is_some_and(|m| m.id.as_str() == "__future__"),
+                        Stmt::Expr(e) => e.value.is_string_literal_expr(),
+                        _ => false,
+                    })
+                    .last();
+                match after {
+                    Some(s) => {
+                        Edit::insertion(full_line_end(text, s.end()), format!("import os{nl}"))
+                    }
+                    None => Edit::insertion(TextSize::new(0), format!("import os{nl}")),
+                }
             }
         }
     };
@@ -1185,9 +1235,27 @@ fn generate(
     let split_policy = uses_reference && target == Target::V2026_08;
     let policy_raw =
         split_policy.then(|| fresh_name(ctx, "policy_training_client", site.scope, &mut taken));
-    let policy_name = uses_policy.then(|| fresh_name(ctx, "policy_client", site.scope, &mut taken));
-    let reference_name =
-        wrap_reference.then(|| fresh_name(ctx, "reference_client", site.scope, &mut taken));
+    // `policy = infra.policy` as the only use: the client takes that name, the statement goes.
+    let policy_alias = uses_policy
+        .then(|| alias_statement(ctx, site, uses, "policy", &taken))
+        .flatten();
+    if let Some((name, _)) = &policy_alias {
+        taken.push(name.clone());
+    }
+    let reference_alias = wrap_reference
+        .then(|| alias_statement(ctx, site, uses, "reference", &taken))
+        .flatten();
+    if let Some((name, _)) = &reference_alias {
+        taken.push(name.clone());
+    }
+    let policy_name = match &policy_alias {
+        Some((name, _)) => Some(name.clone()),
+        None => uses_policy.then(|| fresh_name(ctx, "policy_client", site.scope, &mut taken)),
+    };
+    let reference_name = match &reference_alias {
+        Some((name, _)) => Some(name.clone()),
+        None => wrap_reference.then(|| fresh_name(ctx, "reference_client", site.scope, &mut taken)),
+    };
     let inference_name = uses
         .uses("inference_model")
         .then(|| fresh_name(ctx, "inference_model", site.scope, &mut taken));
@@ -1241,6 +1309,7 @@ fn generate(
         consider(&c.func);
     }
     let module = format!("{}.utils", ctx.semantic.file_root());
+    to_add.sort_unstable();
     import_edits.extend(import_changes(ctx, &module, &to_add, &removed));
     let import_edits = merge_insertions(import_edits);
     let (inner_removals, outer_edits): (Vec<Edit>, Vec<Edit>) = import_edits
@@ -1291,7 +1360,25 @@ fn generate(
     let call_comments: Vec<TextRange> = ctx.file.comments_in(call.range()).to_vec();
     let mut used_comments: Vec<TextRange> = Vec::new();
     let mut kw_lines: Vec<String> = Vec::new();
+    // Comments inside a copied value stay in it.
     for kw in &kws {
+        if let Some(origin) = kw.origin {
+            used_comments.extend(call_comments.iter().filter(|c| origin.contains_range(**c)));
+        }
+    }
+    let call_keywords: Vec<TextRange> = call.arguments.keywords.iter().map(|k| k.range).collect();
+    for kw in &kws {
+        if let Some(origin) = kw.origin {
+            // Own-line comments right before the old keyword go before the new one.
+            for c in &call_comments {
+                let own_line = is_at_line_start(text, c.start());
+                let next_kw = call_keywords.iter().find(|k| k.start() >= c.end());
+                if own_line && next_kw == Some(&origin) && !used_comments.contains(c) {
+                    kw_lines.push(format!("{ind}{unit}{}", ctx.file.slice(*c)));
+                    used_comments.push(*c);
+                }
+            }
+        }
         let mut line = format!(
             "{ind}{unit}{}={},",
             kw.name,
@@ -1402,7 +1489,21 @@ fn generate(
     // 4. The rest of the block, with the attribute rewrites, inside the `try:`.
     let rest_start = full_line_end(text, stmt.end());
     let mut inner: Vec<Edit> = inner_removals.clone();
+    let alias_stmts: Vec<TextRange> = policy_alias
+        .iter()
+        .chain(reference_alias.iter())
+        .map(|(_, stmt)| *stmt)
+        .collect();
+    for stmt in &alias_stmts {
+        inner.push(Edit::deletion(TextRange::new(
+            line_start(text, stmt.start()),
+            full_line_end(text, stmt.end()),
+        )));
+    }
     for (range, attr) in &uses.attrs {
+        if alias_stmts.iter().any(|s| s.contains_range(*range)) {
+            continue;
+        }
         let replacement = match *attr {
             "policy" => policy_name.clone().unwrap_or_default(),
             "reference" => reference_name.clone().unwrap_or_default(),
@@ -1539,4 +1640,59 @@ fn split_from_line(line: &str) -> Option<(&str, &str, &str)> {
     let name_end = rest.find(['\r', '\n'])?;
     let (name, end) = rest.split_at(name_end);
     (!name.contains(',') && !name.contains(' ')).then_some((module, name, end))
+}
+
+/// A statement `NAME = <result>.<attr>` among the statements after the call, when it is the only
+/// use of that attribute, stands on its own line, and `NAME` is bound nowhere else in the scope
+/// and not used before it: the client can be created under `NAME` directly.
+fn alias_statement(
+    ctx: &Context,
+    site: &Site,
+    uses: &Uses,
+    attr: &str,
+    taken: &[String],
+) -> Option<(String, TextRange)> {
+    let text = ctx.source();
+    let mut attr_uses = uses.attrs.iter().filter(|(_, a)| *a == attr);
+    let (only, _) = attr_uses.next()?;
+    if attr_uses.next().is_some() {
+        return None;
+    }
+    let stmt = site.rest.iter().find(|s| s.range().contains_range(*only))?;
+    let Stmt::Assign(assign) = stmt else {
+        return None;
+    };
+    let [Expr::Name(target)] = assign.targets.as_slice() else {
+        return None;
+    };
+    if assign.value.range() != *only {
+        return None;
+    }
+    let name = target.id.as_str();
+    if taken.iter().any(|t| t == name) || ctx.semantic.bindings().iter().any(|b| b.name == name) {
+        return None;
+    }
+    let rest_of_line = &text[usize::from(stmt.end())..usize::from(line_end(text, stmt.end()))];
+    if !is_at_line_start(text, stmt.start()) || !rest_of_line.trim().is_empty() {
+        return None;
+    }
+    // Every other use of `name` in the scope comes after this statement and is a load.
+    let ok = uses_in_scope(ctx, name, site.scope)
+        .iter()
+        .all(|r| *r == target.range || r.start() >= stmt.end());
+    if !ok {
+        return None;
+    }
+    let mut stored_elsewhere = false;
+    fwmigrate_rule::walk::for_each_expr(ctx.file.suite(), |e| {
+        if let Expr::Name(n) = e
+            && n.id.as_str() == name
+            && n.range != target.range
+            && n.ctx != ExprContext::Load
+            && site.scope.is_none_or(|s| s.contains_range(n.range))
+        {
+            stored_elsewhere = true;
+        }
+    });
+    (!stored_elsewhere).then(|| (name.to_string(), stmt.range()))
 }
