@@ -100,9 +100,15 @@ impl Rule for RemovedConfigField {
                             .with_fix(Fix::safe(format!("Remove `{name}=`"), edits)),
                     );
                 } else {
+                    // Known in some release: removed, not a typo.
                     let legacy = fwmigrate_rule::api::legacy()
                         .recipe(&recipe)
-                        .is_some_and(|r| r.has_field(name));
+                        .is_some_and(|r| r.has_field(name))
+                        || fwmigrate_rule::Target::ALL.iter().any(|t| {
+                            t.release()
+                                .recipe(&recipe)
+                                .is_some_and(|r| r.has_field(name))
+                        });
                     let what = if legacy {
                         "was removed from"
                     } else {

@@ -176,18 +176,31 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
         let names: Vec<String> = managers.iter().map(|(n, _)| format!("`{n}`")).collect();
         let mut message = format!(
             "`{recipe}.main()` no longer takes {} at {target} (a `TypeError`): the recipe \
-             provisions the trainer and deployment itself from its `Config`; remove {}",
+             provisions {} itself from its `Config`; remove {}",
             names.join(" / "),
+            if legacy.main_param("deploy_mgr").is_some() {
+                "the trainer and the deployment"
+            } else {
+                "the trainer"
+            },
             if managers.len() == 1 { "it" } else { "them" }
         );
         let has_cancel = !cancel_keywords.is_empty() || !positional_cancel.is_empty();
         if !has_cancel && current_cleanup(target, recipe) {
-            message.push_str(
-                ". Note: no `cancel_on_exit` was passed, so the old `main` left the trainer and \
-                 deployment running on exit; the new `Config` cleans them up by default \
-                 (`cleanup_on_exit=True`). No argument is added: set `cleanup_on_exit=False` on the \
-                 `Config` to keep them",
-            );
+            if legacy.main_param("cancel_on_exit").is_some() {
+                message.push_str(
+                    ". Note: no `cancel_on_exit` was passed, so the old `main` left the trainer \
+                     and deployment running on exit; the new `Config` cleans them up by default \
+                     (`cleanup_on_exit=True`). No argument is added: set \
+                     `cleanup_on_exit=False` on the `Config` to keep them",
+                );
+            } else {
+                message.push_str(
+                    ". Note: the new `Config` cleans the trainer and deployment up on exit by \
+                     default (`cleanup_on_exit=True`); no argument is added: set \
+                     `cleanup_on_exit=False` on the `Config` to keep them",
+                );
+            }
         }
         if !positional_cancel.is_empty() {
             message.push_str(&format!(
