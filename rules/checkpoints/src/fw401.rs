@@ -125,6 +125,15 @@ fn check_value(ctx: &Context, value: &Expr, findings: &mut Vec<Finding>) {
                         "nothing valid is left after sanitising the value",
                     ),
                 )
+            } else if !ctx.file.comments_in(value.range()).is_empty() {
+                (
+                    format!("Use `{sanitized}`."),
+                    Fix::display_only(
+                        format!("Replace with `{sanitized}`"),
+                        Some(format!("{quote}{sanitized}{quote}")),
+                        "the literal has comments between its parts; edit it by hand",
+                    ),
+                )
             } else {
                 (
                     format!("Use `{sanitized}`."),

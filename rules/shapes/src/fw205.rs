@@ -120,6 +120,11 @@ impl Rule for PinnedShapeVersion {
             let fix = match suffix_range(ctx, literal, suffix) {
                 Some(range) => Fix::unsafe_edits(title, vec![Edit::deletion(range)])
                     .with_reason("the run will use the shape's current version"),
+                None if !ctx.file.comments_in(expr.range()).is_empty() => Fix::display_only(
+                    title,
+                    Some(format!("\"{unversioned}\"")),
+                    "the literal has comments between its parts; edit it by hand",
+                ),
                 None => match rebuilt_literal(literal, unversioned) {
                     Some(text) => {
                         Fix::unsafe_edits(title, vec![Edit::replacement(expr.range(), text)])
@@ -128,7 +133,7 @@ impl Rule for PinnedShapeVersion {
                     None => Fix::display_only(
                         title,
                         Some(format!("\"{unversioned}\"")),
-                        "the literal cannot be rewritten safely",
+                        "the name would need escaping; edit it by hand",
                     ),
                 },
             };
