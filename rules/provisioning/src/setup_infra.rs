@@ -219,12 +219,25 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
     problems.extend(uses.problems.iter().cloned());
     if let Ok(site) = &site {
         problems.extend(site.problems.iter().cloned());
-        if inference.is_none()
+        // The legacy result held `None` for what was not asked for; the service raises instead.
+        let literal_true = |name: &str| kw_of(call, name).is_some_and(|k| is_true(&k.value));
+        if !literal_true("needs_inference")
             && (uses.uses("deployment_id")
                 || uses.uses("inference_model")
                 || uses.uses("deployment_shape"))
         {
-            problems.push("it reads deployment values without `needs_inference=True`".to_string());
+            problems.push(
+                "it reads deployment values without `needs_inference=True` (they may have been `None`)"
+                    .to_string(),
+            );
+        }
+        if !literal_true("needs_reference")
+            && (uses.uses("reference") || uses.uses("reference_job_id"))
+        {
+            problems.push(
+                "it reads the reference without `needs_reference=True` (it may have been `None`)"
+                    .to_string(),
+            );
         }
     }
 
@@ -1292,11 +1305,12 @@ fn generate(
     let mut removed: Vec<&Binding> = Vec::new();
     let mut consider = |func: &Expr| {
         if let Expr::Name(n) = func {
+            // The callee is the name's only use: the import goes with it.
             let all_inside = ctx
                 .semantic
                 .name_uses(n.id.as_str())
                 .iter()
-                .all(|r| region.contains_range(*r));
+                .all(|r| *r == n.range);
             if all_inside && let Some(b) = ctx.semantic.binding_at(n.id.as_str(), n.start()) {
                 removed.push(b);
             }
