@@ -87,16 +87,19 @@ pub fn scope_member(expr: &Expr) -> Option<Scope> {
     }
 }
 
+/// The scope of a `DeployConfig(...)` call. `weight_sync_scope` is the first field of
+/// `DeployConfig` in every release, so a first positional argument is read as the scope.
 pub fn deploy_scope(call: &ast::ExprCall) -> Scope {
-    match keyword(call, "weight_sync_scope") {
-        Some(kw) => scope_member(&kw.value).unwrap_or(Scope::Unknown),
-        None if call.arguments.keywords.iter().any(|k| k.arg.is_none())
-            || !call.arguments.args.is_empty() =>
-        {
-            Scope::Unknown
-        }
-        None => Scope::DefaultPerTrainer,
+    if let Some(kw) = keyword(call, "weight_sync_scope") {
+        return scope_member(&kw.value).unwrap_or(Scope::Unknown);
     }
+    if let Some(first) = call.arguments.args.first() {
+        return scope_member(first).unwrap_or(Scope::Unknown);
+    }
+    if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+        return Scope::Unknown;
+    }
+    Scope::DefaultPerTrainer
 }
 
 /// Delete the argument at `target` from `call`; when it is the only argument and the

@@ -24,8 +24,9 @@ pub static META: RuleMeta = RuleMeta {
 1. `hot_load_deployment_id=` passed to a trainer-side call - the cookbook's
    `create_trainer_job(...)` / `request_trainer_job(...)` or the SDK's `TrainerJobConfig(...)` -
    in a file whose cookbook `DeployConfig(...)` uses the PER_TRAINER weight-sync scope, either
-   explicitly (`weight_sync_scope=WeightSyncScope.PER_TRAINER`) or by default (no
-   `weight_sync_scope`). Error.
+   explicitly (`weight_sync_scope=WeightSyncScope.PER_TRAINER`, or as the first positional
+   argument, the field's position in every release) or by default (no `weight_sync_scope`).
+   Error.
 2. `hot_load_deployment_id=` passed to any `<x>.promote_checkpoint(...)` call. Warning-level
    message: the SDK deprecated the argument.
 
