@@ -302,6 +302,18 @@ pub fn infra_call_mappable(call: &ast::ExprCall) -> bool {
         .all(|(i, a)| plain_positional(a) && infra_positional_field(i).is_ok())
 }
 
+/// The source text of a keyword's value, with the parentheses that wrap it (`x=(yield)` gives
+/// `(yield)`), so it can be moved into another call as is.
+pub fn keyword_value<'a>(ctx: &Context<'a>, kw: &ast::Keyword) -> &'a str {
+    let limit = TextRange::new(kw.range.start(), kw.range.end() + TextSize::new(1));
+    let widened = ctx.file.parenthesized_range(kw.value.range(), limit);
+    if kw.range.contains_range(widened) {
+        ctx.slice(widened)
+    } else {
+        ctx.slice(kw.value.range())
+    }
+}
+
 /// A short, one-line rendering of a value for messages.
 pub fn short(text: &str) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

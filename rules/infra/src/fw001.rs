@@ -11,8 +11,9 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_uses, import_binding, infra_positional_field, is_utils_call, name_is_taken,
-    plain_positional, positional_range, renamed_infra_field, short, trainer_config_in_scope,
+    binding_uses, import_binding, infra_positional_field, is_utils_call, keyword_value,
+    name_is_taken, plain_positional, positional_range, renamed_infra_field, short,
+    trainer_config_in_scope,
 };
 
 pub struct InfraConfigRule;
@@ -188,7 +189,7 @@ fn plan<'a>(ctx: &Context, call: &'a ast::ExprCall) -> Plan<'a> {
         if is_legacy_field && !accelerator && !release.class_has_field("TrainerConfig", new) {
             dropped_fields.push(format!(
                 "`{name}={}` is dropped: `TrainerConfig` has no `{new}` at {target}",
-                short(ctx.slice(&kw.value))
+                short(keyword_value(ctx, kw))
             ));
             deletions.push(kw.range);
             continue;
@@ -321,29 +322,101 @@ fn binding_callee_edits(
         }
         return Ok(edits);
     }
+    // `TrainerConfig` is exported by `<root>.utils` (and `.config`); other utils submodules
+    // (`.infra`, `.rl`) held the removed provisioning helpers, so it is imported from
+    // `<root>.utils` instead.
+    let home = config_home(ctx, binding);
+    let clash = binding.name != "InfraConfig" && name_is_taken(ctx, "TrainerConfig");
     if others == 0 {
-        if binding.name == "InfraConfig" || !name_is_taken(ctx, "TrainerConfig") {
-            let mut edits = replace_all("TrainerConfig");
-            edits.push(rename_binding(binding, "TrainerConfig", None));
+        if clash {
+            // `TrainerConfig` means something else here: keep the alias.
+            let mut edits = vec![rename_binding(
+                binding,
+                "TrainerConfig",
+                Some(&binding.name),
+            )];
+            if let Some(module) = &home.retarget {
+                edits.extend(retarget_edit(ctx, binding, module)?);
+            }
             return Ok(edits);
         }
-        // `TrainerConfig` means something else here: keep the alias.
-        return Ok(vec![rename_binding(
-            binding,
-            "TrainerConfig",
-            Some(&binding.name),
-        )]);
+        let mut edits = replace_all("TrainerConfig");
+        match &home.retarget {
+            None => edits.push(rename_binding(binding, "TrainerConfig", None)),
+            Some(module) => match retarget_edit(ctx, binding, module) {
+                Ok(retarget) => {
+                    edits.push(rename_binding(binding, "TrainerConfig", None));
+                    edits.extend(retarget);
+                }
+                Err(_) => {
+                    // The statement imports other names too: take this one out and import
+                    // `TrainerConfig` from the utils package.
+                    edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
+                    edits.push(add_from_import(ctx.file, module, "TrainerConfig"));
+                }
+            },
+        }
+        return Ok(edits);
     }
     // Other uses of the old name remain (annotations, isinstance, ...): bring `TrainerConfig` in
     // next to it.
     let (local, import) = trainer_config_in_scope(ctx, first.start())?;
     let mut edits = replace_all(&local);
     if binding.is_from && import.is_some() {
-        edits.push(add_from_import(ctx.file, &binding.module, "TrainerConfig"));
+        edits.push(add_from_import(ctx.file, &home.module, "TrainerConfig"));
     } else {
         edits.extend(import);
     }
     Ok(edits)
+}
+
+/// Where `TrainerConfig` should be imported from, given the module that imported `InfraConfig`.
+struct ConfigHome {
+    /// The module to import `TrainerConfig` from.
+    module: String,
+    /// `Some(module)` when that is not the binding's own module.
+    retarget: Option<String>,
+}
+
+fn config_home(ctx: &Context, binding: &Binding) -> ConfigHome {
+    for root in ctx.semantic.roots() {
+        let utils = format!("{root}.utils");
+        if binding.module == utils || binding.module == format!("{utils}.config") {
+            return ConfigHome {
+                module: binding.module.clone(),
+                retarget: None,
+            };
+        }
+        if binding.module.starts_with(&format!("{utils}.")) {
+            return ConfigHome {
+                module: utils.clone(),
+                retarget: Some(utils),
+            };
+        }
+    }
+    ConfigHome {
+        module: binding.module.clone(),
+        retarget: None,
+    }
+}
+
+/// Point a single-name `from <module> import InfraConfig` statement at `module`.
+fn retarget_edit(ctx: &Context, binding: &Binding, module: &str) -> Result<Vec<Edit>, String> {
+    let mut found: Option<&ast::StmtImportFrom> = None;
+    walk::for_each_stmt(ctx.file.suite(), |stmt| {
+        if let ast::Stmt::ImportFrom(import) = stmt
+            && import.range == binding.stmt_range
+        {
+            found = Some(import);
+        }
+    });
+    match found {
+        Some(import) if import.names.len() == 1 => match &import.module {
+            Some(m) => Ok(vec![Edit::replacement(m.range, module.to_string())]),
+            None => Err("relative import".to_string()),
+        },
+        _ => Err("the import statement has other names".to_string()),
+    }
 }
 
 /// `TrainerConfig(...)` with every argument as a keyword by the legacy field order, for a
@@ -367,7 +440,7 @@ fn suggestion(ctx: &Context, call: &ast::ExprCall) -> String {
             Some(n) => parts.push(format!(
                 "{}={}",
                 renamed_infra_field(n),
-                ctx.slice(&kw.value)
+                keyword_value(ctx, kw)
             )),
             None => parts.push(ctx.slice(kw.range).to_string()),
         }

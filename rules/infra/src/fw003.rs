@@ -11,8 +11,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_uses, delete_arguments, import_binding, plain_positional, positional_range,
-    recipe_config, short,
+    binding_uses, delete_arguments, import_binding, keyword_value, plain_positional,
+    positional_range, recipe_config, short,
 };
 
 pub struct WeightSyncConfigRule;
@@ -278,7 +278,7 @@ fn check_keyword<'a>(
             Some(name) => fields.push(Field {
                 name: canonical_field(name).to_string(),
                 written: name.to_string(),
-                value: ctx.slice(&k.value),
+                value: keyword_value(ctx, k),
                 range: k.range,
             }),
             None => problems.push("it unpacks `**` arguments".to_string()),

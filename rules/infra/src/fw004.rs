@@ -8,8 +8,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first, name_is_taken,
-    recipe_config, short, trainer_config_in_scope,
+    as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first, keyword_value,
+    name_is_taken, recipe_config, short, trainer_config_in_scope,
 };
 
 pub struct JobIdIntoTrainer;
@@ -121,7 +121,7 @@ impl Rule for JobIdIntoTrainer {
                     "`{recipe}.Config` has no `{name}` at {} (a `TypeError`): the job id belongs \
                      in the trainer config, as `TrainerConfig({field}={})`",
                     ctx.target,
-                    short(ctx.slice(&kw.value))
+                    short(keyword_value(ctx, kw))
                 );
                 findings.push(Finding::new(&META, kw.range, message).with_fix(fix.clone()));
             }
@@ -133,7 +133,7 @@ fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'stat
     let title = "Move the job id into `TrainerConfig(...)`";
     let assignments: Vec<String> = moved
         .iter()
-        .map(|(k, f)| format!("{f}={}", ctx.slice(&k.value)))
+        .map(|(k, f)| format!("{f}={}", keyword_value(ctx, k)))
         .collect();
     let moved_ranges: Vec<_> = moved.iter().map(|(k, _)| k.range).collect();
     let trainer_kw = walk::keyword(call, "trainer").or_else(|| walk::keyword(call, "infra"));

@@ -5,7 +5,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };
 
-use crate::common::{delete_arguments, recipe_config, short};
+use crate::common::{delete_arguments, keyword_value, recipe_config, short};
 use crate::fw004::job_id_keywords;
 
 pub struct RemovedConfigField;
@@ -87,7 +87,7 @@ impl Rule for RemovedConfigField {
                 {
                     continue;
                 }
-                let value = short(ctx.slice(&kw.value));
+                let value = short(keyword_value(ctx, kw));
                 let target = ctx.target;
                 if ignored_before(&recipe, name) {
                     let message = format!(

@@ -10,7 +10,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    ConfigVar, config_var, delete_arguments, positional_range, recipe_config, recipe_main, short,
+    ConfigVar, config_var, delete_arguments, keyword_value, positional_range, recipe_config,
+    recipe_main, short,
 };
 
 pub struct RecipeMainManagers;
@@ -221,7 +222,27 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
         } else {
             format!("Remove {}", names.join(" and "))
         };
-        findings.push(Finding::new(&META, call.range(), message).with_fix(Fix::safe(title, edits)));
+        let legacy_positional = legacy
+            .main
+            .iter()
+            .take_while(|p| p.kind == ParamKind::Positional)
+            .count();
+        let fix = if call.arguments.args.len() > legacy_positional
+            && !call.arguments.args.iter().any(Expr::is_starred_expr)
+        {
+            Fix::display_only(
+                title,
+                None,
+                format!(
+                    "the call passes {} positional arguments, more than `{recipe}.main()` ever \
+                     took ({legacy_positional}); fix the call by hand",
+                    call.arguments.args.len()
+                ),
+            )
+        } else {
+            Fix::safe(title, edits)
+        };
+        findings.push(Finding::new(&META, call.range(), message).with_fix(fix));
     }
 
     for kw in cancel_keywords {
@@ -318,7 +339,7 @@ fn cancel_finding(
 ) -> Finding {
     let target = ctx.target;
     let name = walk::keyword_name(kw).unwrap_or("cancel_on_exit");
-    let value = ctx.slice(&kw.value);
+    let value = keyword_value(ctx, kw);
     let shown = short(value);
     if !config_has_cleanup {
         let message = format!(
