@@ -112,3 +112,32 @@ pub fn is_false(expr: &Expr) -> bool {
 pub fn is_true(expr: &Expr) -> bool {
     matches!(expr, Expr::BooleanLiteral(b) if b.value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fwmigrate_rule::parser::{ParsedFile, SourceKind};
+
+    #[test]
+    fn statement_path_follows_nested_blocks() {
+        let src =
+            "def f():\n    with a:\n        if b:\n            x = g()\n        y = 1\nz = 2\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let start = src.find("g()").unwrap() as u32;
+        let range = TextRange::new(start.into(), (start + 3).into());
+        let kinds: Vec<&str> = statement_path(file.suite(), range)
+            .iter()
+            .map(|s| match s {
+                Stmt::FunctionDef(_) => "def",
+                Stmt::With(_) => "with",
+                Stmt::If(_) => "if",
+                Stmt::Assign(_) => "assign",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["def", "with", "if", "assign"]);
+        let z = src.find("z =").unwrap() as u32;
+        let path = statement_path(file.suite(), TextRange::new(z.into(), (z + 1).into()));
+        assert_eq!(path.len(), 1);
+    }
+}

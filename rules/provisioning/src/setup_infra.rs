@@ -298,7 +298,11 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
     let message = format!(
         "`{}()`{callee_note} no longer exists at {target}: build the SDK-managed service with `build_service_client({})` (it also needs `base_url=`, `tokenizer_model=` and `additional_headers=`), then replace {attrs_text}, and call `service.close()` when done{dropped_text}",
         ctx.slice(call.func.range()),
-        listed.join(", "),
+        if listed.is_empty() {
+            "...".to_string()
+        } else {
+            listed.join(", ")
+        },
     );
 
     let generated = match &site {
@@ -528,6 +532,16 @@ impl<'a> Site<'a> {
             || !(trimmed.is_empty() || trimmed.starts_with('#'))
         {
             return Err("the assignment shares its line with another statement".to_string());
+        }
+        // In a class body the result is an attribute that methods may read as `self.<name>`.
+        let in_class = path
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|s| matches!(s, Stmt::FunctionDef(_) | Stmt::ClassDef(_)))
+            .is_some_and(|s| matches!(s, Stmt::ClassDef(_)));
+        if in_class {
+            return Err("it is assigned in a class body".to_string());
         }
         let parent = path.len().checked_sub(2).map(|i| path[i]);
         let block: &[Stmt] = match parent {
@@ -1709,4 +1723,32 @@ fn alias_statement(
         }
     });
     (!stored_elsewhere).then(|| (name.to_string(), stmt.range()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_lines_split_and_merge() {
+        assert_eq!(
+            split_from_line("from training.utils import X\r\n"),
+            Some(("training.utils", "X", "\r\n"))
+        );
+        assert_eq!(split_from_line("import os\n"), None);
+        assert_eq!(split_from_line("from a import X, Y\n"), None);
+        let at = TextSize::new(5);
+        let merged = merge_insertions(vec![
+            Edit::insertion(at, "from training.utils import A\n"),
+            Edit::insertion(at, "from training.utils import b\n"),
+            Edit::insertion(TextSize::new(9), ", C"),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].content, "from training.utils import A, b\n");
+        let kept = merge_insertions(vec![
+            Edit::insertion(at, "import os\n"),
+            Edit::insertion(at, "from training.utils import A\n"),
+        ]);
+        assert_eq!(kept[0].content, "import os\nfrom training.utils import A\n");
+    }
 }
