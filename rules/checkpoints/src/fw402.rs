@@ -70,8 +70,8 @@ fn placeholder(ctx: &Context, expr: &Expr, fallback: &str) -> String {
         && !part.flags.prefix().is_raw()
     {
         let start = part.range.start() + part.flags.opener_len();
-        let end = part.range.end() - part.flags.closer_len();
-        if start <= end {
+        let end = part.range.end().checked_sub(part.flags.closer_len());
+        if let Some(end) = end.filter(|end| start <= *end) {
             let raw = ctx.slice(TextRange::new(start, end));
             if !raw.contains(['"', '\'', '\\', '\n']) {
                 return raw.to_string();
