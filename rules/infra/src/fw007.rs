@@ -6,7 +6,7 @@ use fwmigrate_rule::parser::edits::delete_statement;
 use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, TextRange,
-    walk,
+    TextSize, walk,
 };
 
 use crate::common::{binding_uses, import_binding};
@@ -26,14 +26,16 @@ pub static META: RuleMeta = RuleMeta {
 
 An assignment `name = TrainerJobManager(...)` or `name = DeploymentManager(...)` (the SDK classes
 from `fireworks.training.sdk`, resolved through imports) inside a function, whose target is
-never read in that function. Usually the follow-up of FW006: once the recipe `main()` stops
+never read in that function; or in the `if __name__ == "__main__":` block of a script, whose
+target is never read anywhere in the file. Usually the follow-up of FW006: once the recipe `main()` stops
 taking `rlor_mgr`/`deploy_mgr`, the managers built for it are dead code.
 
 Left alone:
 
-- module-level assignments (other modules may import the name);
+- other module-level assignments (other modules may import the name);
 - tuple targets (`rlor_mgr, deploy_mgr = managers`), class attributes, `global`/`nonlocal` names;
-- functions that read their locals dynamically (`locals()`, `vars()`, `eval`, `exec`);
+- functions that read their locals dynamically (`locals()`, `vars()`, `globals()`, `eval`,
+  `exec`);
 - constructions whose arguments could have side effects: an argument must be a literal, a
   name, an attribute, a subscript of those (`os.environ["KEY"]`), an f-string over those,
   `os.environ.get(...)` / `os.getenv(...)`, or an arithmetic/boolean combination of these. Any
@@ -113,7 +115,15 @@ fn check_assignment(
     class: &str,
 ) -> Option<Finding> {
     let info = ctx.semantic.statement(stmt.range())?;
-    let scope = info.scope?;
+    // A function body; or, at module level, the `if __name__ == "__main__":` block of a script
+    // (nothing can import a name bound there), where the whole file may read the name.
+    let scope = match info.scope {
+        Some(scope) => scope,
+        None if in_main_block(ctx, stmt.range()) => {
+            TextRange::new(TextSize::new(0), TextSize::new(ctx.source().len() as u32))
+        }
+        None => return None,
+    };
     let id = name.id.as_str();
     if inside_class_body(ctx, stmt.range(), scope) || dynamic_or_declared(ctx, scope, id) {
         return None;
@@ -158,6 +168,31 @@ fn check_assignment(
                 .with_isolation(Some(deletion.block)),
         ),
     )
+}
+
+/// Whether a module-level statement stands in a top-level `if __name__ == "__main__":` body.
+fn in_main_block(ctx: &Context, stmt: TextRange) -> bool {
+    ctx.file.suite().iter().any(|s| {
+        let Stmt::If(if_stmt) = s else { return false };
+        let is_main_test = match if_stmt.test.as_ref() {
+            Expr::Compare(c) if c.comparators.len() == 1 => {
+                let sides = [&c.left as &Expr, &c.comparators[0]];
+                matches!(c.ops.first(), Some(ast::CmpOp::Eq))
+                    && sides
+                        .iter()
+                        .any(|e| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__"))
+                    && sides.iter().any(|e| {
+                        matches!(e, Expr::StringLiteral(lit) if lit.value.to_str() == "__main__")
+                    })
+            }
+            _ => false,
+        };
+        let body = match (if_stmt.body.first(), if_stmt.body.last()) {
+            (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
+            _ => return false,
+        };
+        is_main_test && body.contains_range(stmt)
+    })
 }
 
 /// A statement in a class body nested in the function is a class attribute, not a local.
