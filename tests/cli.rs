@@ -1,1 +1,654 @@
-//! CLI tests.
+//! End-to-end tests of the `fwmigrate` binary: modes, exit statuses, output formats,
+//! configuration, discovery and file writing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const LEGACY: &str = r#"from training.recipes import sft_loop
+from training.utils import InfraConfig
+
+
+def go(job):
+    cfg = sft_loop.Config(
+        log_path="logs",
+        infra=InfraConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
+    )
+    return sft_loop.main(cfg)
+"#;
+
+const MIGRATED: &str = r#"from training.recipes import sft_loop
+from training.utils import TrainerConfig
+
+
+def go(job):
+    cfg = sft_loop.Config(
+        log_path="logs",
+        trainer=TrainerConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
+    )
+    return sft_loop.main(cfg)
+"#;
+
+/// A finding whose only fix is unsafe (FW202, `node_count=` on a TrainerConfig).
+const UNSAFE_ONLY: &str = r#"from training.utils import TrainerConfig
+
+TRAINER = TrainerConfig(training_shape_id="accounts/fireworks/trainingShapes/x", node_count=2)
+"#;
+
+const CLEAN: &str = "import os\n\nprint(os.getcwd())\n";
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
+    cmd.env_remove("NO_COLOR")
+        .env_remove("FWMIGRATE_NO_PREFILTER");
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn json(o: &Output) -> Vec<serde_json::Value> {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn check_is_the_default_and_exits_1_on_findings() {
+    let dir = tree(&[("a.py", LEGACY), ("b.py", CLEAN)]);
+    let out = run(dir.path(), &["--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("a.py:8:15: FW001 [*]"), "{text}");
+    assert!(text.contains("a.py:8:9: FW002 [*]"), "{text}");
+    assert!(!text.contains("b.py"));
+    assert!(
+        stderr(&out).contains("Found 2 findings (2 fixable with --apply"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(dir.path(), "a.py"), LEGACY, "--check must not write");
+}
+
+#[test]
+fn clean_tree_exits_0() {
+    let dir = tree(&[("b.py", CLEAN)]);
+    let out = run(dir.path(), &["--check", "."]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("All checks passed."));
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn apply_rewrites_and_exits_0_when_everything_was_fixed() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read(dir.path(), "a.py"), MIGRATED);
+    assert!(
+        stderr(&out).contains("Fixed 2 findings in 1 file, 0 remaining."),
+        "{}",
+        stderr(&out)
+    );
+    // Idempotent.
+    let again = run(dir.path(), &["--apply"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(read(dir.path(), "a.py"), MIGRATED);
+}
+
+#[test]
+fn apply_exits_1_when_findings_remain_and_unsafe_fixes_apply_them() {
+    let dir = tree(&[("u.py", UNSAFE_ONLY)]);
+    let out = run(dir.path(), &["--apply", "--output-format", "full"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(dir.path(), "u.py"), UNSAFE_ONLY);
+    let text = stdout(&out);
+    assert!(text.contains("FW202 [-]"), "{text}");
+    assert!(text.contains("note: unsafe"), "{text}");
+    let out = run(dir.path(), &["--apply", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!read(dir.path(), "u.py").contains("node_count"));
+}
+
+#[test]
+fn exit_zero_and_exit_non_zero_on_fix() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    let out = run(dir.path(), &["--check", "--exit-zero"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(dir.path(), &["--apply", "--exit-non-zero-on-fix"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(dir.path(), "a.py"), MIGRATED);
+    let out = run(dir.path(), &["--apply", "--exit-non-zero-on-fix"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing changed the second time"
+    );
+}
+
+#[test]
+fn diff_prints_and_changes_nothing() {
+    let dir = tree(&[("a.py", LEGACY), ("u.py", UNSAFE_ONLY)]);
+    let out = run(dir.path(), &["--diff", "a.py"]);
+    assert_eq!(out.status.code(), Some(0), "everything would be fixed");
+    let text = stdout(&out);
+    assert!(text.starts_with("--- a.py\n+++ a.py\n@@"), "{text}");
+    assert!(text.contains(
+        "-from training.utils import InfraConfig\n+from training.utils import TrainerConfig\n"
+    ));
+    assert_eq!(read(dir.path(), "a.py"), LEGACY);
+    // A finding without an applicable fix makes --diff exit 1.
+    let out = run(dir.path(), &["--diff", "u.py"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    for args in [
+        vec!["--no-such-flag"],
+        vec!["--select", "E501"],
+        vec!["--target", "2025.01"],
+        vec!["--check", "--apply"],
+        vec!["--explain", "FW777"],
+    ] {
+        let out = run(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).is_empty());
+    }
+}
+
+#[test]
+fn bad_config_exits_2_naming_file_and_key() {
+    let dir = tree(&[
+        ("a.py", LEGACY),
+        ("pyproject.toml", "[tool.fwmigrate]\nselct = [\"FW0\"]\n"),
+    ]);
+    let out = run(dir.path(), &["--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("pyproject.toml") && err.contains("`selct`") && err.contains("accepted"),
+        "{err}"
+    );
+    // --isolated ignores it.
+    let out = run(dir.path(), &["--check", "--isolated"]);
+    assert_eq!(out.status.code(), Some(1));
+    // A broken pyproject.toml is a clear error too.
+    fs::write(dir.path().join("pyproject.toml"), "[tool.fwmigrate\n").unwrap();
+    let out = run(dir.path(), &["--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pyproject.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn config_selection_target_and_per_file_ignores() {
+    let dir = tree(&[
+        ("pkg/a.py", LEGACY),
+        ("pkg/tests/t.py", LEGACY),
+        (
+            "pkg/pyproject.toml",
+            "[tool.fwmigrate]\nignore = [\"FW002\"]\n[tool.fwmigrate.per-file-ignores]\n\"tests/*\" = [\"FW001\"]\n",
+        ),
+        ("other/b.py", LEGACY),
+    ]);
+    let out = run(dir.path(), &["--output-format", "concise"]);
+    let text = stdout(&out);
+    assert!(text.contains("other/b.py:8:9: FW002"), "{text}");
+    assert!(text.contains("pkg/a.py:8:15: FW001"), "{text}");
+    assert!(!text.contains("pkg/a.py:8:9: FW002"), "{text}");
+    assert!(!text.contains("pkg/tests/t.py"), "{text}");
+    // Flags override the file.
+    let out = run(
+        dir.path(),
+        &["--output-format", "concise", "--select", "FW002", "pkg"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("pkg/a.py:8:9: FW002") && !text.contains("FW001"),
+        "{text}"
+    );
+    // --show-settings tells which file governs.
+    let out = run(dir.path(), &["--show-settings", "pkg/tests/t.py"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("pkg/pyproject.toml") && !text.contains("FW001,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fwmigrate_toml_closest_wins() {
+    let dir = tree(&[
+        ("fwmigrate.toml", "select = [\"FW001\"]\n"),
+        ("sub/fwmigrate.toml", "select = [\"FW002\"]\n"),
+        ("a.py", LEGACY),
+        ("sub/b.py", LEGACY),
+    ]);
+    let out = run(dir.path(), &["--output-format", "concise"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("a.py:8:15: FW001") && !text.contains("a.py:8:9: FW002\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sub/b.py:8:9: FW002") && !text.contains("sub/b.py:8:15: FW001"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let dir = tree(&[("a.py", LEGACY), ("u.py", UNSAFE_ONLY)]);
+    let out = run(dir.path(), &["--check", "--output-format", "json"]);
+    let list = json(&out);
+    assert_eq!(list.len(), 3);
+    let first = &list[0];
+    for key in [
+        "code",
+        "name",
+        "message",
+        "severity",
+        "filename",
+        "location",
+        "end_location",
+        "fix",
+        "fix_skipped_reason",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["filename"], "a.py");
+    assert_eq!(first["location"]["row"], 8);
+    assert_eq!(first["fix"]["applicability"], "safe");
+    assert!(first["fix"]["edits"][0]["content"].is_string());
+    let unsafe_one = list.iter().find(|d| d["code"] == "FW202").unwrap();
+    assert!(
+        unsafe_one["fix_skipped_reason"]
+            .as_str()
+            .unwrap()
+            .contains("--unsafe-fixes")
+    );
+}
+
+#[test]
+fn github_and_sarif_formats() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    let out = run(dir.path(), &["--output-format", "github"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l
+            .starts_with("::warning file=a.py,line=8,col=15,endLine=8,endColumn=")
+            && l.contains(",title=fwmigrate (FW001)::FW001 ")),
+        "{text}"
+    );
+    let out = run(dir.path(), &["--output-format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "FW001"));
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results[0]["fixes"][0]["artifactChanges"][0]["replacements"].is_array());
+}
+
+#[test]
+fn statistics_quiet_and_silent() {
+    let dir = tree(&[("a.py", LEGACY), ("b.py", LEGACY)]);
+    let out = run(dir.path(), &["--statistics"]);
+    let text = stdout(&out);
+    assert!(text.contains("2\tFW001\t[*] infra-config"), "{text}");
+    let out = run(dir.path(), &["--quiet", "--output-format", "concise"]);
+    assert!(stderr(&out).is_empty() && !stdout(&out).is_empty());
+    let out = run(dir.path(), &["--silent"]);
+    assert!(stderr(&out).is_empty() && stdout(&out).is_empty());
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn stdin_check_and_apply() {
+    let dir = tree(&[]);
+    let out = run_stdin(
+        dir.path(),
+        &["--check", "--output-format", "concise", "-"],
+        LEGACY,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("-:8:15: FW001"), "{}", stdout(&out));
+    let out = run_stdin(
+        dir.path(),
+        &["--apply", "--stdin-filename", "job.py", "-"],
+        LEGACY,
+    );
+    assert_eq!(stdout(&out), MIGRATED);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run_stdin(dir.path(), &["--apply", "-"], CLEAN);
+    assert_eq!(stdout(&out), CLEAN);
+}
+
+#[test]
+fn explain_and_list_rules() {
+    let dir = tree(&[]);
+    let out = run(dir.path(), &["--explain", "FW001"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("infra-config"));
+    let out = run(dir.path(), &["--list-rules"]);
+    let text = stdout(&out);
+    for code in [
+        "FW000", "FW001", "FW007", "FW101", "FW201", "FW301", "FW401", "FW501", "FW900", "FW999",
+    ] {
+        assert!(text.contains(code), "{code} missing from --list-rules");
+    }
+    let out = run(dir.path(), &["--list-rules", "--output-format", "json"]);
+    let list = json(&out);
+    assert!(
+        list.iter()
+            .all(|r| r["family"].is_string() && r["targets"].is_array())
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_once_and_never_changed() {
+    let broken = "from training.utils import InfraConfig\nx = InfraConfig(\n";
+    let dir = tree(&[("broken.py", broken), ("a.py", LEGACY)]);
+    let out = run(dir.path(), &["--apply", "--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let list = json(&out);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["code"], "FW000");
+    assert_eq!(read(dir.path(), "broken.py"), broken);
+    assert_eq!(read(dir.path(), "a.py"), MIGRATED);
+}
+
+#[test]
+fn output_is_sorted_by_path_whatever_the_threads() {
+    let names: Vec<String> = (0..40).map(|i| format!("d{}/f{i:02}.py", i % 7)).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), LEGACY)).collect();
+    let dir = tree(&files);
+    let first = stdout(&run(dir.path(), &["--output-format", "concise", "-j", "4"]));
+    for _ in 0..3 {
+        assert_eq!(
+            stdout(&run(dir.path(), &["--output-format", "concise", "-j", "4"])),
+            first
+        );
+    }
+    let paths: Vec<&str> = first
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn discovery_honours_gitignore_and_skips_usual_folders() {
+    let dir = tree(&[
+        (".gitignore", "ignored/\n"),
+        ("ignored/a.py", LEGACY),
+        ("venv/lib/b.py", LEGACY),
+        ("node_modules/c.py", LEGACY),
+        ("src/d.py", LEGACY),
+        ("notes.txt", "InfraConfig"),
+    ]);
+    let out = run(dir.path(), &["--show-files"]);
+    assert_eq!(stdout(&out), "src/d.py\n");
+    let out = run(dir.path(), &["--show-files", "--no-respect-gitignore"]);
+    assert_eq!(stdout(&out), "ignored/a.py\nsrc/d.py\n");
+    // An explicit file is checked even when excluded, unless --force-exclude.
+    let out = run(
+        dir.path(),
+        &["--show-files", "--exclude", "src", "src/d.py"],
+    );
+    assert_eq!(stdout(&out), "src/d.py\n");
+    let out = run(
+        dir.path(),
+        &[
+            "--show-files",
+            "--exclude",
+            "src",
+            "--force-exclude",
+            "src/d.py",
+        ],
+    );
+    assert_eq!(stdout(&out), "");
+    // A path given twice is checked once.
+    let out = run(
+        dir.path(),
+        &["--output-format", "concise", "src/d.py", "src/d.py"],
+    );
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+}
+
+#[test]
+fn bad_input_is_reported_and_left_alone() {
+    let latin1: &[u8] = b"from training.utils import InfraConfig\nx = InfraConfig()  # caf\xe9\n";
+    let dir = tree(&[("a.py", LEGACY)]);
+    fs::write(dir.path().join("latin.py"), latin1).unwrap();
+    fs::write(dir.path().join("bin.py"), b"InfraConfig\0\x01\x02").unwrap();
+    fs::write(dir.path().join("empty.py"), b"").unwrap();
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("latin.py") && err.contains("UTF-8"), "{err}");
+    assert!(err.contains("bin.py") && err.contains("binary"), "{err}");
+    assert_eq!(fs::read(dir.path().join("latin.py")).unwrap(), latin1);
+    assert_eq!(read(dir.path(), "a.py"), MIGRATED);
+    assert_eq!(read(dir.path(), "empty.py"), "");
+}
+
+#[test]
+fn bom_crlf_and_missing_final_newline_are_kept() {
+    let src = "\u{feff}from training.utils import InfraConfig\r\n\r\nx = InfraConfig(trainer_timeout_s=5)";
+    let dir = tree(&[("a.py", src)]);
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        read(dir.path(), "a.py"),
+        "\u{feff}from training.utils import TrainerConfig\r\n\r\nx = TrainerConfig(timeout_s=5)"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_stay_links_and_permissions_are_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("real/a.py", LEGACY)]);
+    let real = dir.path().join("real/a.py");
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o754)).unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("link.py")).unwrap();
+    // Links are not followed while walking, but are when given explicitly.
+    let out = run(dir.path(), &["--show-files"]);
+    assert_eq!(stdout(&out), "real/a.py\n");
+    let out = run(dir.path(), &["--apply", "link.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        fs::symlink_metadata(dir.path().join("link.py"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_to_string(&real).unwrap(), MIGRATED);
+    assert_eq!(
+        fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o754
+    );
+}
+
+const NOTEBOOK: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "id": "m1",
+   "metadata": {},
+   "source": [
+    "# InfraConfig notes"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "id": "c1",
+   "metadata": {},
+   "outputs": [
+    {
+     "name": "stdout",
+     "output_type": "stream",
+     "text": [
+      "ok\n"
+     ]
+    }
+   ],
+   "source": [
+    "%pip install fireworks-ai\n",
+    "!ls\n",
+    "from training.utils import InfraConfig"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 2,
+   "id": "c2",
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "cfg = InfraConfig(trainer_timeout_s=60)  # café"
+   ]
+  }
+ ],
+ "metadata": {
+  "kernelspec": {
+   "display_name": "Python 3",
+   "language": "python",
+   "name": "python3"
+  }
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+#[test]
+fn notebooks_are_checked_and_fixed_in_place() {
+    let dir = tree(&[("nb.ipynb", NOTEBOOK)]);
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("nb.ipynb:cell 3:1:7: FW001"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(dir.path(), &["--check", "--output-format", "json"]);
+    assert_eq!(json(&out)[0]["cell"], 3);
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let expected = NOTEBOOK
+        .replace(
+            "\"from training.utils import InfraConfig\"",
+            "\"from training.utils import TrainerConfig\"",
+        )
+        .replace(
+            "\"cfg = InfraConfig(trainer_timeout_s=60)  # café\"",
+            "\"cfg = TrainerConfig(timeout_s=60)  # café\"",
+        );
+    assert_eq!(read(dir.path(), "nb.ipynb"), expected);
+}
+
+#[test]
+fn a_notebook_with_nothing_to_fix_round_trips_byte_for_byte() {
+    let clean = NOTEBOOK
+        .replace("InfraConfig", "TrainerConfig")
+        .replace("trainer_timeout_s", "timeout_s");
+    let dir = tree(&[("nb.ipynb", clean.as_str())]);
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(read(dir.path(), "nb.ipynb"), clean);
+}
+
+#[test]
+fn no_findings_on_the_python_standard_library() {
+    let Ok(out) = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+    else {
+        eprintln!("python3 not found; skipped");
+        return;
+    };
+    let stdlib = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if !stdlib.is_dir() {
+        eprintln!("no stdlib folder; skipped");
+        return;
+    }
+    let out = bin()
+        .args([
+            "--check",
+            "--output-format",
+            "concise",
+            "--no-respect-gitignore",
+        ])
+        .arg(&stdlib)
+        .output()
+        .unwrap();
+    // Only findings count: unreadable or non-UTF-8 test data files may be reported as errors.
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}
+
+#[test]
+fn the_readme_example_is_what_apply_produces() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```python\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    let strip = |b: &str| b.split_once('\n').unwrap().1.to_string();
+    let (before, after) = (strip(blocks[0]), strip(blocks[1]));
+    let dir = tree(&[("example.py", before.as_str())]);
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(read(dir.path(), "example.py"), after);
+}

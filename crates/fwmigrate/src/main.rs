@@ -142,6 +142,10 @@ fn run(args: &Args) -> Result<u8, String> {
         finished.store(true, Ordering::Relaxed);
         results
     });
+    let config_errors = resolver.errors();
+    if !config_errors.is_empty() {
+        return Err(config_errors.join("\n"));
+    }
     report(args, mode, &results, &walk_errors, false)
 }
 
@@ -176,6 +180,10 @@ fn run_stdin(args: &Args) -> Result<u8, String> {
         max_file_size: args.max_file_size,
     };
     let result = job.run_stdin(&name, bytes);
+    let config_errors = resolver.errors();
+    if !config_errors.is_empty() {
+        return Err(config_errors.join("\n"));
+    }
     report(args, args.mode(), &[result], &[], true)
 }
 
@@ -196,10 +204,11 @@ fn report(
         .collect();
     let mut stdout = String::new();
 
-    if stdin && mode == Mode::Apply {
-        if let Some(text) = results.first().and_then(|r| r.stdout_text.as_ref()) {
-            stdout.push_str(text);
-        }
+    if stdin
+        && mode == Mode::Apply
+        && let Some(text) = results.first().and_then(|r| r.stdout_text.as_ref())
+    {
+        stdout.push_str(text);
     }
     if mode == Mode::Diff {
         for r in results {

@@ -237,24 +237,24 @@ pub fn sarif(records: &[&Record]) -> Value {
                     }
                 }],
             });
-            if let Some(fix) = &r.fix {
-                if !fix.edits.is_empty() {
-                    result["fixes"] = json!([{
-                        "description": {"text": fix.title},
-                        "artifactChanges": [{
-                            "artifactLocation": {"uri": uri},
-                            "replacements": fix.edits.iter().map(|e| json!({
-                                "deletedRegion": {
-                                    "startLine": e.start.0,
-                                    "startColumn": e.start.1,
-                                    "endLine": e.end.0,
-                                    "endColumn": e.end.1,
-                                },
-                                "insertedContent": {"text": e.content},
-                            })).collect::<Vec<_>>(),
-                        }],
-                    }]);
-                }
+            if let Some(fix) = &r.fix
+                && !fix.edits.is_empty()
+            {
+                result["fixes"] = json!([{
+                    "description": {"text": fix.title},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri},
+                        "replacements": fix.edits.iter().map(|e| json!({
+                            "deletedRegion": {
+                                "startLine": e.start.0,
+                                "startColumn": e.start.1,
+                                "endLine": e.end.0,
+                                "endColumn": e.end.1,
+                            },
+                            "insertedContent": {"text": e.content},
+                        })).collect::<Vec<_>>(),
+                    }],
+                }]);
             }
             result
         })

@@ -116,9 +116,18 @@ pub struct Resolver<'a> {
     fixed: Option<Option<Arc<Config>>>,
     dirs: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     linters: Mutex<HashMap<LinterKey, Arc<Linter>>>,
+    errors: Mutex<Vec<String>>,
 }
 
 impl<'a> Resolver<'a> {
+    /// Configuration errors met so far (each makes the run exit 2).
+    pub fn errors(&self) -> Vec<String> {
+        let mut e = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
+        e.sort();
+        e.dedup();
+        e
+    }
+
     pub fn new(args: &'a Args) -> Result<Self, ConfigError> {
         let codes = registry::all_codes();
         let fixed = if args.isolated {
@@ -154,6 +163,7 @@ impl<'a> Resolver<'a> {
             fixed,
             dirs: Mutex::new(HashMap::new()),
             linters: Mutex::new(HashMap::new()),
+            errors: Mutex::new(Vec::new()),
         })
     }
 
@@ -198,6 +208,16 @@ impl<'a> Resolver<'a> {
     }
 
     pub fn settings_for(&self, path: &Path) -> Result<FileSettings, ConfigError> {
+        let result = self.settings_for_inner(path);
+        if let Err(e) = &result
+            && let Ok(mut errors) = self.errors.lock()
+        {
+            errors.push(e.0.clone());
+        }
+        result
+    }
+
+    fn settings_for_inner(&self, path: &Path) -> Result<FileSettings, ConfigError> {
         let config = self.config_for(path)?;
         let opts = config.as_ref().map(|c| &c.options);
         let args = self.args;
@@ -218,19 +238,27 @@ impl<'a> Resolver<'a> {
                 .map(|s| RuleSelector::parse(s, &self.codes).map_err(|e| ConfigError(e.0)))
                 .collect()
         };
-        let select = match (&args.select, opts.and_then(|o| o.select.as_ref())) {
-            (Some(s), _) | (None, Some(s)) => Some(parse(s)?),
-            _ => None,
-        };
-        let mut extend = parse(&args.extend_select)?;
-        if let Some(e) = opts.and_then(|o| o.extend_select.as_ref()) {
-            extend.extend(parse(e)?);
+        // Layers, as in ruff: the configuration file, then the command line. A layer's `select`
+        // starts the selection over; its `extend-select` adds; its `ignore` removes (unless a
+        // more specific `select` of the same layer names the code).
+        let mut enabled: Vec<&'static str> = self.codes.clone();
+        if let Some(o) = opts {
+            enabled = layer(
+                &self.codes,
+                &enabled,
+                o.select.as_deref().map(parse).transpose()?.as_deref(),
+                &parse(o.extend_select.as_deref().unwrap_or_default())?,
+                &parse(o.ignore.as_deref().unwrap_or_default())?,
+            );
         }
-        let mut ignore = parse(&args.ignore)?;
-        if let Some(i) = opts.and_then(|o| o.ignore.as_ref()) {
-            ignore.extend(parse(i)?);
-        }
-        // Per-file ignores of the governing configuration.
+        enabled = layer(
+            &self.codes,
+            &enabled,
+            args.select.as_deref().map(parse).transpose()?.as_deref(),
+            &parse(&args.extend_select)?,
+            &parse(&args.ignore)?,
+        );
+        // Per-file ignores of the governing configuration come last.
         if let (Some(cfg), Some(map)) = (&config, opts.and_then(|o| o.per_file_ignores.as_ref())) {
             let rel = relative_to(path, &cfg.root);
             for (glob, codes) in map {
@@ -238,11 +266,11 @@ impl<'a> Resolver<'a> {
                 let m = g.compile_matcher();
                 let name_match = rel.file_name().is_some_and(|n| m.is_match(n));
                 if m.is_match(&rel) || name_match {
-                    ignore.extend(parse(codes)?);
+                    let ignored = parse(codes)?;
+                    enabled.retain(|c| !ignored.iter().any(|s| s.matches(c)));
                 }
             }
         }
-        let mut enabled = select_rules(&self.codes, select.as_deref(), &extend, &ignore);
         enabled.sort_unstable();
 
         let mut modules = args.cookbook_modules.clone();
@@ -307,6 +335,48 @@ impl<'a> Resolver<'a> {
             exclude,
         })
     }
+}
+
+/// One selection layer over the codes enabled so far.
+fn layer(
+    all: &[&'static str],
+    current: &[&'static str],
+    select: Option<&[RuleSelector]>,
+    extend: &[RuleSelector],
+    ignore: &[RuleSelector],
+) -> Vec<&'static str> {
+    let base: Vec<&'static str> = match select {
+        Some(sel) => select_rules(all, Some(sel), &[], &[]),
+        None => current.to_vec(),
+    };
+    let added = if extend.is_empty() {
+        Vec::new()
+    } else {
+        select_rules(all, Some(extend), &[], &[])
+    };
+    all.iter()
+        .copied()
+        .filter(|c| base.contains(c) || added.contains(c))
+        .filter(|c| {
+            let ignored = ignore
+                .iter()
+                .filter(|s| s.matches(c))
+                .map(|s| s.len())
+                .max();
+            let selected = select
+                .into_iter()
+                .flatten()
+                .chain(extend)
+                .filter(|s| s.matches(c))
+                .map(|s| s.len())
+                .max();
+            match (ignored, selected) {
+                (Some(i), Some(s)) => s > i,
+                (Some(_), None) => false,
+                _ => true,
+            }
+        })
+        .collect()
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ConfigError {

@@ -459,10 +459,8 @@ impl Linter {
             if !self.applies(fix) {
                 continue;
             }
-            if let Some(group) = fix.isolation {
-                if groups.contains(&group) {
-                    continue;
-                }
+            if fix.isolation.is_some_and(|group| groups.contains(&group)) {
+                continue;
             }
             if fix
                 .edits

@@ -39,6 +39,16 @@ impl RuleSelector {
     fn specificity(&self) -> usize {
         self.0.len()
     }
+
+    /// The selector's specificity (length of the prefix; 0 for `ALL`).
+    pub fn len(&self) -> usize {
+        self.specificity()
+    }
+
+    /// True for `ALL`.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The codes enabled by `select` (default: all), then `extend_select`, minus `ignore`. As in

@@ -135,16 +135,15 @@ pub fn delete_list_element(
         }
         // Last element without a trailing comma: remove the previous element's comma too.
         let prev = elements[index - 1];
-        if let Some((TokenKind::Comma, prev_comma)) = file.next_token(prev.end()) {
-            if file
+        if let Some((TokenKind::Comma, prev_comma)) = file.next_token(prev.end())
+            && file
                 .comments_in(TextRange::new(prev_comma.end(), element.start()))
                 .is_empty()
-            {
-                return Edit::deletion(TextRange::new(
-                    prev_comma.start(),
-                    line_end(text, element_end),
-                ));
-            }
+        {
+            return Edit::deletion(TextRange::new(
+                prev_comma.start(),
+                line_end(text, element_end),
+            ));
         }
         return Edit::deletion(TextRange::new(
             line_start(text, element.start()),
@@ -162,10 +161,10 @@ pub fn delete_list_element(
         // The next element starts a later line: keep that line break.
         if index > 0 {
             let prev = elements[index - 1];
-            if let Some((TokenKind::Comma, prev_comma)) = file.next_token(prev.end()) {
-                if line_start(text, prev_comma.start()) == line_start(text, element.start()) {
-                    return Edit::deletion(TextRange::new(prev_comma.end(), comma_end));
-                }
+            if let Some((TokenKind::Comma, prev_comma)) = file.next_token(prev.end())
+                && line_start(text, prev_comma.start()) == line_start(text, element.start())
+            {
+                return Edit::deletion(TextRange::new(prev_comma.end(), comma_end));
             }
         }
         let after = &text[usize::from(comma_end)..];

@@ -16,10 +16,10 @@ fn import_from_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast:
             if !stmt.range().contains_range(range) {
                 continue;
             }
-            if let Stmt::ImportFrom(import) = stmt {
-                if import.range == range {
-                    return Some(import);
-                }
+            if let Stmt::ImportFrom(import) = stmt
+                && import.range == range
+            {
+                return Some(import);
             }
             let found = match stmt {
                 Stmt::FunctionDef(s) => find(&s.body, range),

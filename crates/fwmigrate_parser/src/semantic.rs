@@ -444,11 +444,8 @@ impl Builder {
     }
 
     fn bind_local(&mut self, name: &str) {
-        match self.scope_stack.last() {
-            Some(&i) => {
-                self.model.functions[i].locals.insert(name.to_string());
-            }
-            None => {}
+        if let Some(&i) = self.scope_stack.last() {
+            self.model.functions[i].locals.insert(name.to_string());
         }
     }
 

@@ -108,16 +108,14 @@ pub fn apply_checked(
             path.display(),
             again.fixed.unwrap_or_default()
         );
-        if !unsafe_fixes {
-            if let Ok(before) = ParsedFile::parse(source, SourceKind::Python) {
-                for c in before.comments() {
-                    let text = before.slice(*c);
-                    assert!(
-                        fixed.contains(text),
-                        "{}: a safe fix lost the comment `{text}`",
-                        path.display()
-                    );
-                }
+        if !unsafe_fixes && let Ok(before) = ParsedFile::parse(source, SourceKind::Python) {
+            for c in before.comments() {
+                let text = before.slice(*c);
+                assert!(
+                    fixed.contains(text),
+                    "{}: a safe fix lost the comment `{text}`",
+                    path.display()
+                );
             }
         }
     }
@@ -161,10 +159,10 @@ fn fixture_targets(source: &str) -> Vec<Target> {
     let first = source.lines().next().unwrap_or("");
     if let Some(rest) = first.strip_prefix("# fixture:") {
         for part in rest.split_whitespace() {
-            if let Some(t) = part.strip_prefix("target=") {
-                if let Ok(t) = t.parse() {
-                    return vec![t];
-                }
+            if let Some(t) = part.strip_prefix("target=")
+                && let Ok(t) = t.parse()
+            {
+                return vec![t];
             }
         }
     }
