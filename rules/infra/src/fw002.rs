@@ -28,7 +28,8 @@ pub static META: RuleMeta = RuleMeta {
   through imports);
 - `infra=` whose value is an `InfraConfig(...)`/`TrainerConfig(...)` construction, in another
   call that resolves to the cookbook;
-- attribute access `cfg.infra` / `cfg.infra.<field>` (reads and assignments) on a recipe config.
+- attribute access `cfg.infra` / `cfg.infra.<field>` (reads and assignments) on a recipe config,
+  and `dataclasses.replace(cfg, infra=...)` on one.
 
 ## Why
 
@@ -116,6 +117,11 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, findings: &mut Vec<Finding>) 
     let Some(kw) = walk::keyword(call, "infra") else {
         return;
     };
+    // `dataclasses.replace(cfg, infra=...)` on a recipe config.
+    if ctx.semantic.qualified_name(&call.func).as_deref() == Some("dataclasses.replace") {
+        replace_call(ctx, call, kw, findings);
+        return;
+    }
     let recipe = recipe_config(ctx, call);
     let message = match &recipe {
         Some(recipe) => format!(
@@ -156,29 +162,73 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, findings: &mut Vec<Finding>) 
     )));
 }
 
+/// `dataclasses.replace(cfg, infra=...)`: the same rename when `cfg` is a recipe config.
+fn replace_call(
+    ctx: &Context,
+    call: &ast::ExprCall,
+    kw: &ast::Keyword,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(base) = call.arguments.args.first() else {
+        return;
+    };
+    let Some((shown, guessed)) = config_base(ctx, base) else {
+        return;
+    };
+    let Some(arg) = &kw.arg else { return };
+    let message = format!(
+        "recipe configs renamed `infra` to `trainer`: `replace({shown}, infra=...)` fails with a \
+         `TypeError`; pass `trainer=`"
+    );
+    let finding = Finding::new(&META, kw.range, message);
+    let title = "Rename `infra=` to `trainer=`";
+    if walk::keyword(call, "trainer").is_some() {
+        findings.push(finding.with_fix(Fix::display_only(
+            title,
+            None,
+            "the call already passes `trainer=`; keep one of the two by hand",
+        )));
+        return;
+    }
+    let edits = vec![Edit::replacement(arg.range, "trainer")];
+    let fix = if guessed {
+        Fix::unsafe_edits(title, edits).with_reason(format!(
+            "`{shown}` is only assumed to be a recipe `Config` from its name"
+        ))
+    } else {
+        Fix::safe(title, edits)
+    };
+    findings.push(finding.with_fix(fix));
+}
+
+/// Whether `base` holds a recipe config: `Some((text, guessed))`, where `guessed` means only the
+/// name suggests it.
+fn config_base(ctx: &Context, base: &Expr) -> Option<(String, bool)> {
+    // A module path (`training.utils.infra`) is not a config.
+    if ctx.semantic.resolve(base).is_some() {
+        return None;
+    }
+    match base {
+        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
+            ConfigVar::Recipe(_) => Some((n.id.to_string(), false)),
+            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
+                Some((n.id.to_string(), true))
+            }
+            ConfigVar::Unknown => None,
+        },
+        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
+            Some((ctx.slice(base).to_string(), true))
+        }
+        _ => None,
+    }
+}
+
 fn check_attribute(
     ctx: &Context,
     inner: &ast::ExprAttribute,
     field: Option<&ast::Identifier>,
 ) -> Option<Finding> {
-    let base = inner.value.as_ref();
-    // A module path (`training.utils.infra`) is not a config.
-    if ctx.semantic.resolve(base).is_some() {
-        return None;
-    }
-    let (shown, guessed) = match base {
-        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
-            ConfigVar::Recipe(_) => (n.id.to_string(), false),
-            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
-                (n.id.to_string(), true)
-            }
-            ConfigVar::Unknown => return None,
-        },
-        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
-            (ctx.slice(base).to_string(), true)
-        }
-        _ => return None,
-    };
+    let (shown, guessed) = config_base(ctx, inner.value.as_ref())?;
     let mut edits = vec![Edit::replacement(inner.attr.range, "trainer")];
     let mut message = format!(
         "recipe configs renamed `infra` to `trainer`: `{shown}.infra` is `{shown}.trainer` (an \
