@@ -181,12 +181,18 @@ fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'stat
         .or_else(|| as_utils_call(ctx, value, "InfraConfig").filter(|c| infra_call_mappable(c)));
     if let Some(inner) = inline {
         // Not when the trainer config already sets one of the ids.
-        for (_, f) in moved {
-            if walk::keyword(inner, f).is_some() {
+        for (kw, f) in moved {
+            if let Some(existing) = walk::keyword(inner, f) {
                 return Fix::display_only(
                     title,
                     None,
-                    format!("the trainer config already sets `{f}=`; keep one value by hand"),
+                    format!(
+                        "the trainer config already sets `{f}={}` and the call also passes \
+                         `{}={}`; keep one value by hand",
+                        short(keyword_value(ctx, existing)),
+                        walk::keyword_name(kw).unwrap_or_default(),
+                        short(keyword_value(ctx, kw))
+                    ),
                 );
             }
         }
