@@ -652,3 +652,26 @@ fn the_readme_example_is_what_apply_produces() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(read(dir.path(), "example.py"), after);
 }
+
+#[test]
+fn dependency_files_and_their_includes_are_checked() {
+    let dir = tree(&[
+        ("requirements.txt", "-r deps/base.txt\nnumpy\n"),
+        ("deps/base.txt", "fireworks-ai==1.2.0a60\n"),
+        ("dev-requirements.txt", "fireworks-ai[training]<1.2\n"),
+        ("notes.txt", "fireworks-ai==1.0\n"),
+    ]);
+    let out = run(dir.path(), &["--show-files"]);
+    assert_eq!(stdout(&out), "dev-requirements.txt\nrequirements.txt\n");
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    let text = stdout(&out);
+    assert!(text.contains("deps/base.txt:1:1: FW501"), "{text}");
+    assert!(text.contains("dev-requirements.txt:1:1: FW501"), "{text}");
+    assert!(!text.contains("notes.txt"), "{text}");
+    let out = run(dir.path(), &["--apply", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        read(dir.path(), "deps/base.txt"),
+        "fireworks-ai>=1.2.9,<2\n"
+    );
+}

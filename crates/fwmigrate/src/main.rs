@@ -142,6 +142,24 @@ fn run(args: &Args) -> Result<u8, String> {
         finished.store(true, Ordering::Relaxed);
         results
     });
+    // Files that requirements files include (`-r base.txt`) are checked too, once.
+    let mut results = results;
+    let mut seen: std::collections::BTreeSet<PathBuf> =
+        files.iter().map(|f| f.path.clone()).collect();
+    let extra: Vec<walk::Candidate> = results
+        .iter()
+        .flat_map(|r| r.includes.iter())
+        .filter(|p| p.is_file() && seen.insert((*p).clone()))
+        .map(|p| walk::Candidate {
+            path: p.clone(),
+            kind: walk::FileKind::Manifest,
+            explicit: true,
+        })
+        .collect();
+    if !extra.is_empty() {
+        results.extend(extra.par_iter().map(|f| job.run(f)).collect::<Vec<_>>());
+        results.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {
         return Err(config_errors.join("\n"));

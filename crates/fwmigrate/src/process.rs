@@ -60,6 +60,8 @@ pub struct FileResult {
     pub stdout_text: Option<String>,
     /// For notebooks: the new JSON text when fixes changed a cell.
     pub notebook_json: Option<String>,
+    /// For requirements files: files they include with `-r` / `-c`.
+    pub includes: Vec<PathBuf>,
 }
 
 pub struct Job<'a> {
@@ -186,6 +188,9 @@ impl Job<'_> {
             Mode::Check => EngineMode::Check,
             Mode::Diff | Mode::Apply => EngineMode::Fix,
         };
+        if kind == FileKind::Manifest {
+            result.includes = fwmigrate_rules_sdk::included_files(path, body);
+        }
         let outcome: FileOutcome = match kind {
             FileKind::Manifest => linter.lint_text(path, body, engine_mode),
             FileKind::Stub => linter.lint_python(path, body, SourceKind::Stub, engine_mode),

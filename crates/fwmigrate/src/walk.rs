@@ -23,13 +23,13 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     if name == "pyproject.toml" || name == "setup.cfg" {
         return Some(FileKind::Manifest);
     }
-    if name.starts_with("requirements") && name.ends_with(".txt") {
-        return Some(FileKind::Manifest);
-    }
     match path.extension()?.to_str()? {
         "py" => Some(FileKind::Python),
         "pyi" => Some(FileKind::Stub),
         "ipynb" => Some(FileKind::Notebook),
+        // Requirements-style files (`requirements*.txt`, `constraints.txt`, `requirements/*.txt`,
+        // `requirements.in`): the text rules decide by name.
+        "txt" | "in" => Some(FileKind::Manifest),
         _ => None,
     }
 }
@@ -147,6 +147,7 @@ pub fn discover(
                 };
                 match resolver.settings_for(path) {
                     Ok(s) if s.excludes(path) => {}
+                    Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
                     Ok(_) => push(
                         &found,
                         Candidate {
