@@ -41,7 +41,7 @@ use fwmigrate_rule::parser::imports::{add_from_import, remove_bindings};
 use fwmigrate_rule::parser::source::{
     full_line_end, indentation_at, is_at_line_start, is_blank_line, line_end, line_start,
 };
-use fwmigrate_rule::parser::{Binding, CookbookSymbol, TokenKind};
+use fwmigrate_rule::parser::{Binding, CookbookSymbol, SourceKind, TokenKind};
 use fwmigrate_rule::walk::{for_each_stmt, keyword_name};
 use fwmigrate_rule::{Context, Edit, Ranged, Target, TextRange, TextSize, api};
 
@@ -501,6 +501,8 @@ struct Site<'a> {
     rest: &'a [Stmt],
     /// The block holding the assignment.
     block: &'a [Stmt],
+    /// In a notebook: the end of the call's cell.
+    cell_end: Option<TextSize>,
     /// The enclosing `with ResourceCleanup(...) [as cleanup]:` the fix removes.
     with: Option<&'a ast::StmtWith>,
     /// The function body (or `None` for module level) the call is in.
@@ -554,7 +556,17 @@ impl<'a> Site<'a> {
         let Some(index) = block.iter().position(|s| std::ptr::eq(s, stmt)) else {
             return Err("its block could not be found".to_string());
         };
-        let rest = &block[index + 1..];
+        let mut rest = &block[index + 1..];
+        // In a notebook the rewrite stays within the call's cell: the rest of the module goes on
+        // in later cells, which must not be merged (a use there makes the site non-canonical).
+        let mut cell_end = None;
+        if let SourceKind::Notebook(cells) = ctx.file.kind() {
+            if let Some(cell) = cells.iter().find(|c| c.contains_range(stmt.range())) {
+                let n = rest.iter().take_while(|s| s.end() <= cell.end()).count();
+                rest = &rest[..n];
+                cell_end = Some(cell.end());
+            }
+        }
         let scope = ctx.semantic.statement(stmt.range()).and_then(|i| i.scope);
         let mut problems = Vec::new();
 
@@ -621,6 +633,7 @@ impl<'a> Site<'a> {
             name: name.id.to_string(),
             rest,
             block,
+            cell_end,
             with,
             scope,
             problems,
@@ -910,9 +923,13 @@ fn rewrite_region(
     while p < region.end() {
         let next = full_line_end(text, p);
         let in_string = strings.iter().any(|s| s.start() < p && p < s.end());
-        let covered = inner
-            .iter()
-            .any(|e| !e.range.is_empty() && e.range.start() <= p && p < e.range.end());
+        // A line inside an edit, or deleted whole by one, keeps no indentation of its own; an
+        // edit that merely starts the line (`infra.policy...` at column 0) does not count.
+        let covered = inner.iter().any(|e| {
+            !e.range.is_empty()
+                && (e.range.start() < p && p < e.range.end()
+                    || e.range.start() == p && e.content.is_empty())
+        });
         if !in_string && !covered && !is_blank_line(text, p) {
             let line = &text[usize::from(p)..usize::from(line_end(text, p))];
             match reindent {
@@ -1246,10 +1263,9 @@ fn generate(
             line_start(text, stmt.start()),
         ),
     };
-    let Some(last) = site.block.last() else {
-        return Err("not rewritten automatically: empty block".to_string());
-    };
-    let region_end = full_line_end(text, last.end());
+    let last = site.rest.last().unwrap_or(stmt);
+    let region_end =
+        full_line_end(text, last.end()).min(site.cell_end.unwrap_or(TextSize::new(u32::MAX)));
     let region = TextRange::new(region_start, region_end);
     let offset = call.start();
 
