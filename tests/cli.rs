@@ -639,7 +639,7 @@ fn no_findings_on_the_python_standard_library() {
 #[test]
 fn the_readme_example_is_what_apply_produces() {
     let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let blocks: Vec<&str> = readme
         .split("```python\n")
         .skip(1)

@@ -1,4 +1,4 @@
-//! `fwmigrate`: find and rewrite legacy Fireworks training-cookbook launch code.
+//! The `fwmigrate` command line. The binary (the workspace's root package) calls [`main`].
 
 mod args;
 mod config;
@@ -24,10 +24,8 @@ use output::Style;
 use process::{FileResult, Job, Record};
 use settings::Resolver;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn main() -> ExitCode {
+/// Run the command line with the process's arguments; the exit code follows CLI.md.
+pub fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
