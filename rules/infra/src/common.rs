@@ -574,6 +574,69 @@ mod tests {
         assert!(infra_positional_field(40).is_err());
     }
 
+    fn with_ctx<R>(src: &str, f: impl FnOnce(&Context) -> R) -> R {
+        use fwmigrate_rule::parser::{Semantic, SemanticSettings};
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
+        let ctx = Context {
+            file: &file,
+            semantic: &semantic,
+            target: Target::V2026_08,
+            path: std::path::Path::new("t.py"),
+        };
+        f(&ctx)
+    }
+
+    fn first_call_keyword_values(src: &str) -> Vec<String> {
+        with_ctx(src, |ctx| {
+            let mut out = Vec::new();
+            walk::for_each_call(ctx.file.suite(), |call| {
+                if out.is_empty() {
+                    for kw in &call.arguments.keywords {
+                        out.push(keyword_value(ctx, kw).to_string());
+                    }
+                }
+            });
+            out
+        })
+    }
+
+    #[test]
+    fn keyword_values_keep_their_parentheses() {
+        assert_eq!(
+            first_call_keyword_values("def g():\n    f(a=(yield), b=x, c=(y))\n"),
+            ["(yield)", "x", "(y)"]
+        );
+        assert_eq!(first_call_keyword_values("f(a=(x) + (y))\n"), ["(x) + (y)"]);
+    }
+
+    fn var_at(src: &str, name: &str, marker: &str) -> ConfigVar {
+        with_ctx(src, |ctx| {
+            // The offset of the `<name>.infra` expression on the marked line.
+            let line = src.find(marker).unwrap();
+            let use_at = src[..line].rfind(&format!("{name}.infra")).unwrap();
+            let offset = TextSize::new(use_at as u32);
+            config_var(ctx, name, offset)
+        })
+    }
+
+    #[test]
+    fn config_vars() {
+        let src = "from training.recipes import rl_loop\n\
+                   def a():\n    cfg = rl_loop.Config()\n    cfg.infra  # A\n\
+                   def b(cfg: rl_loop.Config):\n    cfg.infra  # B\n\
+                   def c(cfg):\n    cfg.infra  # C\n\
+                   def d():\n    cfg = rl_loop.Config()\n    cfg = other()\n    cfg.infra  # D\n\
+                   top = rl_loop.Config()\n\
+                   def e():\n    top.infra  # E\n";
+        let rl = ConfigVar::Recipe("rl_loop".to_string());
+        assert_eq!(var_at(src, "cfg", "# A"), rl);
+        assert_eq!(var_at(src, "cfg", "# B"), rl);
+        assert_eq!(var_at(src, "cfg", "# C"), ConfigVar::Unknown);
+        assert_eq!(var_at(src, "cfg", "# D"), ConfigVar::Unknown);
+        assert_eq!(var_at(src, "top", "# E"), rl);
+    }
+
     #[test]
     fn config_like_names() {
         assert!(config_like_name("cfg"));
