@@ -560,12 +560,12 @@ impl<'a> Site<'a> {
         // In a notebook the rewrite stays within the call's cell: the rest of the module goes on
         // in later cells, which must not be merged (a use there makes the site non-canonical).
         let mut cell_end = None;
-        if let SourceKind::Notebook(cells) = ctx.file.kind() {
-            if let Some(cell) = cells.iter().find(|c| c.contains_range(stmt.range())) {
-                let n = rest.iter().take_while(|s| s.end() <= cell.end()).count();
-                rest = &rest[..n];
-                cell_end = Some(cell.end());
-            }
+        if let SourceKind::Notebook(cells) = ctx.file.kind()
+            && let Some(cell) = cells.iter().find(|c| c.contains_range(stmt.range()))
+        {
+            let n = rest.iter().take_while(|s| s.end() <= cell.end()).count();
+            rest = &rest[..n];
+            cell_end = Some(cell.end());
         }
         let scope = ctx.semantic.statement(stmt.range()).and_then(|i| i.scope);
         let mut problems = Vec::new();
