@@ -287,9 +287,10 @@ pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
     }
 }
 
-/// Whether a positional argument can be rewritten as `name=<text>`.
+/// Whether a positional argument can be rewritten as `name=<text>` (not `*args`, a bare
+/// generator, or an assignment expression, which would need new parentheses).
 pub fn plain_positional(arg: &Expr) -> bool {
-    !matches!(arg, Expr::Starred(_) | Expr::Generator(_))
+    !matches!(arg, Expr::Starred(_) | Expr::Generator(_) | Expr::Named(_))
 }
 
 /// Whether FW001 can rewrite this `InfraConfig(...)` call automatically (positional arguments

@@ -164,7 +164,14 @@ fn plan<'a>(ctx: &Context, call: &'a ast::ExprCall) -> Plan<'a> {
     // Positional arguments → keywords by the legacy field order.
     for (i, arg) in call.arguments.args.iter().enumerate() {
         if !plain_positional(arg) {
-            problems.push("it unpacks positional arguments (`*args`)".to_string());
+            problems.push(if arg.is_starred_expr() {
+                "it unpacks positional arguments (`*args`)".to_string()
+            } else {
+                format!(
+                    "positional argument {} cannot become a keyword as written; parenthesize it",
+                    i + 1
+                )
+            });
             continue;
         }
         match infra_positional_field(i) {

@@ -122,6 +122,10 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
         if param.kind != ParamKind::Positional || !removed(&param.name) {
             continue;
         }
+        if matches!(arg, Expr::Named(_)) {
+            // `main(cfg, (m := mgr))`: leave such calls to a human.
+            break;
+        }
         let range = positional_range(ctx.file, &call.arguments, arg);
         if is_manager(&param.name) {
             managers.push((param.name.clone(), range));
