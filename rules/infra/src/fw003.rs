@@ -229,6 +229,23 @@ fn check_keyword<'a>(
         {
             inner
         }
+        Expr::NoneLiteral(_) => {
+            return Outcome::Done(
+                Finding::new(
+                    &META,
+                    kw.range,
+                    format!("{base}: its fields are top-level `Config` fields now"),
+                )
+                .with_fix(Fix::display_only(
+                    format!("Remove `{kw_name}=None`"),
+                    None,
+                    format!(
+                        "remove `{kw_name}=None`; the weight-sync fields that `{recipe}.Config` \
+                         still has keep their defaults unless set at the top level"
+                    ),
+                )),
+            );
+        }
         other => {
             return Outcome::Done(
                 Finding::new(
