@@ -164,7 +164,7 @@ fn plan<'a>(ctx: &Context, call: &'a ast::ExprCall) -> Plan<'a> {
     // Positional arguments → keywords by the legacy field order.
     for (i, arg) in call.arguments.args.iter().enumerate() {
         let parenthesized = positional_range(ctx.file, &call.arguments, arg) != arg.range();
-        if !plain_positional(arg) && !(arg.is_named_expr() && parenthesized) {
+        if !plain_positional(arg) && (!arg.is_named_expr() || !parenthesized) {
             problems.push(if arg.is_starred_expr() {
                 "it unpacks positional arguments (`*args`)".to_string()
             } else {
