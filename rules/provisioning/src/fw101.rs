@@ -70,13 +70,17 @@ The fix
 - removes the `with ResourceCleanup(...)` (its body is dedented); when `cleanup=` was passed,
   `cleanup_trainer_on_close=True` (and at `2026.08`, with a deployment,
   `cleanup_deployment_on_close="scale_to_zero"`) keep the old clean-up behaviour;
+- moves `policy_job_id=` / `reference_job_id=` (reattaching to existing jobs) into an inline
+  `infra_cfg=InfraConfig(...)` / `TrainerConfig(...)` as `job_id=` / `reference_job_id=`;
 - rewrites the attribute uses and adds the imports (`build_service_client`,
   `ReconnectableClient`, `os`), removing `setup_infra` / `ResourceCleanup` imports that become
   unused.
 
 It is unsafe because the service provisions lazily (at `create_training_client`) and closes its
 clients when the block ends. Anything else (the result passed on, returned, used in a nested
-function, `policy_job_id=` reattachment, `on_status=`, positional arguments, ...) gets a
+function, a reattachment whose `infra_cfg=` is a variable, `on_status=`, positional arguments,
+`.reference` read without `needs_reference=True`, a class body, a `with` that manages more than
+the `ResourceCleanup`, ...) gets a
 display-only suggestion with the generated code.
 
 **Example.**

@@ -36,7 +36,7 @@ use std::collections::HashSet;
 
 use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{self, Expr, ExprContext, Keyword, Stmt};
-use fwmigrate_rule::parser::edits::apply_edits;
+use fwmigrate_rule::parser::edits::{ArgumentPosition, apply_edits, insert_argument};
 use fwmigrate_rule::parser::imports::{add_from_import, remove_bindings};
 use fwmigrate_rule::parser::source::{
     full_line_end, indentation_at, is_at_line_start, is_blank_line, line_end, line_start,
@@ -148,17 +148,14 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
             problems.push(format!("it does not pass `{required}=`"));
         }
     }
-    for reattach in ["policy_job_id", "reference_job_id"] {
-        if given(call, reattach).is_some() {
-            let field = if reattach == "policy_job_id" {
-                "job_id"
-            } else {
-                "reference_job_id"
-            };
-            problems.push(format!(
-                "it reattaches with `{reattach}=`: move the id into the trainer config, `TrainerConfig({field}=...)`"
-            ));
-        }
+    if reattach_ids(call).next().is_some() && trainer_with_ids(ctx, call).is_none() {
+        let fields = reattach_ids(call)
+            .map(|(field, _)| format!("{field}=..."))
+            .collect::<Vec<_>>()
+            .join(", ");
+        problems.push(format!(
+            "it reattaches to existing jobs and `infra_cfg=` is not an inline config: move the ids into the trainer config, `TrainerConfig({fields})`"
+        ));
     }
     let wants_inference = kw_of(call, "needs_inference").is_some_and(|k| !is_false(&k.value));
     if wants_inference && given(call, "deploy_cfg").is_none() {
@@ -190,7 +187,14 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
         listed.push(format!("learning_rate={x}"));
     }
     if let Some(x) = v("infra_cfg") {
-        listed.push(format!("trainer={x}"));
+        let moved: Vec<String> = reattach_ids(call)
+            .map(|(field, value)| format!("{field}={}", snippet(ctx, value.range())))
+            .collect();
+        if moved.is_empty() {
+            listed.push(format!("trainer={x}"));
+        } else {
+            listed.push(format!("trainer={x} (with {} in it)", moved.join(", ")));
+        }
     }
     let inference = kw_of(call, "needs_inference").filter(|k| !is_false(&k.value));
     let deploy_given = given(call, "deploy_cfg").is_some();
@@ -243,10 +247,16 @@ pub fn analyze(ctx: &Context, call: &ast::ExprCall) -> Analysis {
 
     // --- Attribute mapping for the message.
     let owner = target_name.as_deref().unwrap_or("infra");
+    let base = v("base_model").unwrap_or_else(|| "base_model".to_string());
+    let rank = v("lora_rank").unwrap_or_else(|| "0".to_string());
     let mapping = |attr: &str| -> String {
         match attr {
-            "policy" => "`ReconnectableClient.from_training_client(service.create_training_client(base_model, lora_rank=...), base_model=..., job_id=service.trainer_job_id, service=service)`".to_string(),
-            "reference" => "`service.create_reference_client(base_model, lora_rank=...)` wrapped the same way with `base_only=True` and `job_id=service.reference_client_job_id`".to_string(),
+            "policy" => format!(
+                "`ReconnectableClient.from_training_client(service.create_training_client({base}, lora_rank={rank}), base_model={base}, job_id=service.trainer_job_id, service=service)`"
+            ),
+            "reference" => format!(
+                "`service.create_reference_client({base}, lora_rank={rank})` wrapped the same way with `base_only=True` and `job_id=service.reference_client_job_id`"
+            ),
             "policy_job_id" => "`service.trainer_job_id`".to_string(),
             "reference_job_id" => "`service.reference_client_job_id`".to_string(),
             "deployment_id" => "`service.deployment_id`".to_string(),
@@ -440,9 +450,10 @@ fn service_keywords(
                 Some((v, o)) => (v, o),
                 None => ("1e-5".to_string(), None),
             },
-            "trainer" => match from("infra_cfg") {
-                Some((v, o)) => (v, o),
-                None => continue,
+            "trainer" => match (from("infra_cfg"), trainer_with_ids(ctx, call)) {
+                (Some((_, o)), Some(with_ids)) => (with_ids, o),
+                (Some((v, o)), None) => (v, o),
+                (None, _) => continue,
             },
             "deployment" => match &deployment {
                 Some((v, o)) => (v.clone(), *o),
@@ -491,6 +502,89 @@ fn static_name(param: &str) -> &'static str {
         .copied()
         .find(|n| *n == param)
         .unwrap_or("unknown")
+}
+
+/// `policy_job_id=` / `reference_job_id=` of the call, as `TrainerConfig` fields and value texts.
+fn reattach_ids(call: &ast::ExprCall) -> impl Iterator<Item = (&'static str, &Expr)> {
+    [
+        ("policy_job_id", "job_id"),
+        ("reference_job_id", "reference_job_id"),
+    ]
+    .into_iter()
+    .filter_map(move |(old, field)| given(call, old).map(|k| (field, &k.value)))
+}
+
+/// The text of an inline `infra_cfg=InfraConfig(...)` / `TrainerConfig(...)` with the job ids the
+/// call reattaches to moved in (first, in the order `job_id`, `reference_job_id`). `None` when
+/// there is nothing to move, or the config is not an inline cookbook construction that can take
+/// them.
+fn trainer_with_ids(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
+    let ids: Vec<(&str, &Expr)> = reattach_ids(call).collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let value = &kw_of(call, "infra_cfg")?.value;
+    let Expr::Call(cfg) = value else {
+        return None;
+    };
+    if !matches!(
+        ctx.semantic.resolve_call(cfg)?,
+        CookbookSymbol::Utils(name) if name == "InfraConfig" || name == "TrainerConfig"
+    ) {
+        return None;
+    }
+    if !cfg.arguments.args.is_empty()
+        || cfg
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.is_none() || ids.iter().any(|(f, _)| keyword_name(k) == Some(*f)))
+    {
+        return None;
+    }
+    let added: Vec<String> = ids
+        .iter()
+        .map(|(field, v)| format!("{field}={}", ctx.slice(v.range())))
+        .collect();
+    if cfg.arguments.is_empty() {
+        return Some(format!(
+            "{}({})",
+            ctx.slice(cfg.func.range()),
+            added.join(", ")
+        ));
+    }
+    let mut edits = Vec::new();
+    for arg in added.iter().rev() {
+        edits.push(insert_argument(
+            ctx.file,
+            &cfg.arguments,
+            arg,
+            ArgumentPosition::First,
+        ));
+    }
+    // Several insertions at one point: in order.
+    let edits = merge_insertions_in_order(edits);
+    let relative: Vec<Edit> = edits
+        .into_iter()
+        .map(|e| Edit::replacement(e.range - cfg.start(), e.content))
+        .collect();
+    Some(apply_edits(ctx.slice(cfg.range()), &relative))
+}
+
+/// Insertions at one point, concatenated in reverse of the order they were made (the first made
+/// ends up last, as `ArgumentPosition::First` insertions stack).
+fn merge_insertions_in_order(edits: Vec<Edit>) -> Vec<Edit> {
+    let mut out: Vec<Edit> = Vec::new();
+    for e in edits {
+        match out
+            .iter_mut()
+            .find(|p| p.range == e.range && e.range.is_empty())
+        {
+            Some(prev) => prev.content = format!("{}{}", e.content, prev.content),
+            None => out.push(e),
+        }
+    }
+    out
 }
 
 /// The statement the call is assigned in, and its surroundings.
