@@ -56,11 +56,15 @@ provisioning rules.
 
 Renames the callee (keeping a module qualifier: `utils.InfraConfig` → `utils.TrainerConfig`) and
 the keywords. Positional arguments are turned into keywords by the legacy field order when that
-order is the same in every release (the first two); otherwise the fix is display-only. The import
-is rewritten with the fix: renamed in place when this was the last use of `InfraConfig`, merged
-into an existing `TrainerConfig` import, or `TrainerConfig` is added next to it while other uses
-remain (a later pass finishes the job). With `**kwargs` the fix is unsafe: the dictionary may
-still hold old field names.
+order is the same in every release (the first two); otherwise the fix is display-only.
+
+All the calls made through one import are rewritten by one fix, together with the import:
+renamed in place (`from training.utils import DeployConfig, InfraConfig` keeps its order), or
+dropped when `TrainerConfig` is already imported (its local name is used); while other uses of
+the old name remain (annotations, `isinstance`), `TrainerConfig` is added next to it and the old
+import stays. An import from `training.utils.infra` / `.rl` (modules that held the removed
+provisioning helpers) is pointed at `training.utils`. With `**kwargs` the fix is unsafe: the
+mapping may still hold old field names.
 
 ## Example
 
