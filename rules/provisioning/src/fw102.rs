@@ -4,7 +4,7 @@
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, string_value};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
 use crate::common::{callee_text, calls_utils};
@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "resource-cleanup",
     family: "provisioning",
     severity: Severity::Error,
-    fix: Some(Applicability::DisplayOnly),
+    fix: None,
     targets: ALL_TARGETS,
     needles: &["ResourceCleanup"],
     summary: "`ResourceCleanup(...)` is gone: the SDK-managed service owns cleanup.",

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "create-base-reference",
     family: "provisioning",
     severity: Severity::Error,
-    fix: Some(fwmigrate_rule::Applicability::DisplayOnly),
+    fix: None,
     targets: ALL_TARGETS,
     needles: &["create_base_reference", "make_reference_client"],
     summary: "`client.create_base_reference()` / `make_reference_client(...)`: create the reference through the service.",
