@@ -36,6 +36,28 @@ pub struct ParsedFile<'src> {
     line_ending: LineEnding,
 }
 
+/// The cell layout `parse_cells_unchecked` requires (it asserts it): ordered ranges inside the
+/// text, consecutive cells separated by exactly one `\n`.
+fn check_cells(source: &str, cells: &[TextRange]) -> Result<(), ParseFailure> {
+    let bad = |message: &str, range: TextRange| ParseFailure {
+        message: message.to_string(),
+        range,
+    };
+    let len = TextSize::new(source.len() as u32);
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.end() > len || !source.is_char_boundary(usize::from(cell.start())) {
+            return Err(bad("a notebook cell lies outside the text", *cell));
+        }
+        if let Some(next) = cells.get(i + 1) {
+            let gap = TextRange::new(cell.end(), next.start().max(cell.end()));
+            if next.start() != cell.end() + TextSize::new(1) || &source[gap] != "\n" {
+                return Err(bad("notebook cells are not separated by one newline", gap));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl<'src> ParsedFile<'src> {
     /// Parse `source`. A text with syntax errors is an `Err` with the first error.
     pub fn parse(source: &'src str, kind: SourceKind) -> Result<Self, ParseFailure> {
@@ -52,11 +74,14 @@ impl<'src> ParsedFile<'src> {
                     message: "not a module".to_string(),
                     range: TextRange::default(),
                 })?,
-            SourceKind::Notebook(cells) => parse_cells_unchecked(
-                source,
-                cells.iter().copied(),
-                &ParseOptions::from(PySourceType::Ipynb),
-            ),
+            SourceKind::Notebook(cells) => {
+                check_cells(source, cells)?;
+                parse_cells_unchecked(
+                    source,
+                    cells.iter().copied(),
+                    &ParseOptions::from(PySourceType::Ipynb),
+                )
+            }
         };
         if let Some(error) = parsed.errors().first() {
             return Err(ParseFailure {
@@ -204,6 +229,18 @@ mod tests {
         let file = ParsedFile::parse(src, SourceKind::Notebook(vec![first, second]));
         assert!(file.is_ok());
         assert!(ParsedFile::parse(src, SourceKind::Python).is_err());
+    }
+
+    #[test]
+    fn malformed_cell_layouts_are_errors_not_panics() {
+        let src = "a = 1\nb = 2";
+        let first = TextRange::new(0.into(), TextSize::new(5));
+        let overlapping = TextRange::new(TextSize::new(4), TextSize::new(11));
+        assert!(ParsedFile::parse(src, SourceKind::Notebook(vec![first, overlapping])).is_err());
+        let outside = TextRange::new(TextSize::new(6), TextSize::new(40));
+        assert!(ParsedFile::parse(src, SourceKind::Notebook(vec![first, outside])).is_err());
+        let second = TextRange::new(TextSize::new(6), TextSize::new(11));
+        assert!(ParsedFile::parse(src, SourceKind::Notebook(vec![first, second])).is_ok());
     }
 
     #[test]
