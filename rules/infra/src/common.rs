@@ -482,6 +482,30 @@ pub fn config_var(ctx: &Context, name: &str, use_offset: TextSize) -> ConfigVar 
     }
 }
 
+/// Whether `base` (the `cfg` of `cfg.infra`) holds a recipe config: `Some((text, Some(recipe)))`
+/// when every binding of the name in its scope is that recipe's `Config`, `Some((text, None))`
+/// when only its name (`cfg`, `config`, `self.run_config`) suggests it in a file that imports a
+/// recipe, `None` otherwise.
+pub fn recipe_config_base(ctx: &Context, base: &Expr) -> Option<(String, Option<String>)> {
+    // A module path (`training.utils.infra`) is not a config.
+    if ctx.semantic.resolve(base).is_some() {
+        return None;
+    }
+    match base {
+        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
+            ConfigVar::Recipe(r) => Some((n.id.to_string(), Some(r))),
+            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
+                Some((n.id.to_string(), None))
+            }
+            ConfigVar::Unknown => None,
+        },
+        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
+            Some((ctx.slice(base).to_string(), None))
+        }
+        _ => None,
+    }
+}
+
 fn binds_name(target: &Expr, name: &str) -> bool {
     match target {
         Expr::Name(n) => n.id.as_str() == name,

@@ -6,10 +6,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };
 
-use crate::common::{
-    ConfigVar, as_utils_call, config_like_name, config_var, imports_a_recipe, recipe_config,
-    renamed_infra_field,
-};
+use crate::common::{as_utils_call, recipe_config, recipe_config_base, renamed_infra_field};
 
 pub struct InfraKeyword;
 
@@ -204,23 +201,7 @@ fn replace_call(
 /// Whether `base` holds a recipe config: `Some((text, guessed))`, where `guessed` means only the
 /// name suggests it.
 fn config_base(ctx: &Context, base: &Expr) -> Option<(String, bool)> {
-    // A module path (`training.utils.infra`) is not a config.
-    if ctx.semantic.resolve(base).is_some() {
-        return None;
-    }
-    match base {
-        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
-            ConfigVar::Recipe(_) => Some((n.id.to_string(), false)),
-            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
-                Some((n.id.to_string(), true))
-            }
-            ConfigVar::Unknown => None,
-        },
-        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
-            Some((ctx.slice(base).to_string(), true))
-        }
-        _ => None,
-    }
+    recipe_config_base(ctx, base).map(|(shown, recipe)| (shown, recipe.is_none()))
 }
 
 fn check_attribute(

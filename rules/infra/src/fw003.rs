@@ -12,7 +12,7 @@ use fwmigrate_rule::{
 
 use crate::common::{
     binding_uses, delete_arguments, import_binding, keyword_value, plain_positional,
-    positional_range, recipe_config, short,
+    positional_range, recipe_config, recipe_config_base, short,
 };
 
 pub struct WeightSyncConfigRule;
@@ -29,7 +29,8 @@ pub static META: RuleMeta = RuleMeta {
     explanation: r#"## What it finds
 
 `weight_sync=` (or the early-2026 spelling `hotload=HotloadConfig(...)`) passed to a recipe
-`Config(...)`.
+`Config(...)`, and `cfg.weight_sync.<field>` on a variable that is bound only to a recipe
+`Config(...)` in its scope (or annotated with one).
 
 ## Why
 
@@ -57,6 +58,8 @@ had its own line; comments on their lines move with them). The message names eve
 field with its value. A field the call already passes at the top level wins over the nested one
 (the message says so). The `WeightSyncConfig` import goes when nothing else uses it.
 A non-inline value (`weight_sync=ws`) or an unknown recipe gets a display-only suggestion.
+`cfg.weight_sync.<field>` becomes `cfg.<field>` (safe) when the recipe still has the field at the
+top level; otherwise it is reported without a fix.
 
 ## Example
 
@@ -158,6 +161,7 @@ impl Rule for WeightSyncConfigRule {
                 edits.extend(remove_binding(ctx.file, ctx.semantic, binding));
             }
         }
+        check_attributes(ctx, findings);
         for o in outcomes {
             match o {
                 Outcome::Done(f) => findings.push(f),
@@ -179,6 +183,75 @@ impl Rule for WeightSyncConfigRule {
                     findings.push(finding.with_fix(Fix::safe(title, edits)));
                 }
             }
+        }
+    }
+}
+
+/// `cfg.weight_sync.<field>` (or `cfg.hotload.<field>`) on a recipe config: the field is a
+/// top-level one now, or has no home.
+fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
+    let target = ctx.target;
+    let mut handled: Vec<TextRange> = Vec::new();
+    let mut sites: Vec<(&ast::ExprAttribute, Option<&ast::ExprAttribute>)> = Vec::new();
+    walk::for_each_expr(ctx.file.suite(), |expr| {
+        let Expr::Attribute(outer) = expr else { return };
+        let is_sync =
+            |a: &ast::ExprAttribute| matches!(a.attr.id.as_str(), "weight_sync" | "hotload");
+        if let Expr::Attribute(inner) = outer.value.as_ref()
+            && is_sync(inner)
+        {
+            handled.push(inner.range);
+            sites.push((inner, Some(outer)));
+            return;
+        }
+        if is_sync(outer) && !handled.contains(&outer.range) {
+            sites.push((outer, None));
+        }
+    });
+    for (inner, outer) in sites {
+        // Only proven recipe configs: a guess by name is too weak for a field that has no
+        // direct replacement.
+        let Some((shown, Some(recipe))) = recipe_config_base(ctx, &inner.value) else {
+            continue;
+        };
+        let sync = inner.attr.id.as_str();
+        let Some(outer) = outer else {
+            findings.push(Finding::new(
+                &META,
+                inner.range,
+                format!(
+                    "`{recipe}.Config` has no `{sync}` at {target}: `{shown}.{sync}` fails with an \
+                     `AttributeError`; its fields are top-level `Config` fields now"
+                ),
+            ));
+            continue;
+        };
+        let written = outer.attr.id.as_str();
+        let field = canonical_field(written);
+        let title = format!("Use `{shown}.{field}`");
+        let replacement = format!("{}.{field}", ctx.slice(inner.value.as_ref()));
+        let finding = |message: String| Finding::new(&META, inner.range, message);
+        match hoistable(target, &recipe, field) {
+            Some(true) if WEIGHT_SYNC_FIELDS.contains(&field) => findings.push(
+                finding(format!(
+                    "`{recipe}.Config` has no `{sync}` at {target}: `{shown}.{sync}.{written}` is \
+                     `{shown}.{field}` now (an `AttributeError` otherwise)"
+                ))
+                .with_fix(Fix::safe(
+                    title,
+                    vec![Edit::replacement(outer.range, replacement)],
+                )),
+            ),
+            Some(_) => findings.push(finding(format!(
+                "`{recipe}.Config` has no `{sync}` at {target}, and `{written}` has no top-level \
+                 home either: `{shown}.{sync}.{written}` fails with an `AttributeError`; remove \
+                 it"
+            ))),
+            None => findings.push(finding(format!(
+                "recipe configs no longer have `{sync}` (at {target}): `{shown}.{sync}.{written}` \
+                 fails with an `AttributeError`; use the top-level field if `{recipe}.Config` has \
+                 one"
+            ))),
         }
     }
 }
