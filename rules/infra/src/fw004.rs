@@ -9,7 +9,7 @@ use fwmigrate_rule::{
 
 use crate::common::{
     as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first, keyword_value,
-    name_is_taken, recipe_config, short, trainer_config_in_scope,
+    name_is_taken, recipe_config, recipe_config_base, short, trainer_config_in_scope,
 };
 
 pub struct JobIdIntoTrainer;
@@ -33,6 +33,10 @@ Job ids passed at the top level of a recipe `Config(...)`:
 | `reference_job_id=` | rl_loop, igpo_loop, dpo_loop | `TrainerConfig(reference_job_id=...)` |
 | `trainer_job_id=` | sft_loop | `TrainerConfig(job_id=...)` |
 | `job_id=` | orpo_loop | `TrainerConfig(job_id=...)` |
+
+Also attribute access `cfg.policy_job_id` (reads and assignments) on a variable bound only to a
+recipe `Config(...)` in its scope: it becomes `cfg.trainer.job_id` (safe; the recipes always
+build a trainer config).
 
 ## Why
 
@@ -126,7 +130,50 @@ impl Rule for JobIdIntoTrainer {
                 findings.push(Finding::new(&META, kw.range, message).with_fix(fix.clone()));
             }
         });
+        check_attributes(ctx, findings);
     }
+}
+
+/// `cfg.policy_job_id` (reads and assignments) on a variable bound only to a recipe
+/// `Config(...)` in its scope: `cfg.trainer.job_id`. The trainer config always exists (the
+/// recipes build it with a default factory).
+fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
+    walk::for_each_expr(ctx.file.suite(), |expr| {
+        let Expr::Attribute(attr) = expr else { return };
+        let name = attr.attr.id.as_str();
+        if !matches!(
+            name,
+            "policy_job_id" | "reference_job_id" | "trainer_job_id" | "job_id"
+        ) {
+            return;
+        }
+        let Some((shown, Some(recipe))) = recipe_config_base(ctx, &attr.value) else {
+            return;
+        };
+        let Some(field) = trainer_field(&recipe, name) else {
+            return;
+        };
+        if ctx
+            .target
+            .release()
+            .recipe(&recipe)
+            .is_some_and(|r| r.has_field(name))
+        {
+            return;
+        }
+        let message = format!(
+            "`{recipe}.Config` has no `{name}` at {}: `{shown}.{name}` is \
+             `{shown}.trainer.{field}` now (an `AttributeError` otherwise)",
+            ctx.target
+        );
+        findings.push(Finding::new(&META, attr.range, message).with_fix(Fix::safe(
+            format!("Use `{shown}.trainer.{field}`"),
+            vec![Edit::replacement(
+                attr.attr.range,
+                format!("trainer.{field}"),
+            )],
+        )));
+    });
 }
 
 fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'static str)]) -> Fix {
