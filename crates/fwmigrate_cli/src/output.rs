@@ -195,18 +195,34 @@ pub fn json_record(r: &Record) -> Value {
     })
 }
 
+/// Where the rule documentation lives (the README's rule table; `--explain CODE` has the rest).
+const HELP_URI: &str = "https://github.com/fwmigrate/fwmigrate#rules";
+
+/// SARIF 2.1.0 for one run: one rule entry per code (with its documentation as help text),
+/// results with their fixes. Columns count Unicode code points, as everywhere in fwmigrate.
+///
+/// - Relative paths are relative references against `%SRCROOT%` (the working directory, which
+///   `originalUriBaseIds` records); absolute paths, and paths that climb out of the working
+///   directory, are `file://` URIs. Both are percent-encoded (RFC 3986).
+/// - A fix with edits is a SARIF `fix` (its applicability, `safe` or `unsafe`, in its property
+///   bag). A display-only fix has no edits, which a SARIF `fix` cannot express: its title and
+///   suggested code go to the result's property bag.
+/// - Notebook findings count rows from their cell's first line, not from the top of the
+///   `.ipynb` file: their region is the notebook's first line, the cell and the region in it
+///   are in the property bag (`cell`, `cellRegion`), and they have no `fix`.
 pub fn sarif(records: &[&Record]) -> Value {
     let rules: Vec<Value> = registry::all_rules()
         .iter()
         .map(|m| {
             json!({
                 "id": m.code,
-                "name": m.name,
+                "name": pascal_case(m.name),
                 "shortDescription": {"text": m.summary},
                 "fullDescription": {"text": m.summary},
-                "help": {"text": m.summary, "markdown": m.explanation},
+                "help": {"text": m.explanation, "markdown": m.explanation},
+                "helpUri": HELP_URI,
                 "defaultConfiguration": {"level": if m.severity == fwmigrate_rule::Severity::Error { "error" } else { "warning" }},
-                "properties": {"family": m.family},
+                "properties": {"name": m.name, "family": m.family, "tags": [m.family]},
             })
         })
         .collect();
@@ -215,63 +231,198 @@ pub fn sarif(records: &[&Record]) -> Value {
         .enumerate()
         .map(|(i, m)| (m.code, i))
         .collect();
+    let cwd = std::env::current_dir().ok();
     let results: Vec<Value> = records
         .iter()
-        .map(|r| {
-            let uri = r.path.replace('\\', "/");
-            let region = json!({
-                "startLine": r.start.0.max(1),
-                "startColumn": r.start.1.max(1),
-                "endLine": r.end.0.max(1),
-                "endColumn": r.end.1.max(1),
-            });
-            let mut result = json!({
-                "ruleId": r.code,
-                "ruleIndex": index.get(r.code).copied().unwrap_or(0),
-                "level": if r.severity == "error" { "error" } else { "warning" },
-                "message": {"text": r.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri},
-                        "region": region,
-                    }
-                }],
-            });
-            if let Some(fix) = &r.fix
-                && !fix.edits.is_empty()
-            {
-                result["fixes"] = json!([{
-                    "description": {"text": fix.title},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": uri},
-                        "replacements": fix.edits.iter().map(|e| json!({
-                            "deletedRegion": {
-                                "startLine": e.start.0,
-                                "startColumn": e.start.1,
-                                "endLine": e.end.0,
-                                "endColumn": e.end.1,
-                            },
-                            "insertedContent": {"text": e.content},
-                        })).collect::<Vec<_>>(),
-                    }],
-                }]);
-            }
-            result
-        })
+        .map(|r| sarif_result(r, index.get(r.code).copied(), cwd.as_deref()))
         .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "fwmigrate",
+            "informationUri": "https://github.com/fwmigrate/fwmigrate",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(root) = cwd.as_deref().and_then(|d| file_uri(d, true)) {
+        run["originalUriBaseIds"] = json!({SRCROOT: {"uri": root}});
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "fwmigrate",
-                "informationUri": "https://github.com/fwmigrate/fwmigrate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
+        "runs": [run],
     })
+}
+
+const SRCROOT: &str = "%SRCROOT%";
+
+fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
+    json!({
+        "startLine": start.0.max(1),
+        "startColumn": start.1.max(1),
+        "endLine": end.0.max(1),
+        "endColumn": end.1.max(1),
+    })
+}
+
+fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::Path>) -> Value {
+    let artifact = artifact_location(&r.path, cwd);
+    let mut physical = json!({"artifactLocation": artifact});
+    let mut properties = serde_json::Map::new();
+    if let Some(cell) = r.cell {
+        // Validators and code scanning need a region; the cell's rows are not rows of the
+        // `.ipynb` text, so the result points at the notebook's first line and names the cell.
+        properties.insert("cell".into(), json!(cell));
+        properties.insert("cellRegion".into(), sarif_region(r.start, r.end));
+        physical["region"] = json!({"startLine": 1});
+    } else {
+        let mut region = sarif_region(r.start, r.end);
+        // A one-line finding: its text, and the whole line around it.
+        if r.start.0 == r.end.0
+            && let Some((_, line)) = r.excerpt.first().filter(|(n, _)| *n == r.start.0)
+        {
+            let chars: Vec<char> = line.chars().collect();
+            let from = r.start.1.saturating_sub(1);
+            let to = r.end.1.saturating_sub(1);
+            if from < to && to <= chars.len() {
+                region["snippet"] = json!({"text": chars[from..to].iter().collect::<String>()});
+                if from > 0 || to < chars.len() {
+                    physical["contextRegion"] = json!({
+                        "startLine": r.start.0,
+                        "startColumn": 1,
+                        "endLine": r.start.0,
+                        "endColumn": chars.len() + 1,
+                        "snippet": {"text": line},
+                    });
+                }
+            }
+        }
+        physical["region"] = region;
+    }
+    let mut result = json!({
+        "ruleId": r.code,
+        "level": if r.severity == "error" { "error" } else { "warning" },
+        "message": {"text": r.message},
+        "locations": [{"physicalLocation": physical}],
+    });
+    if let Some(i) = rule_index {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(fix) = &r.fix {
+        if fix.edits.is_empty() || r.cell.is_some() {
+            properties.insert("fixApplicability".into(), json!(fix.applicability));
+            properties.insert("fixTitle".into(), json!(fix.title));
+        } else {
+            result["fixes"] = json!([{
+                "description": {"text": fix.title},
+                "artifactChanges": [{
+                    "artifactLocation": artifact_location(&r.path, cwd),
+                    "replacements": fix.edits.iter().map(|e| json!({
+                        "deletedRegion": sarif_region(e.start, e.end),
+                        "insertedContent": {"text": e.content},
+                    })).collect::<Vec<_>>(),
+                }],
+                "properties": {"applicability": fix.applicability},
+            }]);
+        }
+        if let Some(s) = &fix.suggestion {
+            properties.insert("suggestion".into(), json!(s));
+        }
+    }
+    if let Some(why) = &r.skipped {
+        properties.insert("fixSkippedReason".into(), json!(why));
+    }
+    if !properties.is_empty() {
+        result["properties"] = Value::Object(properties);
+    }
+    result
+}
+
+/// `infra-config` → `InfraConfig` (SARIF's friendly rule names are Pascal case).
+fn pascal_case(name: &str) -> String {
+    name.split(['-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The SARIF `artifactLocation` of a reported path.
+fn artifact_location(path: &str, cwd: Option<&std::path::Path>) -> Value {
+    let slashed = path.replace('\\', "/");
+    let rel = slashed.strip_prefix("./").unwrap_or(&slashed);
+    let p = std::path::Path::new(path);
+    let climbs = rel == ".." || rel.starts_with("../") || rel.contains("/../");
+    if !p.is_absolute() && !climbs && !rel.is_empty() && !rel.starts_with('/') {
+        return json!({"uri": percent_encode(rel), "uriBaseId": SRCROOT});
+    }
+    let abs = match cwd {
+        Some(d) if !p.is_absolute() => d.join(p),
+        _ => p.to_path_buf(),
+    };
+    match file_uri(&normalize(&abs), false) {
+        Some(uri) => json!({"uri": uri}),
+        None => json!({"uri": percent_encode(rel)}),
+    }
+}
+
+/// Remove `.` and `..` components without touching the file system.
+fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `file://` URI of an absolute path (`file:///C:/...` on Windows); `dir` adds the trailing
+/// slash a base URI needs.
+fn file_uri(path: &std::path::Path, dir: bool) -> Option<String> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let s = path.to_str()?.replace('\\', "/");
+    let mut uri = String::from("file://");
+    if !s.starts_with('/') {
+        uri.push('/');
+    }
+    // Keep a Windows drive letter's colon (`C:`), encode the rest.
+    let (drive, rest) = match s.as_bytes() {
+        [l, b':', ..] if l.is_ascii_alphabetic() => s.split_at(2),
+        _ => ("", s.as_str()),
+    };
+    uri.push_str(drive);
+    uri.push_str(&percent_encode(rest));
+    if dir && !uri.ends_with('/') {
+        uri.push('/');
+    }
+    Some(uri)
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters and `/`.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 pub fn statistics(out: &mut String, records: &[&Record], style: Style) {
