@@ -1,6 +1,9 @@
 //! Helpers shared by the `infra` rules: resolving cookbook calls, counting the uses of an import,
 //! deleting several arguments of one call at once, and getting `TrainerConfig` into scope.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use fwmigrate_rule::api::{self, Target};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::{ArgumentPosition, delete_list_element, insert_argument};
@@ -8,6 +11,10 @@ use fwmigrate_rule::parser::imports::add_from_import;
 use fwmigrate_rule::parser::{Binding, CookbookSymbol};
 use fwmigrate_rule::walk;
 use fwmigrate_rule::{Context, Edit, ParsedFile, Ranged, TextRange, TextSize};
+
+/// Above this many calls through one import, only the first finding carries the fix that
+/// rewrites them all (the others get their own), so the engine's conflict checks stay cheap.
+pub const GROUP_LIMIT: usize = 32;
 
 /// `InfraConfig` fields that `TrainerConfig` spells differently.
 pub const INFRA_RENAMES: &[(&str, &str)] = &[
@@ -63,6 +70,20 @@ pub fn import_binding<'c>(ctx: &Context<'c>, expr: &Expr) -> Option<&'c Binding>
             .binding_at(name.id.as_str(), name.range.start()),
         _ => None,
     }
+}
+
+/// Every reference to the import `binding` (as bare names).
+pub fn binding_use_ranges(ctx: &Context, binding: &Binding) -> Vec<TextRange> {
+    ctx.semantic
+        .name_uses(&binding.name)
+        .iter()
+        .copied()
+        .filter(|r| {
+            ctx.semantic
+                .binding_at(&binding.name, r.start())
+                .is_some_and(|b| b.alias_range == binding.alias_range)
+        })
+        .collect()
 }
 
 /// How many references to the import `binding` remain outside `excluded`.
@@ -139,10 +160,19 @@ pub fn trainer_config_in_scope(
     ctx: &Context,
     offset: TextSize,
 ) -> Result<(String, Option<Edit>), String> {
+    trainer_config_in_scope_given(ctx, offset, || name_is_taken(ctx, "TrainerConfig"))
+}
+
+/// [`trainer_config_in_scope`] with a (possibly cached) answer to "is the name taken".
+pub fn trainer_config_in_scope_given(
+    ctx: &Context,
+    offset: TextSize,
+    taken: impl FnOnce() -> bool,
+) -> Result<(String, Option<Edit>), String> {
     if let Some(local) = ctx.semantic.local_name_for_utils("TrainerConfig", offset) {
         return Ok((local, None));
     }
-    if name_is_taken(ctx, "TrainerConfig") {
+    if taken() {
         return Err(
             "the name `TrainerConfig` already means something else in this file, so the cookbook's \
              `TrainerConfig` cannot be imported under it"
@@ -482,27 +512,55 @@ pub fn config_var(ctx: &Context, name: &str, use_offset: TextSize) -> ConfigVar 
     }
 }
 
-/// Whether `base` (the `cfg` of `cfg.infra`) holds a recipe config: `Some((text, Some(recipe)))`
-/// when every binding of the name in its scope is that recipe's `Config`, `Some((text, None))`
-/// when only its name (`cfg`, `config`, `self.run_config`) suggests it in a file that imports a
-/// recipe, `None` otherwise.
-pub fn recipe_config_base(ctx: &Context, base: &Expr) -> Option<(String, Option<String>)> {
-    // A module path (`training.utils.infra`) is not a config.
-    if ctx.semantic.resolve(base).is_some() {
-        return None;
-    }
-    match base {
-        Expr::Name(n) => match config_var(ctx, n.id.as_str(), n.range.start()) {
-            ConfigVar::Recipe(r) => Some((n.id.to_string(), Some(r))),
-            ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
-                Some((n.id.to_string(), None))
-            }
-            ConfigVar::Unknown => None,
-        },
-        Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
-            Some((ctx.slice(base).to_string(), None))
+/// Typing of config variables for one check, memoized per (name, scope): files with thousands
+/// of `cfg.infra.x` lines stay linear.
+pub struct ConfigVars<'c, 'a> {
+    ctx: &'c Context<'a>,
+    cache: RefCell<HashMap<(String, Option<TextRange>), ConfigVar>>,
+}
+
+impl<'c, 'a> ConfigVars<'c, 'a> {
+    pub fn new(ctx: &'c Context<'a>) -> Self {
+        Self {
+            ctx,
+            cache: RefCell::new(HashMap::new()),
         }
-        _ => None,
+    }
+
+    /// [`config_var`], memoized.
+    pub fn var(&self, name: &str, offset: TextSize) -> ConfigVar {
+        let key = (name.to_string(), self.ctx.semantic.function_at(offset));
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = config_var(self.ctx, name, offset);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// Whether `base` (the `cfg` of `cfg.infra`) holds a recipe config:
+    /// `Some((text, Some(recipe)))` when every binding of the name in its scope is that recipe's
+    /// `Config`, `Some((text, None))` when only its name (`cfg`, `config`, `self.run_config`)
+    /// suggests it in a file that imports a recipe, `None` otherwise.
+    pub fn base(&self, base: &Expr) -> Option<(String, Option<String>)> {
+        let ctx = self.ctx;
+        // A module path (`training.utils.infra`) is not a config.
+        if ctx.semantic.resolve(base).is_some() {
+            return None;
+        }
+        match base {
+            Expr::Name(n) => match self.var(n.id.as_str(), n.range.start()) {
+                ConfigVar::Recipe(r) => Some((n.id.to_string(), Some(r))),
+                ConfigVar::Unknown if config_like_name(n.id.as_str()) && imports_a_recipe(ctx) => {
+                    Some((n.id.to_string(), None))
+                }
+                ConfigVar::Unknown => None,
+            },
+            Expr::Attribute(a) if config_like_name(a.attr.id.as_str()) && imports_a_recipe(ctx) => {
+                Some((ctx.slice(base).to_string(), None))
+            }
+            _ => None,
+        }
     }
 }
 

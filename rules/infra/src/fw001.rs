@@ -1,6 +1,7 @@
 //! FW001 `infra-config`: `InfraConfig(...)` → `TrainerConfig(...)`.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::parser::Binding;
@@ -11,9 +12,9 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_uses, import_binding, infra_positional_field, is_utils_call, keyword_value,
+    binding_use_ranges, import_binding, infra_positional_field, is_utils_call, keyword_value,
     name_is_taken, plain_positional, positional_range, renamed_infra_field, short,
-    trainer_config_in_scope,
+    trainer_config_in_scope_given,
 };
 
 pub struct InfraConfigRule;
@@ -112,13 +113,14 @@ impl Rule for InfraConfigRule {
                 None => groups.push((binding, vec![i])),
             }
         }
+        let uses = Uses::default();
         let mut group_fix: Vec<Option<Fix>> = vec![None; plans.len()];
         for (binding, members) in &groups {
             let callees: Vec<TextRange> = members
                 .iter()
                 .map(|&i| plans[i].call.func.range())
                 .collect();
-            if let Ok(import_edits) = binding_callee_edits(ctx, binding, &callees) {
+            if let Ok(import_edits) = binding_callee_edits(ctx, &uses, binding, &callees) {
                 let mut edits = import_edits;
                 for &i in members {
                     edits.extend(plans[i].edits.iter().cloned());
@@ -133,13 +135,20 @@ impl Rule for InfraConfigRule {
                     )
                 };
                 let fix = Fix::safe(title, edits);
-                for &i in members {
+                // Every member carries the group fix (whichever is applied first does the whole
+                // job); in very large groups only the first does, to keep conflict checks cheap.
+                let carriers = if members.len() <= crate::common::GROUP_LIMIT {
+                    members.len()
+                } else {
+                    1
+                };
+                for &i in &members[..carriers] {
                     group_fix[i] = Some(fix.clone());
                 }
             }
         }
         for (p, grouped) in plans.into_iter().zip(group_fix) {
-            findings.push(finish(ctx, p, grouped));
+            findings.push(finish(ctx, &uses, p, grouped));
         }
     }
 }
@@ -254,13 +263,13 @@ fn plan<'a>(ctx: &Context, call: &'a ast::ExprCall) -> Plan<'a> {
     }
 }
 
-fn finish(ctx: &Context, mut p: Plan, grouped: Option<Fix>) -> Finding {
+fn finish(ctx: &Context, uses: &Uses, mut p: Plan, grouped: Option<Fix>) -> Finding {
     let finding = Finding::new(&META, p.call.range(), std::mem::take(&mut p.message));
     if let Some(fix) = grouped {
         return finding.with_fix(fix);
     }
     if p.problems.is_empty() {
-        match callee_edits(ctx, p.call) {
+        match callee_edits(ctx, uses, p.call) {
             Ok(callee) => {
                 let mut edits = p.edits;
                 edits.extend(callee);
@@ -281,11 +290,11 @@ fn finish(ctx: &Context, mut p: Plan, grouped: Option<Fix>) -> Finding {
 }
 
 /// The edits that make one callee a `TrainerConfig` (and keep the imports right).
-fn callee_edits(ctx: &Context, call: &ast::ExprCall) -> Result<Vec<Edit>, String> {
+fn callee_edits(ctx: &Context, uses: &Uses, call: &ast::ExprCall) -> Result<Vec<Edit>, String> {
     match call.func.as_ref() {
         Expr::Attribute(attr) => Ok(vec![Edit::replacement(attr.attr.range, "TrainerConfig")]),
         Expr::Name(name) => match import_binding(ctx, &call.func) {
-            Some(binding) => binding_callee_edits(ctx, binding, &[name.range]),
+            Some(binding) => binding_callee_edits(ctx, uses, binding, &[name.range]),
             None => {
                 // A star import: `TrainerConfig` comes from the same star import.
                 match ctx
@@ -301,18 +310,50 @@ fn callee_edits(ctx: &Context, call: &ast::ExprCall) -> Result<Vec<Edit>, String
     }
 }
 
+/// The references to each import binding, computed once per check.
+#[derive(Default)]
+struct Uses {
+    by_binding: RefCell<HashMap<TextRange, HashSet<TextRange>>>,
+    trainer_taken: std::cell::Cell<Option<bool>>,
+}
+
+impl Uses {
+    /// Whether the name `TrainerConfig` is already used for something in the file.
+    fn trainer_taken(&self, ctx: &Context) -> bool {
+        match self.trainer_taken.get() {
+            Some(taken) => taken,
+            None => {
+                let taken = name_is_taken(ctx, "TrainerConfig");
+                self.trainer_taken.set(Some(taken));
+                taken
+            }
+        }
+    }
+
+    /// How many references to `binding` remain outside the `excluded` name ranges.
+    fn others(&self, ctx: &Context, binding: &Binding, excluded: &[TextRange]) -> usize {
+        let mut cache = self.by_binding.borrow_mut();
+        let all = cache
+            .entry(binding.alias_range)
+            .or_insert_with(|| binding_use_ranges(ctx, binding).into_iter().collect());
+        let excluded: HashSet<TextRange> = excluded.iter().copied().collect();
+        all.len() - excluded.iter().filter(|r| all.contains(r)).count()
+    }
+}
+
 /// Rewrite the callees `callees` (bare names bound by the import `binding`) to `TrainerConfig`,
 /// with the import edits: renamed in place or removed when no other use of the old name remains,
 /// `TrainerConfig` added next to it otherwise.
 fn binding_callee_edits(
     ctx: &Context,
+    uses: &Uses,
     binding: &Binding,
     callees: &[TextRange],
 ) -> Result<Vec<Edit>, String> {
     let Some(first) = callees.first() else {
         return Ok(Vec::new());
     };
-    let others = binding_uses(ctx, binding, callees);
+    let others = uses.others(ctx, binding, callees);
     let local_at = |r: &TextRange| {
         ctx.semantic
             .local_name_for_utils("TrainerConfig", r.start())
@@ -338,7 +379,7 @@ fn binding_callee_edits(
     // (`.infra`, `.rl`) held the removed provisioning helpers, so it is imported from
     // `<root>.utils` instead.
     let home = config_home(ctx, binding);
-    let clash = binding.name != "InfraConfig" && name_is_taken(ctx, "TrainerConfig");
+    let clash = binding.name != "InfraConfig" && uses.trainer_taken(ctx);
     if others == 0 {
         if clash {
             // `TrainerConfig` means something else here: keep the alias.
@@ -372,7 +413,8 @@ fn binding_callee_edits(
     }
     // Other uses of the old name remain (annotations, isinstance, ...): bring `TrainerConfig` in
     // next to it.
-    let (local, import) = trainer_config_in_scope(ctx, first.start())?;
+    let (local, import) =
+        trainer_config_in_scope_given(ctx, first.start(), || uses.trainer_taken(ctx))?;
     let mut edits = replace_all(&local);
     if binding.is_from && import.is_some() {
         edits.push(add_from_import(ctx.file, &home.module, "TrainerConfig"));

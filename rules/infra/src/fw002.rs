@@ -6,7 +6,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };
 
-use crate::common::{as_utils_call, recipe_config, recipe_config_base, renamed_infra_field};
+use crate::common::{ConfigVars, as_utils_call, recipe_config, renamed_infra_field};
 
 pub struct InfraKeyword;
 
@@ -82,7 +82,10 @@ impl Rule for InfraKeyword {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
-        walk::for_each_call(ctx.file.suite(), |call| check_call(ctx, call, findings));
+        let vars = ConfigVars::new(ctx);
+        walk::for_each_call(ctx.file.suite(), |call| {
+            check_call(ctx, &vars, call, findings)
+        });
 
         // `cfg.infra` and `cfg.infra.<field>`: collect (inner attribute, field) pairs, outermost
         // first, so `cfg.infra.x` is handled once with its field.
@@ -103,20 +106,20 @@ impl Rule for InfraKeyword {
             }
         });
         for (inner, field) in sites {
-            if let Some(f) = check_attribute(ctx, inner, field) {
+            if let Some(f) = check_attribute(&vars, inner, field) {
                 findings.push(f);
             }
         }
     }
 }
 
-fn check_call(ctx: &Context, call: &ast::ExprCall, findings: &mut Vec<Finding>) {
+fn check_call(ctx: &Context, vars: &ConfigVars, call: &ast::ExprCall, findings: &mut Vec<Finding>) {
     let Some(kw) = walk::keyword(call, "infra") else {
         return;
     };
     // `dataclasses.replace(cfg, infra=...)` on a recipe config.
     if ctx.semantic.qualified_name(&call.func).as_deref() == Some("dataclasses.replace") {
-        replace_call(ctx, call, kw, findings);
+        replace_call(vars, call, kw, findings);
         return;
     }
     let recipe = recipe_config(ctx, call);
@@ -161,7 +164,7 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, findings: &mut Vec<Finding>) 
 
 /// `dataclasses.replace(cfg, infra=...)`: the same rename when `cfg` is a recipe config.
 fn replace_call(
-    ctx: &Context,
+    vars: &ConfigVars,
     call: &ast::ExprCall,
     kw: &ast::Keyword,
     findings: &mut Vec<Finding>,
@@ -169,7 +172,7 @@ fn replace_call(
     let Some(base) = call.arguments.args.first() else {
         return;
     };
-    let Some((shown, guessed)) = config_base(ctx, base) else {
+    let Some((shown, guessed)) = config_base(vars, base) else {
         return;
     };
     let Some(arg) = &kw.arg else { return };
@@ -200,16 +203,17 @@ fn replace_call(
 
 /// Whether `base` holds a recipe config: `Some((text, guessed))`, where `guessed` means only the
 /// name suggests it.
-fn config_base(ctx: &Context, base: &Expr) -> Option<(String, bool)> {
-    recipe_config_base(ctx, base).map(|(shown, recipe)| (shown, recipe.is_none()))
+fn config_base(vars: &ConfigVars, base: &Expr) -> Option<(String, bool)> {
+    vars.base(base)
+        .map(|(shown, recipe)| (shown, recipe.is_none()))
 }
 
 fn check_attribute(
-    ctx: &Context,
+    vars: &ConfigVars,
     inner: &ast::ExprAttribute,
     field: Option<&ast::Identifier>,
 ) -> Option<Finding> {
-    let (shown, guessed) = config_base(ctx, inner.value.as_ref())?;
+    let (shown, guessed) = config_base(vars, inner.value.as_ref())?;
     let mut edits = vec![Edit::replacement(inner.attr.range, "trainer")];
     let mut message = format!(
         "recipe configs renamed `infra` to `trainer`: `{shown}.infra` is `{shown}.trainer` (an \

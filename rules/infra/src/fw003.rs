@@ -11,8 +11,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_uses, delete_arguments, import_binding, keyword_value, plain_positional,
-    positional_range, recipe_config, recipe_config_base, short,
+    ConfigVars, GROUP_LIMIT, binding_uses, delete_arguments, import_binding, keyword_value,
+    plain_positional, positional_range, recipe_config, short,
 };
 
 pub struct WeightSyncConfigRule;
@@ -162,6 +162,7 @@ impl Rule for WeightSyncConfigRule {
             }
         }
         check_attributes(ctx, findings);
+        let mut carried: Vec<(TextRange, usize)> = Vec::new();
         for o in outcomes {
             match o {
                 Outcome::Done(f) => findings.push(f),
@@ -176,8 +177,26 @@ impl Rule for WeightSyncConfigRule {
                             .iter()
                             .find(|(g, _, _)| g.alias_range == b.alias_range)
                     });
+                    // Every member carries the group fix; in very large groups only the first
+                    // does, to keep conflict checks cheap.
                     let edits = match group {
-                        Some((_, _, all)) => all.clone(),
+                        Some((binding, callees, all)) => {
+                            let index =
+                                match carried.iter().position(|(r, _)| *r == binding.alias_range) {
+                                    Some(index) => index,
+                                    None => {
+                                        carried.push((binding.alias_range, 0));
+                                        carried.len() - 1
+                                    }
+                                };
+                            let n = &mut carried[index].1;
+                            *n += 1;
+                            if callees.len() <= GROUP_LIMIT || *n == 1 {
+                                all.clone()
+                            } else {
+                                edits
+                            }
+                        }
                         None => edits,
                     };
                     findings.push(finding.with_fix(Fix::safe(title, edits)));
@@ -190,6 +209,7 @@ impl Rule for WeightSyncConfigRule {
 /// `cfg.weight_sync.<field>` (or `cfg.hotload.<field>`) on a recipe config: the field is a
 /// top-level one now, or has no home.
 fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
+    let vars = ConfigVars::new(ctx);
     let target = ctx.target;
     let mut handled: Vec<TextRange> = Vec::new();
     let mut sites: Vec<(&ast::ExprAttribute, Option<&ast::ExprAttribute>)> = Vec::new();
@@ -211,7 +231,7 @@ fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
     for (inner, outer) in sites {
         // Only proven recipe configs: a guess by name is too weak for a field that has no
         // direct replacement.
-        let Some((shown, Some(recipe))) = recipe_config_base(ctx, &inner.value) else {
+        let Some((shown, Some(recipe))) = vars.base(&inner.value) else {
             continue;
         };
         let sync = inner.attr.id.as_str();

@@ -8,8 +8,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first, keyword_value,
-    name_is_taken, recipe_config, recipe_config_base, short, trainer_config_in_scope,
+    ConfigVars, as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first,
+    keyword_value, name_is_taken, recipe_config, short, trainer_config_in_scope,
 };
 
 pub struct JobIdIntoTrainer;
@@ -138,6 +138,7 @@ impl Rule for JobIdIntoTrainer {
 /// `Config(...)` in its scope: `cfg.trainer.job_id`. The trainer config always exists (the
 /// recipes build it with a default factory).
 fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
+    let vars = ConfigVars::new(ctx);
     walk::for_each_expr(ctx.file.suite(), |expr| {
         let Expr::Attribute(attr) = expr else { return };
         let name = attr.attr.id.as_str();
@@ -147,7 +148,7 @@ fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
         ) {
             return;
         }
-        let Some((shown, Some(recipe))) = recipe_config_base(ctx, &attr.value) else {
+        let Some((shown, Some(recipe))) = vars.base(&attr.value) else {
             return;
         };
         let Some(field) = trainer_field(&recipe, name) else {
