@@ -452,7 +452,7 @@ impl Linter {
     /// already picked or shares its isolation group.
     fn choose_fixes(&self, findings: &[PassFinding]) -> Vec<usize> {
         let mut chosen = Vec::new();
-        let mut taken: Vec<&Edit> = Vec::new();
+        let mut taken = EditSet::default();
         let mut groups: Vec<TextRange> = Vec::new();
         for (i, f) in findings.iter().enumerate() {
             let Some(fix) = &f.fix else { continue };
@@ -462,23 +462,17 @@ impl Linter {
             if fix.isolation.is_some_and(|group| groups.contains(&group)) {
                 continue;
             }
-            if fix
-                .edits
-                .iter()
-                .any(|e| taken.iter().any(|t| t.conflicts_with(e)))
-            {
+            // A fix's own edits must not conflict with each other, nor with those already taken.
+            let mut own = EditSet::default();
+            if !fix.edits.iter().all(|e| own.insert(e)) {
                 continue;
             }
-            // A fix's own edits must not conflict with each other either.
-            let own_conflict = fix
-                .edits
-                .iter()
-                .enumerate()
-                .any(|(a, e)| fix.edits[a + 1..].iter().any(|o| o.conflicts_with(e)));
-            if own_conflict {
+            if fix.edits.iter().any(|e| taken.conflicts(e)) {
                 continue;
             }
-            taken.extend(fix.edits.iter());
+            for e in &fix.edits {
+                taken.insert(e);
+            }
             if let Some(group) = fix.isolation {
                 groups.push(group);
             }
@@ -629,6 +623,40 @@ impl Linter {
             diagnostics: self.finish(run(text), text, false),
             ..FileOutcome::default()
         }
+    }
+}
+
+/// Edits that do not conflict with each other, sorted by position, for fast conflict checks.
+#[derive(Default)]
+struct EditSet {
+    ranges: Vec<TextRange>,
+}
+
+impl EditSet {
+    fn conflicts(&self, edit: &Edit) -> bool {
+        let r = edit.range;
+        let i = self.ranges.partition_point(|t| t.start() < r.start());
+        let probe = |t: &TextRange| Edit::deletion(*t).conflicts_with(edit);
+        // The previous range may reach into this one; following ones may start inside it.
+        if i > 0 && probe(&self.ranges[i - 1]) {
+            return true;
+        }
+        self.ranges[i..]
+            .iter()
+            .take_while(|t| t.start() <= r.end())
+            .any(probe)
+    }
+
+    /// Add `edit` unless it conflicts; returns whether it was added.
+    fn insert(&mut self, edit: &Edit) -> bool {
+        if self.conflicts(edit) {
+            return false;
+        }
+        let i = self
+            .ranges
+            .partition_point(|t| t.start() < edit.range.start());
+        self.ranges.insert(i, edit.range);
+        true
     }
 }
 

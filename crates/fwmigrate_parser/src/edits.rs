@@ -108,10 +108,13 @@ pub fn delete_list_element(
     enclosing: TextRange,
 ) -> Edit {
     let text = file.source();
-    let index = elements
+    let Some(index) = elements
         .iter()
         .position(|r| r.contains_range(target) || target.contains_range(*r))
-        .unwrap_or(0);
+    else {
+        // Not an element of the list: delete exactly the target.
+        return Edit::deletion(target);
+    };
     let element = elements[index];
     // The comma after the element, if any.
     let comma = match file.next_token(element.end()) {

@@ -9,53 +9,53 @@ use crate::edits::{Edit, delete_list_element, delete_statement};
 use crate::semantic::{Binding, Semantic};
 use crate::source::{full_line_end, indentation_at, is_at_line_start};
 
-/// The `from ... import ...` statement with exactly this range.
-fn import_from_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImportFrom> {
-    fn find(body: &[Stmt], range: TextRange) -> Option<&ast::StmtImportFrom> {
-        for stmt in body {
-            if !stmt.range().contains_range(range) {
-                continue;
-            }
-            if let Stmt::ImportFrom(import) = stmt
-                && import.range == range
-            {
-                return Some(import);
-            }
-            let found = match stmt {
-                Stmt::FunctionDef(s) => find(&s.body, range),
-                Stmt::ClassDef(s) => find(&s.body, range),
-                Stmt::If(s) => find(&s.body, range).or_else(|| {
-                    s.elif_else_clauses
-                        .iter()
-                        .find_map(|c| find(&c.body, range))
-                }),
-                Stmt::Try(s) => find(&s.body, range)
-                    .or_else(|| {
-                        s.handlers.iter().find_map(|h| match h {
-                            ast::ExceptHandler::ExceptHandler(h) => find(&h.body, range),
-                        })
-                    })
-                    .or_else(|| find(&s.orelse, range))
-                    .or_else(|| find(&s.finalbody, range)),
-                Stmt::With(s) => find(&s.body, range),
-                Stmt::For(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-                Stmt::While(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-                _ => None,
-            };
-            if found.is_some() {
-                return found;
-            }
+/// The statement with exactly this range, at any depth.
+fn stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a Stmt> {
+    fn find(body: &[Stmt], range: TextRange) -> Option<&Stmt> {
+        let stmt = body.iter().find(|s| s.range().contains_range(range))?;
+        if stmt.range() == range {
+            return Some(stmt);
         }
-        None
+        match stmt {
+            Stmt::FunctionDef(s) => find(&s.body, range),
+            Stmt::ClassDef(s) => find(&s.body, range),
+            Stmt::If(s) => find(&s.body, range).or_else(|| {
+                s.elif_else_clauses
+                    .iter()
+                    .find_map(|c| find(&c.body, range))
+            }),
+            Stmt::Try(s) => find(&s.body, range)
+                .or_else(|| {
+                    s.handlers.iter().find_map(|h| match h {
+                        ast::ExceptHandler::ExceptHandler(h) => find(&h.body, range),
+                    })
+                })
+                .or_else(|| find(&s.orelse, range))
+                .or_else(|| find(&s.finalbody, range)),
+            Stmt::With(s) => find(&s.body, range),
+            Stmt::For(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
+            Stmt::While(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
+            Stmt::Match(s) => s.cases.iter().find_map(|c| find(&c.body, range)),
+            _ => None,
+        }
     }
     find(file.suite(), range)
 }
 
-fn import_stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImport> {
-    file.suite().iter().find_map(|s| match s {
-        Stmt::Import(i) if i.range == range => Some(i),
+/// The `from ... import ...` statement with exactly this range.
+fn import_from_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImportFrom> {
+    match stmt_at(file, range)? {
+        Stmt::ImportFrom(i) => Some(i),
         _ => None,
-    })
+    }
+}
+
+/// The `import ...` statement with exactly this range.
+fn import_stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a ast::StmtImport> {
+    match stmt_at(file, range)? {
+        Stmt::Import(i) => Some(i),
+        _ => None,
+    }
 }
 
 /// Remove the import binding `binding` (one alias). The whole statement goes when it was the
@@ -370,6 +370,17 @@ mod tests {
         assert_eq!(
             remove("from a import X as IC, T\n", &["IC"]),
             "from a import T\n"
+        );
+        assert_eq!(
+            remove("def f():\n    import os, sys\n    return sys\n", &["os"]),
+            "def f():\n    import sys\n    return sys\n"
+        );
+        assert_eq!(
+            remove(
+                "try:\n    import os\n    import sys\nexcept ImportError:\n    pass\n",
+                &["os"]
+            ),
+            "try:\n    import sys\nexcept ImportError:\n    pass\n"
         );
     }
 }

@@ -96,6 +96,19 @@ pub fn apply_checked(
 ) -> FileOutcome {
     let outcome = linter.lint_python(path, source, SourceKind::Python, Mode::Fix);
     if let Some(fixed) = &outcome.fixed {
+        // Line endings are kept: a file that uses only CRLF still uses only CRLF (insta snapshots
+        // normalise line endings, so this is checked here).
+        let lone_lf = |t: &str| {
+            t.match_indices('\n')
+                .any(|(i, _)| i == 0 || &t[i - 1..i] != "\r")
+        };
+        if source.contains("\r\n") && !lone_lf(source) {
+            assert!(
+                !lone_lf(fixed),
+                "{}: the fix introduced LF line endings into a CRLF file:\n{fixed:?}",
+                path.display()
+            );
+        }
         assert!(
             ParsedFile::parse(fixed, SourceKind::Python).is_ok(),
             "{}: the fixed result does not parse:\n{fixed}",
