@@ -135,6 +135,20 @@ pub fn apply_checked(
     outcome
 }
 
+/// Apply the fixes of `rules` to `source` (checked like [`apply_checked`]) and return the
+/// resulting text (the source itself when nothing changed). For byte-exact tests that snapshots
+/// cannot make (line endings, final newline, tabs).
+pub fn apply_source(
+    rules: &[&'static dyn Rule],
+    source: &str,
+    target: Target,
+    unsafe_fixes: bool,
+) -> String {
+    let linter = linter(rules, target, unsafe_fixes);
+    let outcome = apply_checked(&linter, Path::new("t.py"), source, unsafe_fixes);
+    outcome.fixed.unwrap_or_else(|| source.to_string())
+}
+
 /// Render one fixture at one target.
 pub fn render(rules: &[&'static dyn Rule], path: &Path, source: &str, target: Target) -> String {
     let mut out = String::new();

@@ -1,18 +1,14 @@
 //! Byte-exact checks the snapshot harness cannot make (insta normalises line endings).
 
-use std::path::Path;
-
 use fwmigrate_rule::Target;
 
 fn apply(source: &str, unsafe_fixes: bool) -> String {
-    let linter = fwmigrate_testing::linter(
+    fwmigrate_testing::apply_source(
         fwmigrate_rules_checkpoints::RULES,
+        source,
         Target::V2026_08,
         unsafe_fixes,
-    );
-    let outcome =
-        fwmigrate_testing::apply_checked(&linter, Path::new("t.py"), source, unsafe_fixes);
-    outcome.fixed.unwrap_or_else(|| source.to_string())
+    )
 }
 
 #[test]
