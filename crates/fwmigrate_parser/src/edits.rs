@@ -94,8 +94,18 @@ pub fn argument_ranges(file: &ParsedFile, arguments: &ast::Arguments) -> Vec<Tex
 
 /// Delete the argument whose range is `target` from a call's arguments: the argument, its comma,
 /// and its line when it stood on lines of its own. Comments on other lines stay.
+/// When it is the only argument and the parentheses hold no comment, the call collapses to `f()`.
 pub fn delete_argument(file: &ParsedFile, arguments: &ast::Arguments, target: TextRange) -> Edit {
     let ranges = argument_ranges(file, arguments);
+    if ranges.len() == 1 && arguments.range.len() >= TextSize::new(2) {
+        let inner = TextRange::new(
+            arguments.range.start() + TextSize::new(1),
+            arguments.range.end() - TextSize::new(1),
+        );
+        if file.comments_in(inner).is_empty() {
+            return Edit::deletion(inner);
+        }
+    }
     delete_list_element(file, &ranges, target, arguments.range)
 }
 
@@ -384,6 +394,11 @@ mod tests {
         assert_eq!(delete_kw("f(a=1, b=2, c=3)\n", "a"), "f(b=2, c=3)\n");
         assert_eq!(delete_kw("f(a=1, b=2, c=3)\n", "c"), "f(a=1, b=2)\n");
         assert_eq!(delete_kw("f(a=1)\n", "a"), "f()\n");
+        assert_eq!(delete_kw("f(\n    a=1,\n)\n", "a"), "f()\n");
+        assert_eq!(
+            delete_kw("f(\n    # keep\n    a=1,\n)\n", "a"),
+            "f(\n    # keep\n)\n"
+        );
         assert_eq!(delete_kw("f(a=1,)\n", "a"), "f()\n");
         assert_eq!(delete_kw("f(x, a=1, )\n", "a"), "f(x, )\n");
         assert_eq!(delete_kw("f(cfg, mgr)\n", "mgr"), "f(cfg)\n");

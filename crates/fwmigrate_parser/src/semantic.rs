@@ -375,6 +375,30 @@ impl Semantic {
         None
     }
 
+    /// Whether the file imports anything from a cookbook root (a star import included).
+    pub fn imports_cookbook(&self) -> bool {
+        let cookbook = |q: &str| {
+            self.classify(q).is_some_and(|sym| {
+                !matches!(sym, CookbookSymbol::Sdk(_) | CookbookSymbol::SdkModule)
+            })
+        };
+        self.bindings.iter().any(|b| cookbook(&b.qualified))
+            || self.stars.iter().any(|s| cookbook(&s.module))
+    }
+
+    /// Whether the file imports the cookbook or anything of the `fireworks` package (the SDK,
+    /// `fireworks.client`, ...). Rules that match on method names or keywords alone (no resolvable
+    /// callee) use this to stay out of code that has nothing to do with Fireworks.
+    pub fn imports_fireworks(&self) -> bool {
+        self.imports_cookbook()
+            || self
+                .bindings
+                .iter()
+                .map(|b| b.qualified.as_str())
+                .chain(self.stars.iter().map(|s| s.module.as_str()))
+                .any(|q| q == "fireworks" || q.starts_with("fireworks."))
+    }
+
     /// The cookbook root a file's imports use (for new import lines), `training` by default.
     pub fn file_root(&self) -> &str {
         for b in &self.bindings {
@@ -757,6 +781,31 @@ NotCookbook()
             .map(|(_, s)| s)
             .collect();
         assert_eq!(got, vec![None, utils("WeightSyncConfig"), None]);
+    }
+
+    #[test]
+    fn file_level_import_questions() {
+        let ask = |src: &str| {
+            let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+            let s = Semantic::new(file.suite(), &SemanticSettings::default());
+            (s.imports_cookbook(), s.imports_fireworks())
+        };
+        assert_eq!(ask("import os\n"), (false, false));
+        assert_eq!(
+            ask("from training.utils import InfraConfig\n"),
+            (true, true)
+        );
+        assert_eq!(ask("from training.utils import *\n"), (true, true));
+        assert_eq!(
+            ask("from fireworks.training.sdk import TrainerJobManager\n"),
+            (false, true)
+        );
+        assert_eq!(ask("import fireworks.client as fc\n"), (false, true));
+        assert_eq!(ask("from fireworks import LLM\n"), (false, true));
+        assert_eq!(
+            ask("import fireworks_tools\nfrom myorg.training.utils import x\n"),
+            (false, false)
+        );
     }
 
     #[test]

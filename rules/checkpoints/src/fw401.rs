@@ -61,6 +61,10 @@ impl Rule for InvalidOutputModelId {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // `output_model_id` is matched by name alone: stay out of files that do not use Fireworks.
+        if !ctx.semantic.imports_fireworks() {
+            return;
+        }
         for_each_call(ctx.file.suite(), |call| {
             if let Some(kw) = keyword(call, "output_model_id") {
                 check_value(ctx, &kw.value, findings);

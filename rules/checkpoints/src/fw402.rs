@@ -47,7 +47,10 @@ rlor_mgr.promote_checkpoint(
 
 fn is_promote_checkpoint(ctx: &Context, call: &ast::ExprCall) -> bool {
     match call.func.as_ref() {
-        Expr::Attribute(attr) => attr.attr.id.as_str() == "promote_checkpoint",
+        // A method call is matched by name: only in files that use Fireworks.
+        Expr::Attribute(attr) => {
+            attr.attr.id.as_str() == "promote_checkpoint" && ctx.semantic.imports_fireworks()
+        }
         Expr::Name(_) => matches!(
             ctx.semantic.resolve_call(call),
             Some(CookbookSymbol::Utils(n) | CookbookSymbol::Sdk(n)) if n == "promote_checkpoint"

@@ -13,8 +13,8 @@ fn apply(source: &str, unsafe_fixes: bool) -> String {
 
 #[test]
 fn crlf_and_comments_survive_the_sanitising_fix() {
-    let src = "def f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='accounts/acme/models/Qwen3--8B_Math.final_',  # weekly\r\n    )\r\n";
-    let expected = "def f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='qwen3-8b-math-final',  # weekly\r\n    )\r\n";
+    let src = "import fireworks.client\r\n\r\ndef f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='accounts/acme/models/Qwen3--8B_Math.final_',  # weekly\r\n    )\r\n";
+    let expected = "import fireworks.client\r\n\r\ndef f(client, ckpt):\r\n    client.promote_checkpoint(\r\n        name=ckpt,\r\n        output_model_id='qwen3-8b-math-final',  # weekly\r\n    )\r\n";
     assert_eq!(apply(src, true), expected);
     assert_eq!(apply(src, false), src);
 }

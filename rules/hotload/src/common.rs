@@ -2,27 +2,14 @@
 
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::parser::CookbookSymbol;
-use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::keyword;
-use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
+use fwmigrate_rule::{Context, Ranged, TextRange};
 
 /// Whether a call constructs the cookbook's `DeployConfig` (RULES §1: the callee must resolve).
 pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
     ctx.semantic
         .resolve_call(call)
         .is_some_and(|s| s.is_utils("DeployConfig"))
-}
-
-/// Whether the file binds any cookbook or SDK name (imports inside functions included).
-pub fn imports_fireworks(ctx: &Context) -> bool {
-    ctx.semantic
-        .bindings()
-        .iter()
-        .any(|b| ctx.semantic.classify(&b.qualified).is_some())
-        || ctx
-            .semantic
-            .local_name_for_utils("DeployConfig", TextSize::default())
-            .is_some()
 }
 
 /// A call of `promote_checkpoint`: any `<x>.promote_checkpoint(...)` (the SDK's client and
@@ -100,20 +87,4 @@ pub fn deploy_scope(call: &ast::ExprCall) -> Scope {
         return Scope::Unknown;
     }
     Scope::DefaultPerTrainer
-}
-
-/// Delete the argument at `target` from `call`; when it is the only argument and the
-/// parentheses hold no comment, the call collapses to `f()`.
-pub fn delete_call_argument(ctx: &Context, call: &ast::ExprCall, target: TextRange) -> Edit {
-    let arguments = &call.arguments;
-    if arguments.args.len() + arguments.keywords.len() == 1 && arguments.range.len() >= 2.into() {
-        let inner = TextRange::new(
-            arguments.range.start() + TextSize::new(1),
-            arguments.range.end() - TextSize::new(1),
-        );
-        if ctx.file.comments_in(inner).is_empty() {
-            return Edit::deletion(inner);
-        }
-    }
-    delete_argument(ctx.file, arguments, target)
 }

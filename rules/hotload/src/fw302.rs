@@ -4,7 +4,7 @@ use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::walk::{for_each_call, keyword};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
 
-use crate::common::{callee_text, imports_fireworks, snippet};
+use crate::common::{callee_text, snippet};
 
 pub struct HotloadBucketConflict;
 
@@ -52,7 +52,7 @@ impl Rule for HotloadBucketConflict {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
-        let fireworks_file = imports_fireworks(ctx);
+        let fireworks_file = ctx.semantic.imports_fireworks();
         for_each_call(ctx.file.suite(), |call| {
             let set = |name| keyword(call, name).filter(|k| !k.value.is_none_literal_expr());
             let (Some(url), Some(job)) = (set("hot_load_bucket_url"), set("hot_load_trainer_job"))

@@ -1,13 +1,14 @@
 //! FW303 `per-deployment-scope`: `WeightSyncScope.PER_DEPLOYMENT` on the SDK-managed path.
 
 use fwmigrate_rule::ast::Expr;
+use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{Scope, callee_text, delete_call_argument, is_deploy_config, scope_member};
+use crate::common::{Scope, callee_text, is_deploy_config, scope_member};
 
 pub struct PerDeploymentScope;
 
@@ -98,7 +99,7 @@ impl Rule for PerDeploymentScope {
             if scope_member(&kw.value) != Some(Scope::PerDeployment) {
                 return;
             }
-            let mut edits = vec![delete_call_argument(ctx, call, kw.range())];
+            let mut edits = vec![delete_argument(ctx.file, &call.arguments, kw.range())];
             let mut isolation = None;
             // The import of the enum goes when this keyword was its last use.
             if let Some(root) = root_name(&kw.value)

@@ -20,18 +20,6 @@ pub fn utils_callee(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
     }
 }
 
-/// Whether the file imports anything from a cookbook root or the SDK.
-pub fn imports_cookbook(ctx: &Context) -> bool {
-    ctx.semantic
-        .bindings()
-        .iter()
-        .any(|b| ctx.semantic.classify(&b.qualified).is_some())
-        || ctx
-            .semantic
-            .local_name_for_utils("setup_infra", 0.into())
-            .is_some()
-}
-
 /// A short, single-line rendering of a piece of source for messages.
 pub fn snippet(ctx: &Context, range: TextRange) -> String {
     let text = ctx.slice(range);

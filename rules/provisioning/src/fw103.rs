@@ -5,7 +5,7 @@ use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity};
 
-use crate::common::{callee_text, calls_utils, imports_cookbook};
+use crate::common::{callee_text, calls_utils};
 
 pub struct CreateBaseReference;
 
@@ -67,7 +67,7 @@ impl Rule for CreateBaseReference {
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let target = ctx.target;
-        let cookbook = imports_cookbook(ctx);
+        let cookbook = ctx.semantic.imports_fireworks();
         for_each_call(ctx.file.suite(), |call| {
             let what = if calls_utils(ctx, call, "make_reference_client") {
                 format!(

@@ -3,7 +3,7 @@
 //! messages.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::edits::{StatementDeletion, delete_argument, delete_statement};
+use fwmigrate_rule::parser::edits::{StatementDeletion, delete_statement};
 use fwmigrate_rule::parser::{CookbookSymbol, TokenKind};
 use fwmigrate_rule::walk::for_each_stmt;
 use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
@@ -41,20 +41,6 @@ pub fn snippet(ctx: &Context, range: TextRange) -> String {
     } else {
         collapsed
     }
-}
-
-/// Whether the file imports anything from a cookbook root (not counting the SDK), including a
-/// star import from a utils module visible at `offset`.
-pub fn imports_cookbook(ctx: &Context, offset: TextSize) -> bool {
-    ctx.semantic.bindings().iter().any(|b| {
-        matches!(
-            ctx.semantic.classify(&b.qualified),
-            Some(sym) if !matches!(sym, CookbookSymbol::Sdk(_) | CookbookSymbol::SdkModule)
-        )
-    }) || ctx
-        .semantic
-        .local_name_for_utils("TrainerConfig", offset)
-        .is_some()
 }
 
 /// What a local variable holds, as far as its bindings in one scope tell.
@@ -279,21 +265,4 @@ pub fn delete_stmt(ctx: &Context, stmt: TextRange) -> Option<StatementDeletion> 
         edit: Edit::deletion(range),
         block,
     })
-}
-
-/// Delete the argument at `target` from `call`, like [`delete_argument`]; when it is the only
-/// argument and the parentheses hold no comment, the call collapses to `f()` instead of keeping
-/// an empty line between its parentheses.
-pub fn delete_call_argument(ctx: &Context, call: &ast::ExprCall, target: TextRange) -> Edit {
-    let arguments = &call.arguments;
-    if arguments.args.len() + arguments.keywords.len() == 1 && arguments.range.len() >= 2.into() {
-        let inner = TextRange::new(
-            arguments.range.start() + TextSize::new(1),
-            arguments.range.end() - TextSize::new(1),
-        );
-        if ctx.file.comments_in(inner).is_empty() {
-            return Edit::deletion(inner);
-        }
-    }
-    delete_argument(ctx.file, arguments, target)
 }

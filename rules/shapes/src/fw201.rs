@@ -2,14 +2,14 @@
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, keyword_name};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
 use crate::common::{
-    LocalVars, VarKind, callee_text, contains_walrus, delete_call_argument, delete_stmt,
-    imports_cookbook, is_none, snippet, trainer_class,
+    LocalVars, VarKind, callee_text, contains_walrus, delete_stmt, is_none, snippet, trainer_class,
 };
 
 pub struct TrainerAccelerator;
@@ -122,7 +122,7 @@ fn check_keywords(ctx: &Context, findings: &mut Vec<Finding>) {
             } else {
                 format!("{}: {ADVICE}.", effect(ctx.target, &what))
             };
-            let edit = delete_call_argument(ctx, call, kw.range());
+            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
             let mut fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
             if contains_walrus(&kw.value) {
                 fix = fix
@@ -196,7 +196,7 @@ fn check_assignments(ctx: &Context, findings: &mut Vec<Finding>) {
         let Some(owner) = owner(ctx, &vars, attr) else {
             return;
         };
-        if matches!(owner, Owner::Guessed(_)) && !imports_cookbook(ctx, stmt.start()) {
+        if matches!(owner, Owner::Guessed(_)) && !ctx.semantic.imports_cookbook() {
             return;
         }
         let what = snippet(ctx, stmt.range());

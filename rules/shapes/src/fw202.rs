@@ -1,11 +1,12 @@
 //! FW202 `trainer-node-count`: `node_count=` on the trainer config.
 
+use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::{for_each_call, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{callee_text, delete_call_argument, snippet, trainer_class};
+use crate::common::{callee_text, snippet, trainer_class};
 
 pub struct TrainerNodeCount;
 
@@ -64,7 +65,7 @@ impl Rule for TrainerNodeCount {
                 snippet(ctx, kw.range()),
                 callee_text(ctx, call)
             );
-            let edit = delete_call_argument(ctx, call, kw.range());
+            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
             let fix = Fix::unsafe_edits("Delete `node_count=`", vec![edit])
                 .with_reason("removes a value the script set; check the shape's capacity");
             findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));

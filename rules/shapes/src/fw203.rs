@@ -1,11 +1,12 @@
 //! FW203 `trainer-image-tag`: `custom_image_tag=` next to a training shape.
 
+use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::{for_each_call, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{callee_text, delete_call_argument, is_none, snippet, trainer_class};
+use crate::common::{callee_text, is_none, snippet, trainer_class};
 
 pub struct TrainerImageTag;
 
@@ -69,7 +70,7 @@ impl Rule for TrainerImageTag {
                 callee_text(ctx, call),
                 snippet(ctx, shape.range())
             );
-            let edit = delete_call_argument(ctx, call, kw.range());
+            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
             let fix = Fix::unsafe_edits("Delete `custom_image_tag=`", vec![edit])
                 .with_reason("the trainer will run the shape's image instead of the custom tag");
             findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));

@@ -1,13 +1,12 @@
 //! FW204 `deployment-manual-infra`: hardware fields on `DeployConfig(...)`.
 
+use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::{for_each_call, keyword_name};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
-use crate::common::{
-    callee_text, contains_walrus, delete_call_argument, is_deploy_config, snippet,
-};
+use crate::common::{callee_text, contains_walrus, is_deploy_config, snippet};
 
 pub struct DeploymentManualInfra;
 
@@ -99,7 +98,7 @@ impl Rule for DeploymentManualInfra {
                     }
                     _ => continue,
                 };
-                let edit = delete_call_argument(ctx, call, kw.range());
+                let edit = delete_argument(ctx.file, &call.arguments, kw.range());
                 let mut fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
                 if contains_walrus(&kw.value) {
                     fix = fix
