@@ -194,13 +194,12 @@ pub fn delete_list_element(
         // Last element: delete from the end of the previous one (its comma goes).
         let prev = elements[index - 1];
         let start = prev.end();
-        if let Some((TokenKind::Comma, prev_comma)) = file.next_token(prev.end()) {
-            let same_line =
-                line_start(text, prev_comma.start()) == line_start(text, element.start());
-            if !same_line {
-                // Keep the previous comma (and any comment after it) as a trailing comma.
-                return Edit::deletion(TextRange::new(element.start(), element_end));
-            }
+        if !file
+            .comments_in(TextRange::new(prev.end(), element.start()))
+            .is_empty()
+        {
+            // Keep the previous comma and the comment after it; the comma becomes a trailing one.
+            return Edit::deletion(TextRange::new(element.start(), element_end));
         }
         return Edit::deletion(TextRange::new(start, element.end()));
     }
@@ -420,6 +419,10 @@ mod tests {
         assert_eq!(delete_kw(src, "b"), "f(\n    a=1\n)\n");
         let src = "f(a=1,  # note\n  b=2)\n";
         assert_eq!(delete_kw(src, "b"), "f(a=1,  # note\n  )\n");
+        let src = "f(a=1,\n  b=2)\n";
+        assert_eq!(delete_kw(src, "b"), "f(a=1)\n");
+        let src = "f(\n    a=1,\n    b=2)\n";
+        assert_eq!(delete_kw(src, "b"), "f(\n    a=1)\n");
         let src = "f(\r\n    a=1,\r\n    b=2,\r\n)\r\n";
         assert_eq!(delete_kw(src, "a"), "f(\r\n    b=2,\r\n)\r\n");
     }
