@@ -10,7 +10,7 @@ use fwmigrate_parser::{
     TextSize,
 };
 use fwmigrate_rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, Target, TextRule,
+    Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, Suppressions, Target, TextRule,
 };
 
 use crate::builtin::{FW000, FW900, FW999};
@@ -312,11 +312,19 @@ impl Linter {
     ) -> Result<Pass, fwmigrate_parser::ParseFailure> {
         let file = ParsedFile::parse(text, kind.clone())?;
         let semantic = Semantic::new(file.suite(), &self.settings.semantic);
+        let directives = suppression::directives(text, file.comments(), file.lines());
+        let suppressions = Suppressions::new(
+            directives
+                .iter()
+                .map(|d| (d.line, d.codes.iter().map(|(c, _)| c.clone()).collect()))
+                .collect(),
+        );
         let ctx = Context {
             file: &file,
             semantic: &semantic,
             target: self.settings.target,
             path,
+            suppressions: &suppressions,
         };
         let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
         let mut raw = Vec::new();
@@ -345,9 +353,9 @@ impl Linter {
         for (_, finding) in &mut findings {
             guard_comments(&file, finding);
         }
-        let directives = suppression::directives(text, file.comments(), file.lines());
         let lines = file.lines().clone();
         let mut used = vec![Vec::new(); directives.len()];
+        let mut protected: Vec<(&'static str, TextRange)> = Vec::new();
         findings.retain(|(meta, f)| {
             let line = lines.line_of(f.range.start());
             let mut suppressed = false;
@@ -357,8 +365,27 @@ impl Linter {
                     used[i].push(meta.code);
                 }
             }
+            if suppressed {
+                protected.push((meta.code, f.range));
+            }
             !suppressed
         });
+        // A fix never changes code whose finding of the same rule is suppressed.
+        for (meta, f) in &mut findings {
+            let Some(fix) = &mut f.fix else { continue };
+            let touches = fix.edits.iter().any(|e| {
+                protected.iter().any(|(code, range)| {
+                    *code == meta.code && Edit::deletion(*range).conflicts_with(e)
+                })
+            });
+            if touches && fix.applicability != Applicability::DisplayOnly {
+                fix.applicability = Applicability::DisplayOnly;
+                fix.reason = Some(format!(
+                    "suppressed: it would also change code where {} is suppressed",
+                    meta.code
+                ));
+            }
+        }
         if self.unused_suppression {
             for (d, used) in directives.iter().zip(&used) {
                 self.unused_directive(text, d, used, &mut findings);
@@ -752,5 +779,232 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fwmigrate_rule::{ALL_TARGETS, Ranged, walk};
+
+    /// Test rules: each reports every call of a function named after it.
+    struct CallRule {
+        meta: &'static RuleMeta,
+        fix: fn(&Context, &fwmigrate_parser::ast::ExprCall) -> Option<Fix>,
+    }
+
+    impl Rule for CallRule {
+        fn meta(&self) -> &'static RuleMeta {
+            self.meta
+        }
+        fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+            walk::for_each_call(ctx.file.suite(), |call| {
+                let name = ctx.slice(call.func.as_ref());
+                if name == self.meta.name {
+                    findings.push(
+                        Finding::new(self.meta, call.range(), "found")
+                            .with_fix_opt((self.fix)(ctx, call)),
+                    );
+                }
+            });
+        }
+    }
+
+    fn meta(code: &'static str, name: &'static str) -> &'static RuleMeta {
+        Box::leak(Box::new(RuleMeta {
+            code,
+            name,
+            family: "test",
+            severity: Severity::Error,
+            fix: Some(Applicability::Safe),
+            targets: ALL_TARGETS,
+            needles: &[],
+            summary: "",
+            explanation: "",
+        }))
+    }
+
+    fn rule(
+        code: &'static str,
+        name: &'static str,
+        fix: fn(&Context, &fwmigrate_parser::ast::ExprCall) -> Option<Fix>,
+    ) -> &'static dyn Rule {
+        Box::leak(Box::new(CallRule {
+            meta: meta(code, name),
+            fix,
+        }))
+    }
+
+    fn linter(rules: &[&'static dyn Rule]) -> Linter {
+        let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
+        codes.extend(["FW000", "FW900", "FW999"]);
+        Linter::new(rules, &[], &codes, LinterSettings::default())
+    }
+
+    fn fix_all(linter: &Linter, text: &str) -> FileOutcome {
+        linter.lint_python(Path::new("t.py"), text, SourceKind::Python, Mode::Fix)
+    }
+
+    fn codes(outcome: &FileOutcome) -> Vec<&'static str> {
+        outcome.diagnostics.iter().map(|d| d.code()).collect()
+    }
+
+    /// Replace the callee `old` with `new`.
+    fn rename(ctx: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+        let _ = ctx;
+        Some(Fix::safe(
+            "rename",
+            vec![Edit::replacement(call.func.range(), "new")],
+        ))
+    }
+
+    #[test]
+    fn applies_fixes_to_a_fixed_point() {
+        let l = linter(&[rule("FW001", "old", rename)]);
+        let out = fix_all(&l, "old()\nold(old())\n");
+        assert_eq!(out.fixed.as_deref(), Some("new()\nnew(new())\n"));
+        assert_eq!(out.fixes_applied, 3);
+        assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_reverts_the_file() {
+        fn broken(_: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            Some(Fix::safe(
+                "break",
+                vec![Edit::replacement(call.range(), "(")],
+            ))
+        }
+        let l = linter(&[rule("FW001", "old", broken)]);
+        let out = fix_all(&l, "x = old()\n");
+        assert_eq!(out.fixed, None);
+        assert_eq!(codes(&out), ["FW999", "FW001"]);
+        assert!(out.diagnostics[0].message.contains("FW001"));
+        assert_eq!(out.diagnostics[1].skipped, Some(SkipReason::Reverted));
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_dropped() {
+        fn grow(_: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            // `old()` → `old()\nold()`: always one more call to fix (one per pass).
+            Some(
+                Fix::safe("grow", vec![Edit::insertion(call.range().end(), "\nold()")])
+                    .with_isolation(Some(TextRange::default())),
+            )
+        }
+        let l = linter(&[rule("FW001", "old", grow)]);
+        let out = fix_all(&l, "old()\n");
+        assert_eq!(out.fixed, None);
+        assert_eq!(codes(&out)[0], "FW999");
+        assert!(out.diagnostics[0].message.contains("did not settle"));
+    }
+
+    #[test]
+    fn a_panicking_rule_becomes_fw999_and_the_others_still_run() {
+        fn boom(_: &Context, _: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            panic!("boom")
+        }
+        let l = linter(&[rule("FW001", "bad", boom), rule("FW002", "old", rename)]);
+        let out = l.lint_python(
+            Path::new("t.py"),
+            "bad()\nold()\n",
+            SourceKind::Python,
+            Mode::Check,
+        );
+        assert_eq!(codes(&out), ["FW999", "FW002"]);
+        assert!(out.diagnostics[0].message.contains("boom"));
+    }
+
+    #[test]
+    fn a_safe_fix_that_deletes_a_comment_becomes_unsafe() {
+        fn wipe(_: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            Some(Fix::safe(
+                "wipe",
+                vec![Edit::replacement(call.arguments.range, "()")],
+            ))
+        }
+        let l = linter(&[rule("FW001", "old", wipe)]);
+        let src = "old(\n    1,  # keep me\n)\n";
+        let out = fix_all(&l, src);
+        assert_eq!(out.fixed, None);
+        assert!(out.diagnostics[0].fixable_unsafe);
+        let reason = out.diagnostics[0]
+            .fix
+            .as_ref()
+            .and_then(|f| f.reason.clone())
+            .unwrap();
+        assert!(reason.contains("# keep me"), "{reason}");
+    }
+
+    #[test]
+    fn fixes_never_touch_suppressed_code() {
+        /// One fix for every call at once, carried by each finding.
+        fn all(ctx: &Context, _: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            let mut edits = Vec::new();
+            walk::for_each_call(ctx.file.suite(), |c| {
+                edits.push(Edit::replacement(c.func.range(), "new"));
+            });
+            Some(Fix::safe("all", edits))
+        }
+        let l = linter(&[rule("FW001", "old", all)]);
+        let src = "old()  # noqa: FW001\nold()\n";
+        let out = fix_all(&l, src);
+        assert_eq!(out.fixed, None, "the suppressed call must stay");
+        let d = &out.diagnostics[0];
+        assert_eq!((d.code(), d.start.row), ("FW001", 2));
+        assert!(
+            d.fix
+                .as_ref()
+                .unwrap()
+                .reason
+                .as_ref()
+                .unwrap()
+                .contains("suppressed")
+        );
+    }
+
+    #[test]
+    fn unused_suppressions_are_reported_and_removed() {
+        let l = linter(&[rule("FW001", "old", rename)]);
+        let src = "x = 1  # fwmigrate: ignore[FW001]\nold()  # noqa: FW001\n";
+        let check = l.lint_python(Path::new("t.py"), src, SourceKind::Python, Mode::Check);
+        assert_eq!(codes(&check), ["FW900"]);
+        let out = fix_all(&l, src);
+        assert_eq!(out.fixed.as_deref(), Some("x = 1\nold()  # noqa: FW001\n"));
+    }
+
+    #[test]
+    fn statement_deletions_in_one_block_take_turns() {
+        // Two fixes that each delete a statement of the same block: isolation puts them in
+        // separate passes, and the second one turns into `pass`.
+        fn delete(ctx: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            let stmt = ctx.semantic.statement_at(call.range().start())?;
+            let d = fwmigrate_parser::edits::delete_statement(ctx.file, ctx.semantic, stmt.range)?;
+            Some(Fix::safe("delete", vec![d.edit]).with_isolation(Some(d.block)))
+        }
+        let l = linter(&[rule("FW001", "old", delete)]);
+        let out = fix_all(&l, "if x:\n    old()\n    old()\n");
+        assert_eq!(out.fixed.as_deref(), Some("if x:\n    pass\n"));
+    }
+
+    #[test]
+    fn map_offset_follows_edits() {
+        let edits = [
+            Edit::insertion(TextSize::new(2), "abc"),
+            Edit::deletion(TextRange::new(5.into(), 7.into())),
+        ];
+        assert_eq!(
+            map_offset(&edits, TextSize::new(1), false),
+            TextSize::new(1)
+        );
+        assert_eq!(
+            map_offset(&edits, TextSize::new(2), false),
+            TextSize::new(2)
+        );
+        assert_eq!(map_offset(&edits, TextSize::new(2), true), TextSize::new(5));
+        assert_eq!(
+            map_offset(&edits, TextSize::new(9), false),
+            TextSize::new(10)
+        );
     }
 }

@@ -178,15 +178,49 @@ pub struct RuleMeta {
 /// All targets.
 pub const ALL_TARGETS: &[Target] = &Target::ALL;
 
+/// The lines where inline suppressions (`# fwmigrate: ignore[...]`, `# noqa: FW...`) apply.
+#[derive(Debug, Clone, Default)]
+pub struct Suppressions {
+    /// 0-based line → the codes suppressed there (empty: every code).
+    lines: Vec<(usize, Vec<String>)>,
+}
+
+impl Suppressions {
+    pub fn new(mut lines: Vec<(usize, Vec<String>)>) -> Self {
+        lines.sort_by_key(|(line, _)| *line);
+        Self { lines }
+    }
+
+    /// Whether `code` is suppressed on the 0-based `line`.
+    pub fn suppresses(&self, code: &str, line: usize) -> bool {
+        let start = self.lines.partition_point(|(l, _)| *l < line);
+        self.lines[start..]
+            .iter()
+            .take_while(|(l, _)| *l == line)
+            .any(|(_, codes)| codes.is_empty() || codes.iter().any(|c| c == code))
+    }
+}
+
+/// No suppressions (for contexts built outside the engine, e.g. unit tests).
+pub static NO_SUPPRESSIONS: Suppressions = Suppressions { lines: Vec::new() };
+
 /// What a Python rule sees of one file.
 pub struct Context<'a> {
     pub file: &'a ParsedFile<'a>,
     pub semantic: &'a Semantic,
     pub target: Target,
     pub path: &'a Path,
+    pub suppressions: &'a Suppressions,
 }
 
 impl<'a> Context<'a> {
+    /// Whether a finding of `code` starting at `offset` would be suppressed. Rules whose one fix
+    /// covers several sites (e.g. all calls through one import) leave suppressed sites out of it.
+    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+        self.suppressions
+            .suppresses(code, self.file.lines().line_of(offset))
+    }
+
     pub fn source(&self) -> &'a str {
         self.file.source()
     }

@@ -666,6 +666,7 @@ mod tests {
             semantic: &semantic,
             target: Target::V2026_08,
             path: std::path::Path::new("t.py"),
+            suppressions: &fwmigrate_rule::NO_SUPPRESSIONS,
         };
         f(&ctx)
     }

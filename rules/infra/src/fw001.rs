@@ -99,7 +99,11 @@ impl Rule for InfraConfigRule {
         // be renamed or removed in the same pass as its last use.
         let mut groups: Vec<(&Binding, Vec<usize>)> = Vec::new();
         for (i, p) in plans.iter().enumerate() {
-            if !p.problems.is_empty() || p.unsafe_reason.is_some() {
+            // A suppressed call stays as it is, and counts as a remaining use of the import.
+            if !p.problems.is_empty()
+                || p.unsafe_reason.is_some()
+                || ctx.is_suppressed(META.code, p.call.range().start())
+            {
                 continue;
             }
             let Some(binding) = import_binding(ctx, &p.call.func) else {
