@@ -24,7 +24,12 @@ fn github_escapes_file_properties() {
     )
     .unwrap();
     let out = run(dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
@@ -40,15 +45,22 @@ fn github_escapes_file_properties() {
 #[test]
 fn github_escapes_message_data() {
     let dir = tempfile::tempdir().unwrap();
-    // The model id holds a `%` and a real newline (a `\n` escape in the literal); FW401 quotes it.
+    // A cookbook import (fwmigrate only reads files that use it); the model id holds a `%` and a
+    // real newline (a `\n` escape in the literal), which FW401 quotes.
     fs::write(
         dir.path().join("p.py"),
-        "def finish(client, name):\n    return client.promote_checkpoint(name=name, \
+        "from training.utils import TrainerConfig\n\n\n\
+         def finish(client, name):\n    return client.promote_checkpoint(name=name, \
          output_model_id=\"Bad 50%\\nId\", base_model=\"accounts/fireworks/models/qwen3-8b\")\n",
     )
     .unwrap();
     let out = run(dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -59,7 +71,7 @@ fn github_escapes_message_data() {
     let line = lines[0];
     assert!(
         line.starts_with(
-            "::error file=p.py,line=2,col=65,endLine=2,endColumn=78,title=fwmigrate (FW401)::FW401 "
+            "::error file=p.py,line=5,col=65,endLine=5,endColumn=78,title=fwmigrate (FW401)::FW401 "
         ),
         "{line}"
     );
