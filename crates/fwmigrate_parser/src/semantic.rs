@@ -160,6 +160,9 @@ pub struct Semantic {
     module_defs: HashSet<String>,
     uses: HashMap<String, Vec<TextRange>>,
     statements: Vec<StatementInfo>,
+    /// Every name bound inside some function (a local, or an import there): only those need
+    /// the scope walk in `lookup`.
+    scoped_names: HashSet<String>,
 }
 
 impl Semantic {
@@ -173,12 +176,25 @@ impl Semantic {
                 module_defs: HashSet::new(),
                 uses: HashMap::new(),
                 statements: Vec::new(),
+                scoped_names: HashSet::new(),
             },
             scope_stack: Vec::new(),
             depth: 0,
         };
         builder.visit_body(suite);
         let mut model = builder.model;
+        model.scoped_names = model
+            .functions
+            .iter()
+            .flat_map(|f| f.locals.iter().cloned())
+            .chain(
+                model
+                    .bindings
+                    .iter()
+                    .filter(|b| b.scope.is_some())
+                    .map(|b| b.name.clone()),
+            )
+            .collect();
         model
             .statements
             .sort_by_key(|s| (s.range.start(), std::cmp::Reverse(s.range.end())));
@@ -245,11 +261,15 @@ impl Semantic {
     fn lookup(&self, name: &str, offset: TextSize) -> Result<Option<&Binding>, ()> {
         // Innermost function scopes first; a local (non-import) binding there shadows outer
         // imports.
-        let mut scopes: Vec<&FunctionScope> = self
-            .functions
-            .iter()
-            .filter(|f| f.range.contains_inclusive(offset))
-            .collect();
+        let mut scopes: Vec<&FunctionScope> = if self.scoped_names.contains(name) {
+            self.functions
+                .iter()
+                .filter(|f| f.range.contains_inclusive(offset))
+                .collect()
+        } else {
+            // No function binds the name: no scope can shadow or provide it.
+            Vec::new()
+        };
         scopes.sort_by_key(|f| f.range.len());
         for scope in scopes {
             if let Some(b) = self
@@ -292,6 +312,14 @@ impl Semantic {
         match expr {
             Expr::Name(name) => {
                 let id = name.id.as_str();
+                // Most names in ordinary code are bound by no import and are no star-imported
+                // cookbook name: nothing to resolve, and no scope walk (`lookup` is linear in
+                // the file's functions, and this runs for every name every rule looks at).
+                if !self.bindings.iter().any(|b| b.name == id)
+                    && (self.stars.is_empty() || !COOKBOOK_UTILS_NAMES.contains(&id))
+                {
+                    return None;
+                }
                 match self.lookup(id, name.range.start()) {
                     Ok(Some(b)) => Some(b.qualified.clone()),
                     Ok(None) => self
