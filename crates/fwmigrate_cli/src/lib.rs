@@ -24,6 +24,9 @@ use output::Style;
 use process::{FileResult, Job, Record};
 use settings::Resolver;
 
+/// Stack size of the threads that parse and lint.
+const WORKER_STACK: usize = 256 << 20;
+
 /// Run the command line with the process's arguments; the exit code follows CLI.md.
 pub fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -38,7 +41,17 @@ pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("fwmigrate: internal error: {info}");
     }));
-    match run(&args) {
+    // The main thread's stack is fixed by the system; the work runs on one of our choosing.
+    let outcome = std::thread::Builder::new()
+        .name("fwmigrate".to_string())
+        .stack_size(WORKER_STACK)
+        .spawn(move || run(&args))
+        .map_err(|e| format!("cannot start a thread: {e}"))
+        .and_then(|t| {
+            t.join()
+                .unwrap_or_else(|_| Err("internal error (see above)".to_string()))
+        });
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("fwmigrate: error: {message}");
@@ -67,12 +80,13 @@ fn run(args: &Args) -> Result<u8, String> {
         list_rules(args);
         return Ok(0);
     }
+    // Parsers and rules recurse over the syntax tree: deeply nested code needs deep stacks
+    // (the memory is reserved, and only committed as it is used).
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(jobs) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()
-            .map_err(|e| e.to_string())?;
+        pool = pool.num_threads(jobs.max(1));
     }
+    pool.build_global().map_err(|e| e.to_string())?;
     if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
         // `--stdin-filename` alone reads stdin, as in ruff.
         if args.paths.is_empty() {
@@ -129,25 +143,31 @@ fn run(args: &Args) -> Result<u8, String> {
             let (done, finished) = (&done, &finished);
             scope.spawn(move || progress(done, finished, total));
         }
+        // Only files with something to report are kept, so memory follows the findings rather
+        // than the size of the tree.
         let results = files
             .par_iter()
-            .map(|f| {
-                let r = job.run(f);
+            .map_init(walk::DirSettings::default, |cache, f| {
+                let r = run_guarded(&job, f, cache);
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })
+            .filter(|r| !r.is_empty())
             .collect();
         finished.store(true, Ordering::Relaxed);
         results
     });
     // Files that requirements files include (`-r base.txt`) are checked too, once.
-    let mut results = results;
-    let mut seen: std::collections::BTreeSet<PathBuf> =
-        files.iter().map(|f| f.path.clone()).collect();
+    let mut results: Vec<FileResult> = results;
+    let mut seen = std::collections::BTreeSet::new();
     let extra: Vec<walk::Candidate> = results
         .iter()
         .flat_map(|r| r.includes.iter())
-        .filter(|p| p.is_file() && seen.insert((*p).clone()))
+        .filter(|p| {
+            p.is_file()
+                && files.binary_search_by(|f| f.path.as_path().cmp(p)).is_err()
+                && seen.insert((*p).clone())
+        })
         .map(|p| walk::Candidate {
             path: p.clone(),
             kind: walk::FileKind::Manifest,
@@ -155,7 +175,14 @@ fn run(args: &Args) -> Result<u8, String> {
         })
         .collect();
     if !extra.is_empty() {
-        results.extend(extra.par_iter().map(|f| job.run(f)).collect::<Vec<_>>());
+        results.extend(
+            extra
+                .par_iter()
+                .map_init(walk::DirSettings::default, |cache, f| {
+                    run_guarded(&job, f, cache)
+                })
+                .collect::<Vec<_>>(),
+        );
         results.sort_by(|a, b| a.path.cmp(&b.path));
     }
     let config_errors = resolver.errors();
@@ -163,6 +190,24 @@ fn run(args: &Args) -> Result<u8, String> {
         return Err(config_errors.join("\n"));
     }
     report(args, mode, &results, &walk_errors, false)
+}
+
+/// Process one file; a panic anywhere in it becomes an FW999 finding for that file (which is
+/// left unchanged: writing is the last step) and the run goes on.
+fn run_guarded(job: &Job, file: &walk::Candidate, cache: &mut walk::DirSettings) -> FileResult {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        #[cfg(debug_assertions)]
+        if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
+            && file.path.file_name() == Some(name.as_os_str())
+        {
+            panic!(
+                "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
+                file.path.display()
+            );
+        }
+        job.run(file, cache)
+    }));
+    outcome.unwrap_or_else(|panic| process::internal_error(&file.path, panic.as_ref()))
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {

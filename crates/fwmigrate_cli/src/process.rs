@@ -7,8 +7,8 @@ use fwmigrate_engine::{Diagnostic, FileOutcome, Mode as EngineMode, SkipReason};
 use fwmigrate_parser::{LineIndex, SourceKind};
 
 use crate::args::Mode;
-use crate::settings::Resolver;
-use crate::walk::{Candidate, FileKind};
+use crate::settings::{FileSettings, Resolver};
+use crate::walk::{Candidate, DirSettings, FileKind};
 use crate::write::write_atomic;
 
 /// One finding, owned, with everything output needs.
@@ -64,6 +64,52 @@ pub struct FileResult {
     pub includes: Vec<PathBuf>,
 }
 
+impl FileResult {
+    /// Nothing to report, print or count.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+            && self.errors.is_empty()
+            && !self.changed
+            && self.fixes_applied == 0
+            && self.diff.is_none()
+            && self.stdout_text.is_none()
+            && self.notebook_json.is_none()
+            && self.includes.is_empty()
+    }
+}
+
+/// The result for a file whose processing panicked: one FW999 finding, nothing written.
+pub fn internal_error(path: &Path, panic: &(dyn std::any::Any + Send)) -> FileResult {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    let meta = &fwmigrate_engine::FW999;
+    let path = display(path);
+    FileResult {
+        records: vec![Record {
+            path: path.clone(),
+            code: meta.code,
+            name: meta.name,
+            severity: meta.severity.as_str(),
+            message: format!(
+                "internal error while processing this file ({what}); it was left unchanged"
+            ),
+            start: (1, 1),
+            end: (1, 1),
+            fix: None,
+            skipped: None,
+            fixable: false,
+            fixable_unsafe: false,
+            excerpt: Vec::new(),
+            cell: None,
+        }],
+        path,
+        ..FileResult::default()
+    }
+}
+
 pub struct Job<'a> {
     pub resolver: &'a Resolver<'a>,
     pub mode: Mode,
@@ -75,13 +121,13 @@ fn display(path: &Path) -> String {
 }
 
 impl Job<'_> {
-    pub fn run(&self, candidate: &Candidate) -> FileResult {
+    pub fn run(&self, candidate: &Candidate, cache: &mut DirSettings) -> FileResult {
         let path = &candidate.path;
         let mut result = FileResult {
             path: display(path),
             ..FileResult::default()
         };
-        let settings = match self.resolver.settings_for(path) {
+        let settings = match cache.get(self.resolver, path) {
             Ok(s) => s,
             Err(e) => {
                 result.errors.push(e.0);
@@ -96,34 +142,24 @@ impl Job<'_> {
         {
             return result;
         }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > self.max_file_size => {
+        // One open, one fstat, one read: the size limit is checked on the open file.
+        let bytes = match read_limited(path, self.max_file_size) {
+            Ok(b) => b,
+            Err(ReadError::TooLarge(len)) => {
                 result.errors.push(format!(
-                    "{}: skipped: {} bytes is over the {}-byte limit (--max-file-size)",
-                    result.path,
-                    meta.len(),
-                    self.max_file_size
+                    "{}: skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
+                    result.path, self.max_file_size
                 ));
                 return result;
             }
-            Ok(_) => {}
-            Err(e) => {
-                result
-                    .errors
-                    .push(format!("{}: cannot read: {e}", result.path));
-                return result;
-            }
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
+            Err(ReadError::Io(e)) => {
                 result
                     .errors
                     .push(format!("{}: cannot read: {e}", result.path));
                 return result;
             }
         };
-        self.run_bytes(candidate.kind, path, bytes, &mut result, false);
+        self.run_bytes(candidate.kind, path, bytes, &settings, &mut result, false);
         result
     }
 
@@ -134,7 +170,10 @@ impl Job<'_> {
             ..FileResult::default()
         };
         let kind = crate::walk::kind_of(name).unwrap_or(FileKind::Python);
-        self.run_bytes(kind, name, bytes, &mut result, true);
+        match self.resolver.settings_for(name) {
+            Ok(settings) => self.run_bytes(kind, name, bytes, &settings, &mut result, true),
+            Err(e) => result.errors.push(e.0),
+        }
         result
     }
 
@@ -143,16 +182,10 @@ impl Job<'_> {
         kind: FileKind,
         path: &Path,
         bytes: Vec<u8>,
+        settings: &FileSettings,
         result: &mut FileResult,
         stdin: bool,
     ) {
-        let settings = match self.resolver.settings_for(path) {
-            Ok(s) => s,
-            Err(e) => {
-                result.errors.push(e.0);
-                return;
-            }
-        };
         let linter = &settings.linter;
         if matches!(kind, FileKind::Python | FileKind::Stub | FileKind::Notebook)
             && !linter.may_match(&bytes)
@@ -255,6 +288,31 @@ impl Job<'_> {
         }
         true
     }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Read a whole file, unless it is larger than `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > limit {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    // `take` keeps a file that grows while it is read within the limit.
+    (&mut file)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn source_kind(kind: FileKind) -> SourceKind {

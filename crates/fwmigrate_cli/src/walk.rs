@@ -1,11 +1,46 @@
 //! File discovery: a parallel walk that honours ignore files and skips the usual folders.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::settings::{ALWAYS_SKIPPED, Resolver};
+use crate::config::ConfigError;
+use crate::settings::{ALWAYS_SKIPPED, FileSettings, Resolver};
+
+/// The settings of the last folder seen, reused for the folder's other files: within one
+/// folder they differ only through `per-file-ignores`, and a folder whose configuration has
+/// those is never reused. Saves a configuration lookup and a linter-key computation per file.
+#[derive(Default)]
+pub struct DirSettings {
+    last: Option<(PathBuf, Arc<FileSettings>)>,
+}
+
+impl DirSettings {
+    pub fn get(
+        &mut self,
+        resolver: &Resolver,
+        path: &Path,
+    ) -> Result<Arc<FileSettings>, ConfigError> {
+        let dir = path.parent();
+        if let (Some(dir), Some((last, settings))) = (dir, &self.last)
+            && dir == last
+        {
+            return Ok(settings.clone());
+        }
+        let settings = Arc::new(resolver.settings_for(path)?);
+        let per_file = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.options.per_file_ignores.as_ref())
+            .is_some_and(|m| !m.is_empty());
+        self.last = match dir {
+            Some(dir) if !per_file => Some((dir.to_path_buf(), settings.clone())),
+            _ => None,
+        };
+        Ok(settings)
+    }
+}
 
 /// What kind of file a path is, for fwmigrate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,11 +153,13 @@ pub fn discover(
                         .is_some_and(|n| ALWAYS_SKIPPED.contains(&n)))
             });
         builder.build_parallel().run(|| {
-            Box::new(|entry| {
+            let mut cache = DirSettings::default();
+            let (found, errors) = (&found, &errors);
+            Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        push(&errors, e.to_string());
+                        push(errors, e.to_string());
                         return WalkState::Continue;
                     }
                 };
@@ -145,18 +182,18 @@ pub fn discover(
                 let Some(kind) = kind_of(path) else {
                     return WalkState::Continue;
                 };
-                match resolver.settings_for(path) {
+                match cache.get(resolver, path) {
                     Ok(s) if s.excludes(path) => {}
                     Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
                     Ok(_) => push(
-                        &found,
+                        found,
                         Candidate {
                             path: clean(path),
                             kind,
                             explicit: false,
                         },
                     ),
-                    Err(e) => push(&errors, e.0),
+                    Err(e) => push(errors, e.0),
                 }
                 WalkState::Continue
             })
@@ -165,6 +202,18 @@ pub fn discover(
     let mut files = found.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
+    // With several paths, one file can arrive under different names (`pkg/a.py`, an absolute
+    // path, a folder link given explicitly): processing it twice at once would make the second
+    // write fail (the file changed since it was read). Keep the first name of each file.
+    #[cfg(unix)]
+    if paths.len() > 1 {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|f| match std::fs::metadata(&f.path) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            Err(_) => true,
+        });
+    }
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
     errors.dedup();
