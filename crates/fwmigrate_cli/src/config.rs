@@ -56,14 +56,21 @@ impl fmt::Display for ConfigError {
 pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
-    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        ConfigError(format!(
-            "{}: not valid TOML: {}",
-            path.display(),
-            e.message()
-        ))
-    })?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let value: toml::Table = match text.parse() {
+        Ok(v) => v,
+        // A broken pyproject.toml that never mentions fwmigrate is some other project's problem:
+        // it is not a configuration, and the run goes on with the defaults.
+        Err(_) if is_pyproject && !text.contains("fwmigrate") => return Ok(None),
+        Err(e) => {
+            let e: toml::de::Error = e;
+            return Err(ConfigError(format!(
+                "{}: not valid TOML: {}",
+                path.display(),
+                e.message()
+            )));
+        }
+    };
     let (table, section) = if is_pyproject {
         match value
             .get("tool")
@@ -232,6 +239,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "pyproject.toml", "[project]\nname='x'\n");
         assert_eq!(load(&p, CODES).unwrap(), None);
+        // Broken, but not ours: not a configuration either.
+        let p = write(dir.path(), "pyproject.toml", "[project\nname='x'\n");
+        assert_eq!(load(&p, CODES).unwrap(), None);
+        // Broken and ours: an error.
+        let p = write(
+            dir.path(),
+            "pyproject.toml",
+            "[tool.fwmigrate\nselect=['FW0']\n",
+        );
+        assert!(load(&p, CODES).is_err());
     }
 
     #[test]
