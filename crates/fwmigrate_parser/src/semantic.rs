@@ -163,6 +163,11 @@ pub struct Semantic {
     /// Every name bound inside some function (a local, or an import there): only those need
     /// the scope walk in `lookup`.
     scoped_names: HashSet<String>,
+    /// Indices into `functions` by start (the shorter range last on a tie), and the largest end
+    /// among each prefix of that order: the scopes that contain an offset are found by a binary
+    /// search and a short walk back instead of a scan of every function.
+    by_start: Vec<usize>,
+    prefix_end: Vec<TextSize>,
 }
 
 impl Semantic {
@@ -177,6 +182,8 @@ impl Semantic {
                 uses: HashMap::new(),
                 statements: Vec::new(),
                 scoped_names: HashSet::new(),
+                by_start: Vec::new(),
+                prefix_end: Vec::new(),
             },
             scope_stack: Vec::new(),
             depth: 0,
@@ -195,6 +202,20 @@ impl Semantic {
                     .map(|b| b.name.clone()),
             )
             .collect();
+        let mut by_start: Vec<usize> = (0..model.functions.len()).collect();
+        by_start.sort_by_key(|&i| {
+            let r = model.functions[i].range;
+            (r.start(), std::cmp::Reverse(r.end()))
+        });
+        let mut end = TextSize::new(0);
+        model.prefix_end = by_start
+            .iter()
+            .map(|&i| {
+                end = end.max(model.functions[i].range.end());
+                end
+            })
+            .collect();
+        model.by_start = by_start;
         model
             .statements
             .sort_by_key(|s| (s.range.start(), std::cmp::Reverse(s.range.end())));
@@ -244,11 +265,21 @@ impl Semantic {
 
     /// The innermost function whose body contains `offset`.
     pub fn function_at(&self, offset: TextSize) -> Option<TextRange> {
-        self.functions
-            .iter()
-            .filter(|f| f.range.contains_inclusive(offset))
-            .min_by_key(|f| f.range.len())
-            .map(|f| f.range)
+        self.scopes_at(offset).next().map(|f| f.range)
+    }
+
+    /// The function scopes that contain `offset`, innermost first. (Function ranges nest, so
+    /// among those that start at or before `offset`, the containing ones are met walking back
+    /// from the last, innermost first; the walk stops once no earlier range reaches `offset`.)
+    fn scopes_at(&self, offset: TextSize) -> impl Iterator<Item = &FunctionScope> {
+        let n = self
+            .by_start
+            .partition_point(|&i| self.functions[i].range.start() <= offset);
+        (0..n)
+            .rev()
+            .take_while(move |&k| self.prefix_end[k] >= offset)
+            .map(|k| &self.functions[self.by_start[k]])
+            .filter(move |f| f.range.contains_inclusive(offset))
     }
 
     /// The import binding visible for `name` at `offset`, if the name is not shadowed.
@@ -261,17 +292,9 @@ impl Semantic {
     fn lookup(&self, name: &str, offset: TextSize) -> Result<Option<&Binding>, ()> {
         // Innermost function scopes first; a local (non-import) binding there shadows outer
         // imports.
-        let mut scopes: Vec<&FunctionScope> = if self.scoped_names.contains(name) {
-            self.functions
-                .iter()
-                .filter(|f| f.range.contains_inclusive(offset))
-                .collect()
-        } else {
-            // No function binds the name: no scope can shadow or provide it.
-            Vec::new()
-        };
-        scopes.sort_by_key(|f| f.range.len());
-        for scope in scopes {
+        // No function binds the name: no scope can shadow or provide it.
+        let scoped = self.scoped_names.contains(name);
+        for scope in self.scopes_at(offset).filter(|_| scoped) {
             if let Some(b) = self
                 .bindings
                 .iter()
