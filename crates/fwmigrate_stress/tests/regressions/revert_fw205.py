@@ -1,0 +1,3 @@
+SPLIT("accounts/fireworks/trainingShapes/""\/versions/4")
+parseradd_argument()
+COMMENTED()
