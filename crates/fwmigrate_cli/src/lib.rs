@@ -24,6 +24,13 @@ use output::Style;
 use process::{FileResult, Job, Record};
 use settings::Resolver;
 
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C or SIGTERM asked the run to stop.
+pub(crate) fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
 /// Stack size of the threads that parse and lint.
 const WORKER_STACK: usize = 256 << 20;
 
@@ -100,6 +107,14 @@ fn run(args: &Args) -> Result<u8, String> {
         return run_stdin(args);
     }
     let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
+    // is then either as it was or fully fixed, and no temporary file is left behind. A second
+    // signal stops at once.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
     if let Some(path) = &args.show_settings {
         return show_settings(&resolver, path);
     }
@@ -184,6 +199,15 @@ fn run(args: &Args) -> Result<u8, String> {
                 .collect::<Vec<_>>(),
         );
         results.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    if interrupted() {
+        if !args.silent {
+            eprintln!(
+                "fwmigrate: interrupted: {} changed, every other file left as it was",
+                plural(results.iter().filter(|r| r.changed).count(), "file")
+            );
+        }
+        return Ok(130);
     }
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {

@@ -127,6 +127,9 @@ impl Job<'_> {
             path: display(path),
             ..FileResult::default()
         };
+        if crate::interrupted() {
+            return result;
+        }
         let settings = match cache.get(self.resolver, path) {
             Ok(s) => s,
             Err(e) => {
@@ -275,6 +278,11 @@ impl Job<'_> {
                 Mode::Apply if stdin => {
                     result.changed = true;
                     result.stdout_text = Some(new_text);
+                }
+                // Interrupted: leave the file as it was rather than start a write.
+                Mode::Apply if crate::interrupted() => {
+                    result.fixes_applied = 0;
+                    return false;
                 }
                 Mode::Apply => match write_atomic(path, text.as_bytes(), new_text.as_bytes()) {
                     Ok(()) => result.changed = true,

@@ -156,6 +156,9 @@ pub fn discover(
             let mut cache = DirSettings::default();
             let (found, errors) = (&found, &errors);
             Box::new(move |entry| {
+                if crate::interrupted() {
+                    return WalkState::Quit;
+                }
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
