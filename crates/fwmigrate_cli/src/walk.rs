@@ -8,37 +8,73 @@ use ignore::{WalkBuilder, WalkState};
 use crate::config::ConfigError;
 use crate::settings::{ALWAYS_SKIPPED, FileSettings, Resolver};
 
-/// The settings of the last folder seen, reused for the folder's other files: within one
-/// folder they differ only through `per-file-ignores`, and a folder whose configuration has
-/// those is never reused. Saves a configuration lookup and a linter-key computation per file.
+/// The settings of the folders seen last, reused for their files: within one folder settings
+/// differ only through `per-file-ignores`, and a folder whose configuration has those is never
+/// reused. A folder's own settings (looked up when the walk meets it) serve its files too.
+/// Saves a configuration lookup and a linter-key computation per file; bounded, so memory does
+/// not grow with the tree.
 #[derive(Default)]
 pub struct DirSettings {
-    last: Option<(PathBuf, Arc<FileSettings>)>,
+    recent: Vec<(PathBuf, Arc<FileSettings>)>,
 }
 
+const RECENT_DIRS: usize = 64;
+
 impl DirSettings {
+    /// Settings for the file `path`.
     pub fn get(
         &mut self,
         resolver: &Resolver,
         path: &Path,
     ) -> Result<Arc<FileSettings>, ConfigError> {
-        let dir = path.parent();
-        if let (Some(dir), Some((last, settings))) = (dir, &self.last)
-            && dir == last
+        if let Some(dir) = path.parent()
+            && let Some((_, settings)) = self
+                .recent
+                .iter()
+                .rev()
+                .find(|(d, _)| d.as_os_str() == dir.as_os_str())
         {
             return Ok(settings.clone());
         }
         let settings = Arc::new(resolver.settings_for(path)?);
+        if let Some(dir) = path.parent() {
+            self.remember(dir, &settings);
+        }
+        Ok(settings)
+    }
+
+    /// Settings for the folder `dir` (which also serve the files in it).
+    pub fn get_dir(
+        &mut self,
+        resolver: &Resolver,
+        dir: &Path,
+    ) -> Result<Arc<FileSettings>, ConfigError> {
+        if let Some((_, settings)) = self
+            .recent
+            .iter()
+            .rev()
+            .find(|(d, _)| d.as_os_str() == dir.as_os_str())
+        {
+            return Ok(settings.clone());
+        }
+        let settings = Arc::new(resolver.settings_for(dir)?);
+        self.remember(dir, &settings);
+        Ok(settings)
+    }
+
+    fn remember(&mut self, dir: &Path, settings: &Arc<FileSettings>) {
         let per_file = settings
             .config
             .as_ref()
             .and_then(|c| c.options.per_file_ignores.as_ref())
             .is_some_and(|m| !m.is_empty());
-        self.last = match dir {
-            Some(dir) if !per_file => Some((dir.to_path_buf(), settings.clone())),
-            _ => None,
-        };
-        Ok(settings)
+        if per_file {
+            return;
+        }
+        if self.recent.len() == RECENT_DIRS {
+            self.recent.remove(0);
+        }
+        self.recent.push((dir.to_path_buf(), settings.clone()));
     }
 }
 
@@ -170,8 +206,8 @@ pub fn discover(
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 if is_dir {
                     if entry.depth() > 0
-                        && resolver
-                            .settings_for(path)
+                        && cache
+                            .get_dir(resolver, path)
                             .map(|s| s.excludes(path))
                             .unwrap_or(false)
                     {
@@ -203,7 +239,7 @@ pub fn discover(
         });
     }
     let mut files = found.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    sort_by_path(&mut files);
     files.dedup_by(|a, b| a.path == b.path);
     // With several paths, one file can arrive under different names (`pkg/a.py`, an absolute
     // path, a folder link given explicitly): processing it twice at once would make the second
@@ -223,6 +259,43 @@ pub fn discover(
     (files, errors)
 }
 
+/// Sort by `Path`'s order (component by component). For plain paths (all a walk yields) that
+/// is the byte order with `/` first, which sorts with cached keys and `memcmp` several times
+/// faster than comparing components: it matters for a hundred thousand paths.
+fn sort_by_path(files: &mut [Candidate]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if files
+            .iter()
+            .all(|f| is_plain(f.path.as_os_str().as_bytes()))
+        {
+            files.sort_by_cached_key(|f| sort_key(f.path.as_os_str().as_bytes()));
+            return;
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+#[cfg(unix)]
+fn sort_key(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .iter()
+        .map(|&c| if c == b'/' { 0 } else { c })
+        .collect()
+}
+
+/// No empty, `.` or `..` component (apart from a leading `/`), no trailing `/`: the byte order
+/// with `/` first is then the component order.
+#[cfg(unix)]
+fn is_plain(bytes: &[u8]) -> bool {
+    let rest = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !rest.is_empty()
+        && rest
+            .split(|&c| c == b'/')
+            .all(|part| !part.is_empty() && part != b"." && part != b"..")
+}
+
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {
     if let Ok(mut l) = list.lock() {
         l.push(item);
@@ -234,4 +307,47 @@ fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_sort_is_the_component_order() {
+        let names = [
+            "a/b.py",
+            "a-b.py",
+            "a.py",
+            "a/b/c.py",
+            "a/b-c.py",
+            "a/bc.py",
+            "ab/c.py",
+            "/abs/x.py",
+            "/abs-y.py",
+            "Z.py",
+            "_x/y.py",
+            "a/.hidden.py",
+            "-x.py",
+            "..x/y.py",
+            "a/b/c/d.py",
+        ];
+        let odd = ["./a/b.py", "a//b.py", "../a.py", "a/../b.py"];
+        for extra in [&[][..], &odd[..]] {
+            let mut files: Vec<Candidate> = names
+                .iter()
+                .chain(extra)
+                .map(|n| Candidate {
+                    path: PathBuf::from(n),
+                    kind: FileKind::Python,
+                    explicit: false,
+                })
+                .collect();
+            let mut want: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+            want.sort();
+            sort_by_path(&mut files);
+            let got: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
+            assert_eq!(got, want);
+        }
+    }
 }
