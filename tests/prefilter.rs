@@ -62,6 +62,7 @@ fn assert_same(dir: &Path, args: &[&str]) -> Findings {
 
 fn shared() -> Option<PathBuf> {
     let dir = std::env::var_os("FWMIGRATE_SHARED")
+        .or_else(|| std::env::var_os("SHARED"))
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     dir.join("acceptance").is_dir().then_some(dir)

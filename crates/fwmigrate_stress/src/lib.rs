@@ -47,10 +47,11 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The shared acceptance cases: `$FWMIGRATE_SHARED/acceptance`, else `../shared/acceptance`
-/// next to the workspace. `None` on a clone without them.
+/// The shared acceptance cases: `$FWMIGRATE_SHARED/acceptance` (or `$SHARED`, as CI sets it),
+/// else `../shared/acceptance` next to the workspace. `None` on a clone without them.
 pub fn acceptance_dir() -> Option<PathBuf> {
     let shared = std::env::var_os("FWMIGRATE_SHARED")
+        .or_else(|| std::env::var_os("SHARED"))
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("../shared"));
     let dir = shared.join("acceptance");
