@@ -182,6 +182,23 @@ pub fn legacy() -> &'static Release {
     &api().legacy
 }
 
+/// Cookbook utils names the migration removed: gone at both targets (an `ImportError` there).
+pub const REMOVED_UTILS: &[&str] = &[
+    "setup_infra",
+    "ResourceCleanup",
+    "make_reference_client",
+    "Infra",
+    "create_trainer_job",
+    "request_trainer_job",
+    "wait_trainer_job",
+    "request_deployment",
+    "wait_deployment",
+    "setup_deployment",
+    "setup_or_reattach_deployment",
+    "setup_training_client",
+    "get_deployment_gpu_count",
+];
+
 /// Recipe modules the cookbook has shipped (any release).
 pub const KNOWN_RECIPES: &[&str] = &[
     "rl_loop",

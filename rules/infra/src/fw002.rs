@@ -60,21 +60,8 @@ cfg.trainer.replica_count = 2
 "#,
 };
 
-/// Cookbook helpers that are gone at both targets: their keywords are FW101/FW104's business.
-const REMOVED_HELPERS: &[&str] = &[
-    "setup_infra",
-    "ResourceCleanup",
-    "Infra",
-    "create_trainer_job",
-    "request_trainer_job",
-    "wait_trainer_job",
-    "request_deployment",
-    "wait_deployment",
-    "setup_deployment",
-    "setup_or_reattach_deployment",
-    "setup_training_client",
-    "get_deployment_gpu_count",
-];
+// Cookbook helpers that are gone at both targets: their keywords are FW101/FW104's business.
+use fwmigrate_rule::api::REMOVED_UTILS as REMOVED_HELPERS;
 
 impl Rule for InfraKeyword {
     fn meta(&self) -> &'static RuleMeta {

@@ -231,3 +231,19 @@ impl Rule for RemovedHelper {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_removed_name_has_a_replacement_and_a_needle() {
+        for name in fwmigrate_rule::api::REMOVED_UTILS {
+            assert!(
+                replacement(name).is_some(),
+                "{name} has no replacement text"
+            );
+            assert!(META.needles.contains(name), "{name} is not a needle");
+        }
+    }
+}
