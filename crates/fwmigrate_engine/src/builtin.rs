@@ -9,6 +9,7 @@ pub static FW000: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: false,
     needles: &[],
     summary: "The file does not parse as Python; it is reported once and never changed.",
     explanation: "## FW000 `syntax-error`\n\n\
@@ -24,6 +25,7 @@ pub static FW900: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: false,
     needles: &["fwmigrate", "noqa"],
     summary: "A `# fwmigrate: ignore[...]` or `# noqa: FW...` comment that suppresses nothing.",
     explanation: "## FW900 `unused-suppression`\n\n\
@@ -47,6 +49,7 @@ pub static FW999: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: false,
     needles: &[],
     summary: "A fix produced invalid Python (or did not converge); the file was left unchanged.",
     explanation: "## FW999 `internal-fix-error`\n\n\

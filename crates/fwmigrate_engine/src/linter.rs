@@ -328,7 +328,12 @@ impl Linter {
         };
         let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
         let mut raw = Vec::new();
+        // Most files never import Fireworks: only the rules that can fire without an import run.
+        let imports_fireworks = semantic.imports_fireworks();
         for rule in &self.rules {
+            if rule.meta().requires_import && !imports_fireworks {
+                continue;
+            }
             raw.clear();
             let result = catch_unwind(AssertUnwindSafe(|| rule.check(&ctx, &mut raw)));
             match result {
@@ -818,6 +823,8 @@ mod tests {
             severity: Severity::Error,
             fix: Some(Applicability::Safe),
             targets: ALL_TARGETS,
+
+            requires_import: false,
             needles: &[],
             summary: "",
             explanation: "",

@@ -166,6 +166,10 @@ pub struct RuleMeta {
     pub fix: Option<Applicability>,
     /// Targets the rule fires at (both, unless it is tied to one release).
     pub targets: &'static [Target],
+    /// The rule can only fire in a file that imports the cookbook or the `fireworks` package
+    /// (anything it reports is resolved through imports, or gated on them). The engine does not
+    /// run such rules on other files.
+    pub requires_import: bool,
     /// Byte strings without which the rule cannot fire. A file that contains none of them is
     /// never parsed for this rule. Empty means "always run".
     pub needles: &'static [&'static str],

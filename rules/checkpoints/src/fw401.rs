@@ -19,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["output_model_id"],
     summary: "An `output_model_id` that is not 1-63 characters of `[a-z0-9-]`.",
     explanation: r#"## FW401 `invalid-output-model-id`

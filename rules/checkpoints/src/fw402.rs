@@ -14,6 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["promote_checkpoint"],
     summary: "`promote_checkpoint(job_id, checkpoint_id, ...)` with positional ids is deprecated; pass `name=`.",
     explanation: r#"## FW402 `promote-positional`

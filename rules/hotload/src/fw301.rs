@@ -15,6 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["hot_load_deployment_id"],
     summary: "`hot_load_deployment_id=` on a trainer-side call while the DeployConfig uses the PER_TRAINER scope.",
     explanation: r#"## FW301 `hotload-scope-mixup`

@@ -15,6 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["hot_load_bucket_url"],
     summary: "One call sets both `hot_load_bucket_url=` and `hot_load_trainer_job=`; the server rejects it.",
     explanation: r#"## FW302 `hotload-bucket-conflict`

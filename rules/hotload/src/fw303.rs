@@ -19,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["PER_DEPLOYMENT", "per_deployment"],
     summary: "`weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT` on DeployConfig is ignored by the SDK-managed path.",
     explanation: r#"## FW303 `per-deployment-scope`

@@ -26,6 +26,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["InfraConfig"],
     summary: "`InfraConfig(...)` is replaced by `TrainerConfig(...)`",
     explanation: r#"## What it finds

@@ -24,6 +24,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["weight_sync", "hotload"],
     summary: "`weight_sync=WeightSyncConfig(...)` is gone: its fields are top-level `Config` fields",
     explanation: r#"## What it finds

@@ -21,6 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["job_id"],
     summary: "Job ids passed at the top level of a recipe `Config` belong in its `TrainerConfig`",
     explanation: r#"## What it finds

@@ -17,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     // Recipe `Config`s resolve only through an import of a `<root>.recipes...` module.
     needles: &["recipes"],
     summary: "A recipe `Config` keyword that the target release no longer has",

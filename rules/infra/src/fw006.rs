@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     // A recipe `main` resolves only through an import of a `<root>.recipes...` module.
     needles: &["recipes"],
     summary: "A recipe `main()` call passes managers or options the new `main` no longer takes",

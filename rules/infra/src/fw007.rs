@@ -20,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["TrainerJobManager", "DeploymentManager"],
     summary: "A `TrainerJobManager`/`DeploymentManager` is created and never used",
     explanation: r#"## What it finds

@@ -18,6 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["setup_infra"],
     summary: "`setup_infra(...)` is gone: provision through the SDK-managed service (`build_service_client`).",
     explanation: r#"## FW101 `setup-infra`

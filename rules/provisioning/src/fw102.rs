@@ -19,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["ResourceCleanup"],
     summary: "`ResourceCleanup(...)` is gone: the SDK-managed service owns cleanup.",
     explanation: r#"## FW102 `resource-cleanup`

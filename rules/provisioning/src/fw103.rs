@@ -16,6 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["create_base_reference", "make_reference_client"],
     summary: "`client.create_base_reference()` / `make_reference_client(...)`: create the reference through the service.",
     explanation: r#"## FW103 `create-base-reference`

@@ -91,6 +91,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &[
         "Infra",
         "create_trainer_job",

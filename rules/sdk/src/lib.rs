@@ -32,6 +32,7 @@ pub static FW501: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: false,
     // Project names are case-insensitive; these are the spellings seen in practice. `check`
     // itself searches case-insensitively, and the engine does not prefilter manifests today.
     needles: &["fireworks", "Fireworks", "FIREWORKS", "FireWorks"],

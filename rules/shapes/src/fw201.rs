@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["accelerator_"],
     summary: "`accelerator_type=` / `accelerator_count=` on the trainer config: shapes own the hardware.",
     explanation: r#"## FW201 `trainer-accelerator`

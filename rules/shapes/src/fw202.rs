@@ -17,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["node_count"],
     summary: "`node_count=` on the trainer config is ignored by the current SDK.",
     explanation: r#"## FW202 `trainer-node-count`

@@ -17,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["custom_image_tag"],
     summary: "`custom_image_tag=` on a trainer config that also sets `training_shape_id`: the shape owns the image.",
     explanation: r#"## FW203 `trainer-image-tag`

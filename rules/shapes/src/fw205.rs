@@ -16,6 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,
+    requires_import: false,
     needles: &["trainingShapes/"],
     summary: "A training shape name pinned to `/versions/<v>`; use the unversioned name.",
     explanation: r#"## FW205 `pinned-shape-version`

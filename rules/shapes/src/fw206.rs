@@ -21,6 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
+    requires_import: true,
     needles: &["training_shape_id"],
     summary: "A training shape passed as a short id instead of `accounts/<a>/trainingShapes/<s>`.",
     explanation: r#"## FW206 `short-shape-id`
