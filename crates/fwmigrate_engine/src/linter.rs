@@ -311,7 +311,15 @@ impl Linter {
         kind: &SourceKind,
     ) -> Result<Pass, fwmigrate_parser::ParseFailure> {
         let file = ParsedFile::parse(text, kind.clone())?;
-        let semantic = Semantic::new(file.suite(), &self.settings.semantic);
+        // Most files never import Fireworks: they get the cheap imports-only model, and only the
+        // rules that can fire without an import run on them.
+        let light = Semantic::imports_only(file.suite(), &self.settings.semantic);
+        let imports_fireworks = light.imports_fireworks();
+        let semantic = if imports_fireworks {
+            Semantic::new(file.suite(), &self.settings.semantic)
+        } else {
+            light
+        };
         let directives = suppression::directives(text, file.comments(), file.lines());
         let suppressions = Suppressions::new(
             directives
@@ -328,8 +336,6 @@ impl Linter {
         };
         let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
         let mut raw = Vec::new();
-        // Most files never import Fireworks: only the rules that can fire without an import run.
-        let imports_fireworks = semantic.imports_fireworks();
         for rule in &self.rules {
             if rule.meta().requires_import && !imports_fireworks {
                 continue;
@@ -990,8 +996,12 @@ mod tests {
             Some(Fix::safe("delete", vec![d.edit]).with_isolation(Some(d.block)))
         }
         let l = linter(&[rule("FW001", "old", delete)]);
-        let out = fix_all(&l, "if x:\n    old()\n    old()\n");
-        assert_eq!(out.fixed.as_deref(), Some("if x:\n    pass\n"));
+        // (A file that imports Fireworks gets the full semantic model the rule needs.)
+        let out = fix_all(&l, "import fireworks\nif x:\n    old()\n    old()\n");
+        assert_eq!(
+            out.fixed.as_deref(),
+            Some("import fireworks\nif x:\n    pass\n")
+        );
     }
 
     #[test]

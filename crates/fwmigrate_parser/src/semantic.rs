@@ -171,7 +171,19 @@ pub struct Semantic {
 }
 
 impl Semantic {
+    /// A model that knows the file's imports and nothing else (no scopes, statements or name
+    /// uses): enough for [`Semantic::imports_fireworks`] and [`Semantic::imports_cookbook`], at a
+    /// fraction of the cost. The engine builds the full model only for files that import
+    /// Fireworks; the rules that run on other files do not resolve names.
+    pub fn imports_only(suite: &[Stmt], settings: &SemanticSettings) -> Self {
+        Self::build(suite, settings, true)
+    }
+
     pub fn new(suite: &[Stmt], settings: &SemanticSettings) -> Self {
+        Self::build(suite, settings, false)
+    }
+
+    fn build(suite: &[Stmt], settings: &SemanticSettings, imports_only: bool) -> Self {
         let mut builder = Builder {
             model: Semantic {
                 roots: settings.roots().map(str::to_string).collect(),
@@ -187,6 +199,7 @@ impl Semantic {
             },
             scope_stack: Vec::new(),
             depth: 0,
+            imports_only,
         };
         builder.visit_body(suite);
         let mut model = builder.model;
@@ -509,6 +522,8 @@ struct Builder {
     model: Semantic,
     scope_stack: Vec<usize>,
     depth: usize,
+    /// Record import statements only (no scopes, statements or name uses).
+    imports_only: bool,
 }
 
 impl Builder {
@@ -537,6 +552,12 @@ impl Builder {
 
 impl<'a> Visitor<'a> for Builder {
     fn visit_body(&mut self, body: &'a [Stmt]) {
+        if self.imports_only {
+            for stmt in body {
+                self.visit_stmt(stmt);
+            }
+            return;
+        }
         let Some(first) = body.first() else { return };
         let last = &body[body.len() - 1];
         let block = TextRange::new(first.start(), last.end());
@@ -559,6 +580,11 @@ impl<'a> Visitor<'a> for Builder {
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.imports_only && !matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) {
+            // Only the nested bodies matter; `visit_expr` returns at once.
+            visitor::walk_stmt(self, stmt);
+            return;
+        }
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -669,6 +695,9 @@ impl<'a> Visitor<'a> for Builder {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.imports_only {
+            return;
+        }
         match expr {
             Expr::Name(name) => {
                 self.model
@@ -857,6 +886,22 @@ NotCookbook()
             ask("import fireworks_tools\nfrom myorg.training.utils import x\n"),
             (false, false)
         );
+    }
+
+    #[test]
+    fn the_imports_only_model_answers_the_import_questions() {
+        let src = "import os\ndef f():\n    if x:\n        from training.utils import InfraConfig\n    return InfraConfig()\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let light = Semantic::imports_only(file.suite(), &SemanticSettings::default());
+        let full = Semantic::new(file.suite(), &SemanticSettings::default());
+        assert!(light.imports_cookbook() && full.imports_cookbook());
+        assert_eq!(light.bindings().len(), full.bindings().len());
+        assert!(light.name_uses("InfraConfig").is_empty());
+        let src = "import os\nclass A:\n    def g(self):\n        import json\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let light = Semantic::imports_only(file.suite(), &SemanticSettings::default());
+        assert!(!light.imports_fireworks());
+        assert_eq!(light.bindings().len(), 2);
     }
 
     #[test]

@@ -168,7 +168,9 @@ pub struct RuleMeta {
     pub targets: &'static [Target],
     /// The rule can only fire in a file that imports the cookbook or the `fireworks` package
     /// (anything it reports is resolved through imports, or gated on them). The engine does not
-    /// run such rules on other files.
+    /// run such rules on other files. A rule that sets this to `false` runs on every file and
+    /// must not rely on the semantic model beyond the file's imports: files without a Fireworks
+    /// import get an imports-only model.
     pub requires_import: bool,
     /// Byte strings without which the rule cannot fire. A file that contains none of them is
     /// never parsed for this rule. Empty means "always run".

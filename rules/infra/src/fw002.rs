@@ -18,7 +18,8 @@ pub static META: RuleMeta = RuleMeta {
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
     requires_import: true,
-    needles: &["infra"],
+    // `infra=` / `infra =` keywords and `.infra` attribute access: every form FW002 rewrites.
+    needles: &[".infra", "infra=", "infra ="],
     summary: "`infra=` on a recipe `Config` is `trainer=` now",
     explanation: r#"## What it finds
 

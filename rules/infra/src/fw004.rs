@@ -22,7 +22,9 @@ pub static META: RuleMeta = RuleMeta {
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
     requires_import: true,
-    needles: &["job_id"],
+    // Job ids are only moved out of recipe configs, and a recipe is only reachable through an
+    // import that names `recipes`.
+    needles: &["recipes"],
     summary: "Job ids passed at the top level of a recipe `Config` belong in its `TrainerConfig`",
     explanation: r#"## What it finds
 
