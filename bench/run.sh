@@ -42,7 +42,7 @@ python3 bench/make_corpus.py apply "$WORK/apply-src" --legacy "$APPLY"
 # The needles of every Python rule, as fwmigrate's prefilter uses them.
 mapfile -t NEEDLES < <(python3 bench/make_corpus.py needles)
 RG="rg -l -F"
-for n in "${NEEDLES[@]}"; do RG+=" -e $n"; done
+for n in "${NEEDLES[@]}"; do RG+=" -e $(printf %q "$n")"; done
 RG+=" -g *.py -g *.pyi -g *.ipynb $CORPUS"
 RUFF="ruff check --select F401 --no-cache --config exclude=[] --exit-zero -q $CORPUS"
 CHECK="$FW --check --no-progress --quiet --exit-zero $CORPUS"

@@ -124,7 +124,8 @@ fn a_binary_file_named_py_is_reported_and_left_alone() {
     let mut bytes: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    bytes.extend_from_slice(b"InfraConfig");
+    // Enough to pass the prefilter (a needle and an import marker).
+    bytes.extend_from_slice(b"from training.utils import InfraConfig");
     bytes.extend_from_slice(&[0, 0, 0xff, 0xfe]);
     let dir = dir_with(&[("blob.py", &bytes), ("ok.py", LEGACY.as_bytes())]);
     let out = run(dir.path(), &["--apply"]);

@@ -135,11 +135,28 @@ impl Linter {
             .filter(|r| on(r.meta()))
             .collect();
         let unused_suppression = enabled.contains(&FW900.code);
-        let mut needles: Vec<&'static [&'static str]> =
-            rules.iter().map(|r| r.meta().needles).collect();
+        let (bound, mut free): (Vec<_>, Vec<_>) = rules
+            .iter()
+            .map(|r| r.meta())
+            .partition(|m| m.requires_import);
         if unused_suppression {
-            needles.push(FW900.needles);
+            free.push(&FW900);
         }
+        // An import of the cookbook or the SDK names `fireworks` or a root's first component.
+        let mut markers: Vec<String> = settings
+            .semantic
+            .roots()
+            .map(|r| r.split('.').next().unwrap_or(r).to_string())
+            .collect();
+        markers.push("fireworks".to_string());
+        markers.sort();
+        markers.dedup();
+        let markers: Vec<&str> = markers.iter().map(String::as_str).collect();
+        let prefilter = Prefilter::gated(
+            free.iter().map(|m| m.needles),
+            bound.iter().map(|m| m.needles),
+            &markers,
+        );
         let mut codes: BTreeSet<&'static str> = rules.iter().map(|r| r.meta().code).collect();
         codes.extend(text_rules.iter().map(|r| r.meta().code));
         for builtin in [&FW000, &FW900, &FW999] {
@@ -148,7 +165,7 @@ impl Linter {
             }
         }
         Self {
-            prefilter: Prefilter::new(needles),
+            prefilter,
             rules,
             text_rules,
             settings,
@@ -736,16 +753,47 @@ fn guard_comments(file: &ParsedFile, finding: &mut Finding) {
     if fix.applicability != Applicability::Safe {
         return;
     }
-    for edit in &fix.edits {
-        for comment in file.comments_in(edit.range) {
-            let text = file.slice(*comment);
-            if !fix.edits.iter().any(|e| e.content.contains(text)) {
-                fix.applicability = Applicability::Unsafe;
-                fix.reason = Some(format!("the fix would delete the comment `{text}`"));
-                return;
-            }
+    let touched: Vec<TextRange> = fix
+        .edits
+        .iter()
+        .flat_map(|e| file.comments_in(e.range).iter().copied())
+        .collect();
+    if touched.is_empty() {
+        return;
+    }
+    // The fix replaces text that holds comments: every one of them must still be in the result,
+    // as a comment, as many times as before (a text search would take `#` for kept inside `# c`).
+    let lost = lost_comment(file, &fix.edits, &touched);
+    if let Some(text) = lost {
+        fix.applicability = Applicability::Unsafe;
+        fix.reason = Some(format!("the fix would delete the comment `{text}`"));
+    }
+}
+
+/// The first comment among `touched` that the edits do not keep, if any.
+fn lost_comment(file: &ParsedFile, edits: &[Edit], touched: &[TextRange]) -> Option<String> {
+    let after = apply_edits(file.source(), edits);
+    let Ok(parsed) = ParsedFile::parse(&after, SourceKind::Python) else {
+        // A result that does not parse is reverted by the fix loop anyway; judge by text.
+        return touched
+            .iter()
+            .map(|c| file.slice(*c))
+            .find(|t| !edits.iter().any(|e| e.content.contains(t)))
+            .map(str::to_string);
+    };
+    let mut before: Vec<&str> = file.comments().iter().map(|c| file.slice(*c)).collect();
+    let mut now: Vec<&str> = parsed.comments().iter().map(|c| parsed.slice(*c)).collect();
+    before.sort_unstable();
+    now.sort_unstable();
+    for c in touched {
+        let text = file.slice(*c);
+        let had = before.iter().filter(|t| **t == text).count();
+        let has = now.iter().filter(|t| **t == text).count();
+        if has < had {
+            return Some(text.to_string());
         }
     }
+    None
 }
 
 /// Shift notebook cell ranges through a set of edits.
@@ -947,6 +995,21 @@ mod tests {
             .and_then(|f| f.reason.clone())
             .unwrap();
         assert!(reason.contains("# keep me"), "{reason}");
+    }
+
+    #[test]
+    fn a_bare_hash_comment_is_not_kept_by_a_longer_one() {
+        fn merge(_: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
+            // Replaces `old(  #\n  1,  # c\n)` by `new(1,  # c\n)`: the bare `#` is gone.
+            Some(Fix::safe(
+                "merge",
+                vec![Edit::replacement(call.range(), "new(1,  # c\n)")],
+            ))
+        }
+        let l = linter(&[rule("FW001", "old", merge)]);
+        let out = fix_all(&l, "old(  #\n  1,  # c\n)\n");
+        assert_eq!(out.fixed, None, "the fix must not be applied as safe");
+        assert!(out.diagnostics[0].fixable_unsafe);
     }
 
     #[test]

@@ -8,23 +8,79 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 /// a finding, while they are common in ordinary code.
 const DIRECTIVES: &[&str] = &["fwmigrate", "noqa"];
 
-/// One searcher over the needles of every selected rule. A file that contains none of them is
+/// Decides from a file's bytes whether it can have any finding at all; a file it rules out is
 /// never parsed.
+///
+/// Needles come in two sets. Those of rules that can fire anywhere count on their own. Those of
+/// rules that can only fire in a file importing the cookbook or the `fireworks` package
+/// (`RuleMeta::requires_import`) count only when the file also contains an import marker:
+/// `fireworks` or the first component of a cookbook root (`training`, ...), since no such import
+/// can be written without one. `infrastructure` in some docstring no longer sends a file to the
+/// parser.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
+    free: Needles,
+    bound: Needles,
+    markers: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    /// Every rule's needles count on their own (no import gate).
+    pub fn new<'a>(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
+        Self {
+            free: Needles::new(rules),
+            bound: Needles::new(std::iter::empty()),
+            markers: None,
+        }
+    }
+
+    /// `free`: needles of rules that may fire in any file; `bound`: needles of rules that need a
+    /// Fireworks import, gated on `markers`.
+    pub fn gated<'a>(
+        free: impl IntoIterator<Item = &'a [&'a str]>,
+        bound: impl IntoIterator<Item = &'a [&'a str]>,
+        markers: &[&str],
+    ) -> Self {
+        let markers = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(markers)
+            .ok();
+        Self {
+            free: Needles::new(free),
+            // Without a marker searcher the gate cannot hold anything back.
+            bound: Needles::new(bound),
+            markers,
+        }
+    }
+
+    /// Whether `bytes` may contain a finding.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.free.may_match(bytes)
+            || (self.bound.may_match(bytes)
+                && self.markers.as_ref().is_none_or(|m| m.is_match(bytes)))
+    }
+}
+
+/// One searcher over a set of needles.
+#[derive(Debug, Clone)]
+struct Needles {
     /// Code needles, matched exactly.
     searcher: Option<AhoCorasick>,
     /// Directive needles (lowercase), matched without regard to ASCII case.
     directives: Vec<&'static str>,
     always: bool,
+    /// No needles at all: nothing matches.
+    never: bool,
 }
 
-impl Prefilter {
+impl Needles {
     /// `needles` per rule; a rule with no needles makes every file a candidate.
-    pub fn new<'a>(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
+    fn new<'a>(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
         let mut all: Vec<&str> = Vec::new();
         let mut always = false;
+        let mut any_rule = false;
         for needles in rules {
+            any_rule = true;
             if needles.is_empty() {
                 always = true;
             }
@@ -39,7 +95,8 @@ impl Prefilter {
             .collect();
         all.retain(|n| !directives.iter().any(|d| n.eq_ignore_ascii_case(d)));
         let disabled = std::env::var_os("FWMIGRATE_NO_PREFILTER").is_some_and(|v| v != "0");
-        let off = always || disabled || (all.is_empty() && directives.is_empty());
+        let never = !any_rule && !disabled;
+        let off = always || disabled || (any_rule && all.is_empty() && directives.is_empty());
         let searcher = if off || all.is_empty() {
             None
         } else {
@@ -54,13 +111,16 @@ impl Prefilter {
             always: off || broken,
             searcher,
             directives,
+            never,
         }
     }
 
-    /// Whether `bytes` may contain a finding.
-    pub fn may_match(&self, bytes: &[u8]) -> bool {
+    fn may_match(&self, bytes: &[u8]) -> bool {
         if self.always {
             return true;
+        }
+        if self.never {
+            return false;
         }
         if self.searcher.as_ref().is_some_and(|s| s.is_match(bytes)) {
             return true;
@@ -122,6 +182,43 @@ mod tests {
         assert!(!p.may_match(b"import os\nprint(1)\n"));
         // Code needles are exact.
         assert!(!p.may_match(b"x = INFRACONFIG()"));
+    }
+
+    #[test]
+    fn needles_of_import_bound_rules_need_an_import_marker() {
+        let free: Vec<&[&str]> = vec![&["trainingShapes/"], &["fwmigrate", "noqa"]];
+        let bound: Vec<&[&str]> = vec![&["Infra"], &["recipes"]];
+        let p = Prefilter::gated(free, bound, &["fireworks", "training"]);
+        assert!(!p.may_match(
+            b"# Infrastructure notes
+x = 1
+"
+        ));
+        assert!(p.may_match(
+            b"from training.utils import InfraConfig
+"
+        ));
+        assert!(p.may_match(
+            b"from fireworks.training.sdk import x
+Infra()
+"
+        ));
+        // Import-free rules need no marker.
+        assert!(p.may_match(
+            b"S = 'accounts/a/trainingShapes/s/versions/1'
+"
+        ));
+        assert!(p.may_match(
+            b"x = 1  # noqa: FW001
+"
+        ));
+        // Nothing at all.
+        assert!(!p.may_match(
+            b"import os
+"
+        ));
+        let empty: Vec<&[&str]> = Vec::new();
+        assert!(!Prefilter::gated(empty.clone(), empty, &["fireworks"]).may_match(b"fireworks"));
     }
 
     #[test]
