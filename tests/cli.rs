@@ -465,7 +465,11 @@ fn bad_input_is_reported_and_left_alone() {
     let latin1: &[u8] = b"from training.utils import InfraConfig\nx = InfraConfig()  # caf\xe9\n";
     let dir = tree(&[("a.py", LEGACY)]);
     fs::write(dir.path().join("latin.py"), latin1).unwrap();
-    fs::write(dir.path().join("bin.py"), b"InfraConfig\0\x01\x02").unwrap();
+    fs::write(
+        dir.path().join("bin.py"),
+        b"from training.utils import InfraConfig\0\x01\x02",
+    )
+    .unwrap();
     fs::write(dir.path().join("empty.py"), b"").unwrap();
     let out = run(dir.path(), &["--apply"]);
     assert_eq!(out.status.code(), Some(1));
