@@ -131,7 +131,12 @@ fn rewrite_from_names(file: &ParsedFile, stmt: TextRange, remove: &[&Binding]) -
     let first = import.names.first()?;
     let last = import.names.last()?;
     let text = file.source();
-    if is_at_line_start(text, first.range.start()) {
+    if is_at_line_start(text, first.range.start())
+        && matches!(
+            file.prev_token(first.range.start()),
+            Some((crate::TokenKind::Lpar, _))
+        )
+    {
         // Parenthesised, one per line: delete each removed line separately.
         let indent = indentation_at(text, first.range.start());
         let nl = file.line_ending().as_str();
@@ -195,7 +200,12 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
             None
         };
         let first = &import.names[0];
-        let multiline = is_at_line_start(text, first.range.start());
+        // One name per line inside parentheses; a backslash continuation is not that layout.
+        let multiline = is_at_line_start(text, first.range.start())
+            && matches!(
+                file.prev_token(first.range.start()),
+                Some((crate::TokenKind::Lpar, _))
+            );
         return match position {
             Some(i) => {
                 let before = &import.names[i];
@@ -247,7 +257,7 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
         });
     let line = format!("from {module} import {name}{nl}");
     match last_import {
-        Some(stmt) => Edit::insertion(full_line_end(text, stmt.end()), line),
+        Some(stmt) => Edit::insertion(logical_line_end(file, stmt.end()), line),
         None => match file.suite().first() {
             Some(first) if is_docstring(first) => {
                 Edit::insertion(full_line_end(text, first.end()), line)
@@ -255,6 +265,16 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
             _ => Edit::insertion(first_code_offset(file), line),
         },
     }
+}
+
+/// Just past the end of the logical line that `offset` is on: past its `Newline` token, so a
+/// backslash continuation or a trailing comment stays on the line.
+fn logical_line_end(file: &ParsedFile, offset: TextSize) -> TextSize {
+    file.tokens()
+        .after(offset)
+        .iter()
+        .find(|t| t.kind() == crate::TokenKind::Newline)
+        .map_or_else(|| full_line_end(file.source(), offset), |t| t.end())
 }
 
 fn is_docstring(stmt: &Stmt) -> bool {
@@ -333,6 +353,19 @@ mod tests {
         assert_eq!(
             add("from training.utils import (\n    A,\n    B,\n)\n", m, "T"),
             "from training.utils import (\n    A,\n    B,\n    T,\n)\n"
+        );
+    }
+
+    #[test]
+    fn backslash_continued_imports_stay_valid() {
+        let m = "training.utils";
+        assert_eq!(
+            add("from training.utils import\\\n    A, B\n", m, "C"),
+            "from training.utils import\\\n    A, B, C\n"
+        );
+        assert_eq!(
+            add("import os, \\\n    sys\nx = 1\n", m, "T"),
+            "import os, \\\n    sys\nfrom training.utils import T\nx = 1\n"
         );
     }
 
