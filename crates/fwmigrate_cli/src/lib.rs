@@ -5,7 +5,7 @@ mod config;
 mod notebook;
 mod output;
 mod process;
-mod registry;
+pub mod registry;
 mod settings;
 mod walk;
 mod write;

@@ -10,15 +10,9 @@ use fwmigrate_engine::{BUILTIN_RULES, FW999, Linter, LinterSettings, Mode};
 use fwmigrate_parser::{ParsedFile, SourceKind};
 use fwmigrate_rule::{Rule, Target};
 
-/// Every Python rule of every family.
+/// Every Python rule of every family (the command line's registry).
 pub fn all_rules() -> Vec<&'static dyn Rule> {
-    let mut rules: Vec<&'static dyn Rule> = Vec::new();
-    rules.extend_from_slice(fwmigrate_rules_infra::RULES);
-    rules.extend_from_slice(fwmigrate_rules_provisioning::RULES);
-    rules.extend_from_slice(fwmigrate_rules_shapes::RULES);
-    rules.extend_from_slice(fwmigrate_rules_hotload::RULES);
-    rules.extend_from_slice(fwmigrate_rules_checkpoints::RULES);
-    rules
+    fwmigrate_cli::registry::python_rules()
 }
 
 /// A linter with every rule and every builtin code (FW000, FW900, FW999) enabled.
@@ -28,7 +22,7 @@ pub fn linter(target: Target, unsafe_fixes: bool) -> Linter {
     codes.extend(BUILTIN_RULES.iter().map(|m| m.code));
     Linter::new(
         &rules,
-        fwmigrate_rules_sdk::TEXT_RULES,
+        &fwmigrate_cli::registry::text_rules(),
         &codes,
         LinterSettings {
             target,
