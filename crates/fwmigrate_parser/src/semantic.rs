@@ -21,7 +21,8 @@ pub const DEFAULT_ROOTS: &[&str] = &[
 /// The SDK package whose names the SDK-side rules resolve.
 pub const SDK_ROOT: &str = "fireworks.training.sdk";
 
-/// Names a star import from a cookbook utils module can bring in.
+/// Names of the current cookbook utils surface a star import can bring in (besides the removed
+/// ones, [`fwmigrate_api::REMOVED_UTILS`]).
 pub const COOKBOOK_UTILS_NAMES: &[&str] = &[
     "InfraConfig",
     "TrainerConfig",
@@ -30,22 +31,14 @@ pub const COOKBOOK_UTILS_NAMES: &[&str] = &[
     "HotloadConfig",
     "WeightSyncScope",
     "WandBConfig",
-    "ResourceCleanup",
-    "setup_infra",
     "build_service_client",
     "ReconnectableClient",
-    "Infra",
-    "create_trainer_job",
-    "request_trainer_job",
-    "wait_trainer_job",
-    "request_deployment",
-    "wait_deployment",
-    "setup_deployment",
-    "setup_or_reattach_deployment",
-    "setup_training_client",
-    "get_deployment_gpu_count",
-    "make_reference_client",
 ];
+
+/// Whether a star import from a cookbook utils module can bind `name`.
+pub fn is_cookbook_utils_name(name: &str) -> bool {
+    COOKBOOK_UTILS_NAMES.contains(&name) || fwmigrate_api::REMOVED_UTILS.contains(&name)
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct SemanticSettings {
@@ -331,7 +324,7 @@ impl Semantic {
     }
 
     fn star_module_at(&self, name: &str, offset: TextSize) -> Option<&str> {
-        if !COOKBOOK_UTILS_NAMES.contains(&name) {
+        if !is_cookbook_utils_name(name) {
             return None;
         }
         self.stars
@@ -352,7 +345,7 @@ impl Semantic {
                 // cookbook name: nothing to resolve, and no scope walk (`lookup` is linear in
                 // the file's functions, and this runs for every name every rule looks at).
                 if !self.bindings.iter().any(|b| b.name == id)
-                    && (self.stars.is_empty() || !COOKBOOK_UTILS_NAMES.contains(&id))
+                    && (self.stars.is_empty() || !is_cookbook_utils_name(id))
                 {
                     return None;
                 }
@@ -505,7 +498,7 @@ fn is_module_like(s: &str) -> bool {
 
 /// Symbol names in utils modules that are lower-case functions, not submodules.
 fn is_symbol_like(s: &str) -> bool {
-    COOKBOOK_UTILS_NAMES.contains(&s)
+    is_cookbook_utils_name(s)
 }
 
 /// `Some(rest)` when `qualified` is `module` or starts with `module.`.
