@@ -589,7 +589,8 @@ impl Linter {
             .copied()
             .filter(|r| r.applies_to(path))
             .collect();
-        if rules.is_empty() {
+        // Dependency manifests use `#` comments too: `# fwmigrate: ignore-file` applies there.
+        if rules.is_empty() || suppression::has_ignore_file(text) {
             return FileOutcome {
                 skipped: true,
                 ..FileOutcome::default()
@@ -1065,6 +1066,35 @@ mod tests {
             out.fixed.as_deref(),
             Some("import fireworks\nif x:\n    pass\n")
         );
+    }
+
+    #[test]
+    fn ignore_file_applies_to_text_files() {
+        struct Always;
+        static ALWAYS_META: std::sync::LazyLock<&'static RuleMeta> =
+            std::sync::LazyLock::new(|| meta("FW501", "always"));
+        impl TextRule for Always {
+            fn meta(&self) -> &'static RuleMeta {
+                *ALWAYS_META
+            }
+            fn applies_to(&self, _: &Path) -> bool {
+                true
+            }
+            fn check(&self, _: &Path, _: &str, _: Target, out: &mut Vec<Finding>) {
+                out.push(Finding::new(*ALWAYS_META, TextRange::default(), "found"));
+            }
+            fn is_well_formed(&self, _: &Path, _: &str) -> bool {
+                true
+            }
+        }
+        let l = Linter::new(&[], &[&Always], &["FW501"], LinterSettings::default());
+        let path = Path::new("requirements.txt");
+        assert_eq!(
+            l.lint_text(path, "x==1\n", Mode::Check).diagnostics.len(),
+            1
+        );
+        let ignored = l.lint_text(path, "# fwmigrate: ignore-file\nx==1\n", Mode::Check);
+        assert!(ignored.skipped && ignored.diagnostics.is_empty());
     }
 
     #[test]

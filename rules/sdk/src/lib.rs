@@ -222,26 +222,10 @@ pub fn included_files(path: &Path, text: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Whether the first comment block of a manifest holds `# fwmigrate: ignore-file`.
-fn ignores_file(text: &str) -> bool {
-    for line in text.lines() {
-        let line = line.trim_start_matches('\u{feff}').trim();
-        if line.is_empty() {
-            continue;
-        }
-        if !line.starts_with('#') {
-            return false;
-        }
-        if line.contains("fwmigrate: ignore-file") || line.contains("fwmigrate:ignore-file") {
-            return true;
-        }
-    }
-    false
-}
-
 /// Whether the line holding `at` carries a suppression of FW501 in a `#` comment after
 /// `after` (`# fwmigrate: ignore`, `# fwmigrate: ignore[FW501]`, `# noqa: FW501`, `# noqa`).
-/// The engine applies suppressions to Python files only; manifests get the same comments here.
+/// The engine applies line suppressions to Python files only (it honours `ignore-file` in
+/// manifests too); manifests get the same line comments here.
 fn suppressed(text: &str, at: usize, after: usize) -> bool {
     let line_end = text[after..].find('\n').map_or(text.len(), |n| after + n);
     let tail = &text[after.max(at)..line_end];
@@ -308,9 +292,6 @@ impl TextRule for SdkPin {
             .windows(9)
             .any(|w| w.eq_ignore_ascii_case(b"fireworks"))
         {
-            return;
-        }
-        if ignores_file(text) {
             return;
         }
         let Some(min) = Version::parse(target.min_sdk_version()) else {
@@ -439,19 +420,6 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(suppressed(text, 0, 17), want, "{text}");
         }
-    }
-
-    #[test]
-    fn ignore_file_directive() {
-        assert!(ignores_file(
-            "# fwmigrate: ignore-file\nfireworks-ai==1.0\n"
-        ));
-        assert!(ignores_file(
-            "\u{feff}# header\n\n# fwmigrate: ignore-file\n"
-        ));
-        assert!(!ignores_file(
-            "fireworks-ai==1.0\n# fwmigrate: ignore-file\n"
-        ));
     }
 
     #[test]
