@@ -47,7 +47,9 @@ pub fn text_linter(rules: &[&'static dyn TextRule], target: Target, unsafe_fixes
     )
 }
 
-fn render_diagnostics(out: &mut String, diagnostics: &[Diagnostic]) {
+/// Render findings for a snapshot, one per line (`prefix` goes before `row:column`, e.g. a file
+/// name), with their fix, suggestion and reason.
+pub fn render_diagnostics(out: &mut String, prefix: &str, diagnostics: &[Diagnostic]) {
     if diagnostics.is_empty() {
         out.push_str("(none)\n");
     }
@@ -61,7 +63,7 @@ fn render_diagnostics(out: &mut String, diagnostics: &[Diagnostic]) {
         };
         let _ = writeln!(
             out,
-            "{}:{} {}{} {}",
+            "{prefix}{}:{} {}{} {}",
             d.start.row,
             d.start.column,
             d.code(),
@@ -155,7 +157,7 @@ pub fn render(rules: &[&'static dyn Rule], path: &Path, source: &str, target: Ta
     let check =
         linter(rules, target, false).lint_python(path, source, SourceKind::Python, Mode::Check);
     out.push_str("--- check ---\n");
-    render_diagnostics(&mut out, &check.diagnostics);
+    render_diagnostics(&mut out, "", &check.diagnostics);
 
     let safe = linter(rules, target, false);
     let applied = apply_checked(&safe, path, source, false);
@@ -165,7 +167,7 @@ pub fn render(rules: &[&'static dyn Rule], path: &Path, source: &str, target: Ta
         None => out.push_str("(unchanged)\n"),
     }
     out.push_str("--- remaining ---\n");
-    render_diagnostics(&mut out, &applied.diagnostics);
+    render_diagnostics(&mut out, "", &applied.diagnostics);
 
     if check.diagnostics.iter().any(|d| d.fixable_unsafe) {
         let unsafe_linter = linter(rules, target, true);
@@ -176,7 +178,7 @@ pub fn render(rules: &[&'static dyn Rule], path: &Path, source: &str, target: Ta
             None => out.push_str("(unchanged)\n"),
         }
         out.push_str("--- remaining with --unsafe-fixes ---\n");
-        render_diagnostics(&mut out, &applied.diagnostics);
+        render_diagnostics(&mut out, "", &applied.diagnostics);
     }
     out
 }

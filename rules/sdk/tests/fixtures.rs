@@ -5,50 +5,13 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{Diagnostic, FileOutcome, Linter, Mode};
+use fwmigrate_engine::{FileOutcome, Linter, Mode};
 use fwmigrate_rule::{Applicability, Target};
 use fwmigrate_rules_sdk::{TEXT_RULES, included_files};
-use fwmigrate_testing::text_linter;
+use fwmigrate_testing::{render_diagnostics, text_linter};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn render_diagnostics(out: &mut String, file: &str, diagnostics: &[Diagnostic]) {
-    if diagnostics.is_empty() {
-        out.push_str("(none)\n");
-    }
-    for d in diagnostics {
-        let mark = if d.fixable {
-            " [*]"
-        } else if d.fixable_unsafe {
-            " [-]"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "{file}:{}:{} {}{mark} {}",
-            d.start.row,
-            d.start.column,
-            d.code(),
-            d.message
-        );
-        if let Some(fix) = &d.fix {
-            let _ = writeln!(
-                out,
-                "    fix ({}): {}",
-                fix.applicability.as_str(),
-                fix.title
-            );
-            if let Some(s) = &fix.suggestion {
-                let _ = writeln!(out, "    | {s}");
-            }
-            if let Some(r) = &fix.reason {
-                let _ = writeln!(out, "    reason: {r}");
-            }
-        }
-    }
 }
 
 /// File text with the invisible made visible: a BOM, carriage returns, a missing final newline.
@@ -112,7 +75,7 @@ fn render_file(path: &Path, name: &str, text: &str, target: Target) -> String {
     let safe = text_linter(TEXT_RULES, target, false);
     let check = safe.lint_text(path, text, Mode::Check);
     out.push_str("--- check ---\n");
-    render_diagnostics(&mut out, name, &check.diagnostics);
+    render_diagnostics(&mut out, &format!("{name}:"), &check.diagnostics);
 
     let applied = apply(&safe, path, text, &check);
     assert!(
@@ -131,7 +94,7 @@ fn render_file(path: &Path, name: &str, text: &str, target: Target) -> String {
             None => out.push_str("(unchanged)\n"),
         }
         out.push_str("--- remaining with --unsafe-fixes ---\n");
-        render_diagnostics(&mut out, name, &applied.diagnostics);
+        render_diagnostics(&mut out, &format!("{name}:"), &applied.diagnostics);
         // What remains has no applicable fix.
         assert!(applied.diagnostics.iter().all(|d| {
             d.fix
