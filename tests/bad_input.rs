@@ -3,32 +3,13 @@
 //! cookie, a NUL byte next to a needle, an empty file, BOM + CRLF, and a file given twice.)
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{run, stderr, stdout};
 
 const LEGACY: &str =
     "from training.utils import InfraConfig\n\ncfg = InfraConfig(trainer_timeout_s=5)\n";
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
-    cmd.env_remove("NO_COLOR")
-        .env_remove("FWMIGRATE_NO_PREFILTER")
-        .env_remove("FWMIGRATE_DEBUG_PANIC_ON")
-        .arg("--no-progress");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().current_dir(dir).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// No panic message, no internal error, an exit status of 0 or 1.
 fn assert_sane(o: &Output) {
@@ -346,7 +327,7 @@ fn folders_that_vanish_mid_walk() {
 fn the_same_file_through_different_paths_is_fixed_once() {
     let dir = dir_with(&[("pkg/a.py", LEGACY.as_bytes())]);
     let abs = dir.path().join("pkg/a.py");
-    let out = bin()
+    let out = common::fwmigrate()
         .current_dir(dir.path())
         .args(["--apply", ".", "pkg", "pkg/a.py", "./pkg/a.py"])
         .arg(&abs)
@@ -384,7 +365,7 @@ fn a_broken_pyproject_stops_the_run_naming_the_file() {
 #[test]
 fn a_panic_in_one_file_is_an_fw999_finding_for_it() {
     let dir = dir_with(&[("boom.py", LEGACY.as_bytes()), ("ok.py", LEGACY.as_bytes())]);
-    let out = bin()
+    let out = common::fwmigrate()
         .current_dir(dir.path())
         .env("FWMIGRATE_DEBUG_PANIC_ON", "boom.py")
         .args(["--apply", "--output-format", "json"])

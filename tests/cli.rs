@@ -5,6 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{run, stderr, stdout};
+
 const LEGACY: &str = r#"from training.recipes import sft_loop
 from training.utils import InfraConfig
 
@@ -37,20 +40,9 @@ TRAINER = TrainerConfig(training_shape_id="accounts/fireworks/trainingShapes/x",
 
 const CLEAN: &str = "import os\n\nprint(os.getcwd())\n";
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
-    cmd.env_remove("NO_COLOR")
-        .env_remove("FWMIGRATE_NO_PREFILTER");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().current_dir(dir).args(args).output().unwrap()
-}
-
 fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = bin()
+    let mut child = common::fwmigrate()
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::piped())
@@ -65,14 +57,6 @@ fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
         .write_all(input.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -626,7 +610,7 @@ fn no_findings_on_the_python_standard_library() {
         eprintln!("no stdlib folder; skipped");
         return;
     }
-    let out = bin()
+    let out = common::fwmigrate()
         .args([
             "--check",
             "--output-format",

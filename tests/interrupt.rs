@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 /// Legacy scripts of several shapes (each has safe fixes), and a clean one.
 const SCRIPTS: &[&str] = &[
     "from training.utils import InfraConfig\n\ncfg = InfraConfig(trainer_timeout_s=5)  # keep\n",
@@ -38,10 +40,8 @@ def run(key, policy_job_id=None):
 const FILES: usize = 1500;
 
 fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
-    cmd.env_remove("FWMIGRATE_NO_PREFILTER")
-        .env_remove("FWMIGRATE_DEBUG_PANIC_ON")
-        .args(["--apply", "--no-progress", "--silent", "--isolated"]);
+    let mut cmd = common::fwmigrate();
+    cmd.args(["--apply", "--silent", "--isolated"]);
     cmd
 }
 

@@ -11,34 +11,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// The workspace's target directory (where this test binary's `fwmigrate` was built).
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(dir);
-        return if dir.is_absolute() {
-            dir
-        } else {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
-        };
-    }
-    // `<target>/<profile>/fwmigrate`
-    Path::new(env!("CARGO_BIN_EXE_fwmigrate"))
-        .parent()
-        .and_then(Path::parent)
-        .expect("target directory")
-        .to_path_buf()
-}
+mod common;
+use common::{target_dir, text};
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
+mod common;
+use common::{target_dir, text};
+
 const LEGACY: &str = r#"from training.recipes import sft_loop
 from training.utils import InfraConfig
 
@@ -34,14 +37,6 @@ const OLD_PIN: &str = "fireworks-ai[training]==1.2.0a60\n";
 
 /// Mentions the legacy API but is no Python file: the hooks must not pass it to fwmigrate.
 const README: &str = "Call `setup_infra(InfraConfig(...))` as before.\n";
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn git(dir: &Path, args: &[&str]) -> Output {
     Command::new("git")
@@ -66,24 +61,6 @@ fn git(dir: &Path, args: &[&str]) -> Output {
 fn ok(o: Output, what: &str) -> String {
     assert!(o.status.success(), "{what} failed:\n{}", text(&o));
     String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-/// The workspace's target directory (where this test binary's `fwmigrate` was built).
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(dir);
-        return if dir.is_absolute() {
-            dir
-        } else {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
-        };
-    }
-    // `<target>/<profile>/fwmigrate`
-    Path::new(env!("CARGO_BIN_EXE_fwmigrate"))
-        .parent()
-        .and_then(Path::parent)
-        .expect("target directory")
-        .to_path_buf()
 }
 
 /// A virtual environment with pre-commit in it, or `None` (after printing why) when it cannot

@@ -13,6 +13,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::fwmigrate;
+
 /// The validator release the test was written against.
 const MULTITOOL: &str = "@microsoft/sarif-multitool@5.7.0";
 
@@ -27,13 +30,6 @@ def go(job):
     )
     return sft_loop.main(cfg)
 "#;
-
-fn fwmigrate() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
-    cmd.env_remove("NO_COLOR")
-        .env_remove("FWMIGRATE_NO_PREFILTER");
-    cmd
-}
 
 fn acceptance_dir() -> PathBuf {
     let shared = std::env::var_os("SHARED")

@@ -1,0 +1,51 @@
+//! Helpers shared by the command-line tests (each test binary uses some of them).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The built `fwmigrate`, with the environment variables that change its behaviour removed.
+pub fn fwmigrate() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
+    cmd.env_remove("NO_COLOR")
+        .env_remove("FWMIGRATE_NO_PREFILTER")
+        .env_remove("FWMIGRATE_DEBUG_PANIC_ON")
+        .arg("--no-progress");
+    cmd
+}
+
+/// Run `fwmigrate` with `args` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    fwmigrate().current_dir(dir).args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Both streams of a finished process, for failure messages.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
+
+/// The workspace's target directory (where this test binary's `fwmigrate` was built).
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = PathBuf::from(dir);
+        return if dir.is_absolute() {
+            dir
+        } else {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
+        };
+    }
+    // `<target>/<profile>/fwmigrate`
+    Path::new(env!("CARGO_BIN_EXE_fwmigrate"))
+        .parent()
+        .and_then(Path::parent)
+        .expect("target directory")
+        .to_path_buf()
+}
