@@ -1,12 +1,27 @@
 //! A cheap byte search that tells whether a file can contain any finding at all.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use crate::suppression::IGNORE_KEYWORD;
 
 /// Needles that name a suppression directive rather than code (FW900's). The directive syntax
-/// ignores ASCII case, so they are matched that way; and `noqa` only counts when an FW code
-/// follows it on its line: `# noqa` and `# noqa: E501` belong to other tools and can never give
-/// a finding, while they are common in ordinary code.
-const DIRECTIVES: &[&str] = &["fwmigrate", "noqa"];
+/// ignores the ASCII case of these words, so they are matched that way; and `noqa` only counts
+/// when an FW code follows it on its line: `# noqa` and `# noqa: E501` belong to other tools and
+/// can never give a finding, while they are common in ordinary code.
+const FWMIGRATE: &str = "fwmigrate";
+const NOQA: &str = "noqa";
+
+// What an occurrence of a pattern proves about the file.
+/// A needle of a rule that may fire in any file.
+const FREE: u8 = 1;
+/// A needle of a rule that needs a Fireworks import.
+const BOUND: u8 = 2;
+/// An import marker.
+const MARKER: u8 = 4;
+/// `ignore`, which every `fwmigrate:` directive spells in lower case.
+const IGNORE: u8 = 8;
+/// `noqa` in some case (counts only when an FW code follows).
+const NOQA_WORD: u8 = 16;
 
 /// Decides from a file's bytes whether it can have any finding at all; a file it rules out is
 /// never parsed.
@@ -17,21 +32,31 @@ const DIRECTIVES: &[&str] = &["fwmigrate", "noqa"];
 /// `fireworks` or the first component of a cookbook root (`training`, ...), since no such import
 /// can be written without one. `infrastructure` in some docstring no longer sends a file to the
 /// parser.
+///
+/// A file costs one pass of a single SIMD-accelerated automaton over every needle, marker and
+/// directive word. Matches are leftmost-longest and the search resumes one byte after each
+/// match's start, so every position where a pattern starts is seen, and the patterns hidden
+/// behind a reported one (shorter ones at the same start) are substrings of it, whose classes
+/// it carries: the classes found are exact. The search stops as soon as the file qualifies.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    free: Needles,
-    bound: Needles,
-    markers: Option<AhoCorasick>,
+    /// `None` when there is no pattern at all.
+    searcher: Option<AhoCorasick>,
+    /// Per pattern, the classes an occurrence of it proves: its own and those of the patterns
+    /// it contains.
+    classes: Vec<u8>,
+    /// Classes every file has: a set with a needle-less rule, or no gate.
+    given: u8,
+    /// A `fwmigrate:` directive can give a finding.
+    fwmigrate_directive: bool,
+    /// Every file is a candidate.
+    always: bool,
 }
 
 impl Prefilter {
     /// Every rule's needles count on their own (no import gate).
     pub fn new<'a>(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
-        Self {
-            free: Needles::new(rules),
-            bound: Needles::new(std::iter::empty()),
-            markers: None,
-        }
+        Self::build(rules, std::iter::empty(), None)
     }
 
     /// `free`: needles of rules that may fire in any file; `bound`: needles of rules that need a
@@ -41,97 +66,178 @@ impl Prefilter {
         bound: impl IntoIterator<Item = &'a [&'a str]>,
         markers: &[&str],
     ) -> Self {
-        let markers = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(markers)
-            .ok();
+        Self::build(free, bound, Some(markers))
+    }
+
+    fn build<'a>(
+        free: impl IntoIterator<Item = &'a [&'a str]>,
+        bound: impl IntoIterator<Item = &'a [&'a str]>,
+        markers: Option<&[&str]>,
+    ) -> Self {
+        let free = NeedleSet::new(free);
+        let bound = NeedleSet::new(bound);
+        let mut given = 0;
+        if free.always {
+            given |= FREE;
+        }
+        if bound.always {
+            given |= BOUND;
+        }
+        // Without markers there is no gate: bound needles count on their own.
+        let markers = markers.filter(|m| !m.is_empty());
+        if markers.is_none() {
+            given |= MARKER;
+        }
+        let mut patterns: Vec<(String, u8)> = Vec::new();
+        let mut add = |needle: &str, class: u8| match patterns.iter_mut().find(|(n, _)| n == needle)
+        {
+            Some((_, c)) => *c |= class,
+            None => patterns.push((needle.to_string(), class)),
+        };
+        for n in &free.code {
+            add(n, FREE);
+        }
+        for n in &bound.code {
+            add(n, BOUND);
+        }
+        for m in markers.unwrap_or_default() {
+            add(m, MARKER);
+        }
+        let directive = |word| free.directives.contains(&word) || bound.directives.contains(&word);
+        let fwmigrate_directive = directive(FWMIGRATE);
+        if fwmigrate_directive {
+            add(IGNORE_KEYWORD, IGNORE);
+        }
+        if directive(NOQA) {
+            for form in case_forms(NOQA) {
+                add(&form, NOQA_WORD);
+            }
+        }
+        let classes = patterns
+            .iter()
+            .map(|(p, _)| {
+                patterns
+                    .iter()
+                    .filter(|(q, _)| p.contains(q.as_str()))
+                    .fold(0, |acc, (_, c)| acc | c)
+            })
+            .collect();
+        let searcher = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|(p, _)| p))
+                .ok()
+        };
+        let disabled = std::env::var_os("FWMIGRATE_NO_PREFILTER").is_some_and(|v| v != "0");
+        let never = !free.any_rule && !bound.any_rule;
+        // A searcher that failed to build must not hide files.
+        let broken = !patterns.is_empty() && searcher.is_none();
         Self {
-            free: Needles::new(free),
-            // Without a marker searcher the gate cannot hold anything back.
-            bound: Needles::new(bound),
-            markers,
+            always: disabled || (!never && (broken || qualifies(given))),
+            searcher,
+            classes,
+            given,
+            fwmigrate_directive,
         }
     }
 
     /// Whether `bytes` may contain a finding.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        self.free.may_match(bytes)
-            || (self.bound.may_match(bytes)
-                && self.markers.as_ref().is_none_or(|m| m.is_match(bytes)))
+        if self.always {
+            return true;
+        }
+        let Some(searcher) = &self.searcher else {
+            return false;
+        };
+        let mut found = self.given;
+        let mut at = 0;
+        while let Some(m) = searcher.find(Input::new(bytes).range(at..)) {
+            let mut classes = self.classes[m.pattern().as_usize()];
+            if classes & NOQA_WORD != 0 && noqa_directive_in(bytes, m.start(), m.end()) {
+                return true;
+            }
+            classes &= !NOQA_WORD;
+            found |= classes;
+            if qualifies(found) {
+                return true;
+            }
+            at = m.start() + 1;
+        }
+        // A `fwmigrate:` directive always spells `ignore`: only then is the slower
+        // case-insensitive search worth it.
+        self.fwmigrate_directive
+            && found & IGNORE != 0
+            && find_ci(bytes, FWMIGRATE.as_bytes(), 1).next().is_some()
     }
 }
 
-/// One searcher over a set of needles.
-#[derive(Debug, Clone)]
-struct Needles {
-    /// Code needles, matched exactly.
-    searcher: Option<AhoCorasick>,
-    /// Directive needles (lowercase), matched without regard to ASCII case.
-    directives: Vec<&'static str>,
-    always: bool,
-    /// No needles at all: nothing matches.
-    never: bool,
+/// Whether the classes found make a file a candidate.
+fn qualifies(found: u8) -> bool {
+    found & FREE != 0 || found & (BOUND | MARKER) == BOUND | MARKER
 }
 
-impl Needles {
-    /// `needles` per rule; a rule with no needles makes every file a candidate.
-    fn new<'a>(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
-        let mut all: Vec<&str> = Vec::new();
+/// Every ASCII case form of `word` (`noqa`, `noqA`, ..., `NOQA`).
+fn case_forms(word: &str) -> Vec<String> {
+    let bytes = word.as_bytes();
+    (0..1u32 << bytes.len())
+        .map(|mask| {
+            bytes
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| {
+                    if mask >> i & 1 == 1 {
+                        char::from(b.to_ascii_uppercase())
+                    } else {
+                        char::from(b)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether some `noqa` (any case) in `bytes[start..end]` is followed by an FW code.
+fn noqa_directive_in(bytes: &[u8], start: usize, end: usize) -> bool {
+    find_ci(&bytes[start..], NOQA.as_bytes(), 2)
+        .take_while(|&e| start + e <= end)
+        .any(|e| fw_code_follows(&bytes[start + e..]))
+}
+
+/// The needles of one set of rules, code needles apart from directive words.
+struct NeedleSet<'a> {
+    code: Vec<&'a str>,
+    /// The directive words among the needles ([`FWMIGRATE`], [`NOQA`]).
+    directives: Vec<&'static str>,
+    /// A rule without needles (or rules without any needle): every file is a candidate.
+    always: bool,
+    any_rule: bool,
+}
+
+impl<'a> NeedleSet<'a> {
+    fn new(rules: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
+        let mut code: Vec<&str> = Vec::new();
         let mut always = false;
         let mut any_rule = false;
         for needles in rules {
             any_rule = true;
-            if needles.is_empty() {
-                always = true;
-            }
-            all.extend(needles.iter().copied());
+            always |= needles.is_empty();
+            code.extend(needles.iter().copied());
         }
-        all.sort_unstable();
-        all.dedup();
-        let directives: Vec<&'static str> = DIRECTIVES
-            .iter()
-            .copied()
-            .filter(|d| all.iter().any(|n| n.eq_ignore_ascii_case(d)))
+        code.sort_unstable();
+        code.dedup();
+        let directives: Vec<&'static str> = [FWMIGRATE, NOQA]
+            .into_iter()
+            .filter(|d| code.iter().any(|n| n.eq_ignore_ascii_case(d)))
             .collect();
-        all.retain(|n| !directives.iter().any(|d| n.eq_ignore_ascii_case(d)));
-        let disabled = std::env::var_os("FWMIGRATE_NO_PREFILTER").is_some_and(|v| v != "0");
-        let never = !any_rule && !disabled;
-        let off = always || disabled || (any_rule && all.is_empty() && directives.is_empty());
-        let searcher = if off || all.is_empty() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&all)
-                .ok()
-        };
-        // A searcher that failed to build must not hide files.
-        let broken = !all.is_empty() && searcher.is_none();
+        code.retain(|n| !directives.iter().any(|d| n.eq_ignore_ascii_case(d)));
         Self {
-            always: off || broken,
-            searcher,
+            always: always || (any_rule && code.is_empty() && directives.is_empty()),
+            code,
             directives,
-            never,
+            any_rule,
         }
-    }
-
-    fn may_match(&self, bytes: &[u8]) -> bool {
-        if self.always {
-            return true;
-        }
-        if self.never {
-            return false;
-        }
-        if self.searcher.as_ref().is_some_and(|s| s.is_match(bytes)) {
-            return true;
-        }
-        self.directives.iter().any(|&d| {
-            if d == "noqa" {
-                find_ci(bytes, b"noqa", 2).any(|end| fw_code_follows(&bytes[end..]))
-            } else {
-                find_ci(bytes, d.as_bytes(), 1).next().is_some()
-            }
-        })
     }
 }
 
@@ -244,6 +350,143 @@ Infra()
         assert!(p.may_match(b"q\n# nOqA:fW1\n"));
         assert!(p.may_match(b"w# FwMiGrAtE: ignore"));
         assert!(!p.may_match(b"qa = noq\n# fwmigrat"));
+    }
+
+    #[test]
+    fn overlapping_needles_are_all_seen() {
+        // A free needle that starts inside a match of a bound needle or a marker.
+        let free: Vec<&[&str]> = vec![&["infra="]];
+        let bound: Vec<&[&str]> = vec![&["setup_infra"]];
+        let p = Prefilter::gated(free.clone(), bound.clone(), &["fireworks", "training"]);
+        assert!(p.may_match(b"setup_infra=1\n"));
+        assert!(!p.may_match(b"setup_infra(1)\n"));
+        // A marker that is a prefix of a longer bound needle at the same start, and one that
+        // is a suffix of it.
+        let bound: Vec<&[&str]> = vec![&["training_shape_id"], &["myfireworks_x"]];
+        let p = Prefilter::gated(free.clone(), bound, &["fireworks", "training"]);
+        assert!(p.may_match(b"x.training_shape_id = 1\n"));
+        assert!(p.may_match(b"myfireworks_x\n"));
+        // A marker hidden by a longer marker-free bound needle at the same start.
+        let bound: Vec<&[&str]> = vec![&["trainer"]];
+        let p = Prefilter::gated(free, bound, &["train"]);
+        assert!(p.may_match(b"trainer\n"));
+        assert!(!p.may_match(b"trainee\n"));
+        // The order of occurrences does not matter.
+        let bound: Vec<&[&str]> = vec![&["Infra"]];
+        let p = Prefilter::gated(Vec::<&[&str]>::new(), bound, &["fireworks"]);
+        assert!(p.may_match(b"Infra()\nimport fireworks\n"));
+        assert!(p.may_match(b"import fireworks\nInfra()\n"));
+        assert!(!p.may_match(b"Infra()\nInfra()\n"));
+    }
+
+    #[test]
+    fn fwmigrate_directives_need_the_ignore_keyword() {
+        let rules: Vec<&[&str]> = vec![&["fwmigrate", "noqa"]];
+        let p = Prefilter::new(rules);
+        // Words that are not directives.
+        assert!(!p.may_match(b"# fwmigrate is a codemod\n"));
+        assert!(!p.may_match(b"errors = 'ignore'\n"));
+        assert!(p.may_match(b"x = 1  # fwmigrate: ignore-file\n"));
+        assert!(p.may_match(b"x = 1  # FwMigrate:ignore[FW001]\n"));
+        // Every form the suppression parser accepts is kept.
+        let samples = [
+            "x = 1  # fwmigrate: ignore\n",
+            "x = 1  # FWMIGRATE:   ignore[FW101]\n",
+            "x = 1  # noqa:FW001\n",
+            "x = 1  # NoQa: e501,fw3\n",
+            "# a # fwmigrate: ignore-file\n",
+        ];
+        for text in samples {
+            let parsed =
+                fwmigrate_parser::ParsedFile::parse(text, fwmigrate_parser::SourceKind::Python)
+                    .expect("the sample parses");
+            let lines = fwmigrate_parser::LineIndex::new(text);
+            let found = !crate::suppression::directives(text, parsed.comments(), &lines).is_empty()
+                || crate::suppression::has_ignore_file(text);
+            assert!(found, "not a directive: {text:?}");
+            assert!(p.may_match(text.as_bytes()), "filtered out: {text:?}");
+        }
+    }
+
+    /// The definition the automaton implements, by plain substring tests.
+    fn reference(free: &[&str], bound: &[&str], markers: &[&str], text: &[u8]) -> bool {
+        let has = |n: &str| text.windows(n.len()).any(|w| w == n.as_bytes());
+        free.iter().any(|n| has(n))
+            || (bound.iter().any(|n| has(n)) && markers.iter().any(|m| has(m)))
+            || find_ci(text, b"noqa", 2).any(|end| fw_code_follows(&text[end..]))
+            || (has("ignore") && find_ci(text, b"fwmigrate", 1).next().is_some())
+    }
+
+    #[test]
+    fn agrees_with_plain_substring_tests_on_random_texts() {
+        let free = ["infra=", "trainingShapes/", "hot_load_", "output_model_id"];
+        let bound = [
+            "setup_infra",
+            "Infra",
+            "InfraConfig",
+            "training_shape_id",
+            "load_",
+            "fire",
+        ];
+        let markers = ["fireworks", "training"];
+        let mut free_rules: Vec<&[&str]> = free.iter().map(std::slice::from_ref).collect();
+        free_rules.push(&["fwmigrate", "noqa"]);
+        let bound_rules: Vec<&[&str]> = bound.iter().map(std::slice::from_ref).collect();
+        let p = Prefilter::gated(free_rules, bound_rules, &markers);
+        let pieces: Vec<&str> = free
+            .iter()
+            .chain(&bound)
+            .chain(&markers)
+            .flat_map(|n| [*n, &n[..n.len() / 2], &n[n.len() / 2..]])
+            .chain([
+                "ignore",
+                "noqa",
+                "NoQ",
+                "qa",
+                ": ",
+                ":",
+                "FW1",
+                "fw",
+                "# ",
+                "fwmigrate",
+                "FWMIGRATE",
+                "\n",
+                " ",
+                "=",
+                "x",
+                "(",
+                ")",
+            ])
+            .collect();
+        // A fixed xorshift sequence: the same texts on every run.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut positives = 0;
+        for _ in 0..20_000 {
+            let len = 1 + next() % 12;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let want = reference(&free, &bound, &markers, text.as_bytes());
+            positives += usize::from(want);
+            assert_eq!(p.may_match(text.as_bytes()), want, "{text:?}");
+        }
+        // Both answers were exercised.
+        assert!(positives > 1_000 && positives < 19_000, "{positives}");
+    }
+
+    #[test]
+    fn case_forms_are_every_spelling() {
+        let forms = case_forms("noqa");
+        assert_eq!(forms.len(), 16);
+        assert!(forms.contains(&"nOqA".to_string()));
+        let unique: std::collections::BTreeSet<_> = forms.iter().collect();
+        assert_eq!(unique.len(), 16);
     }
 
     #[test]

@@ -4,6 +4,10 @@
 use fwmigrate_parser::source::{full_line_end, is_at_line_start, line_start};
 use fwmigrate_parser::{Edit, LineIndex, TextRange, TextSize};
 
+/// The word after `fwmigrate:` in every directive, in lower case (the prefilter relies on it:
+/// a file without it holds no `fwmigrate:` directive).
+pub(crate) const IGNORE_KEYWORD: &str = "ignore";
+
 /// One suppression directive in a comment.
 #[derive(Debug, Clone)]
 pub struct Directive {
@@ -91,11 +95,11 @@ fn scan(body: &str) -> Vec<(usize, usize, Codes)> {
             from = j + "ignore-file".len();
             continue;
         }
-        if !body[j..].starts_with("ignore") {
+        if !body[j..].starts_with(IGNORE_KEYWORD) {
             from = j;
             continue;
         }
-        j += "ignore".len();
+        j += IGNORE_KEYWORD.len();
         if body[j..].starts_with('[') {
             let Some(close) = body[j..].find(']') else {
                 from = j;
