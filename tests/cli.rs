@@ -663,3 +663,63 @@ fn dependency_files_and_their_includes_are_checked() {
         "fireworks-ai>=1.2.9,<2\n"
     );
 }
+
+/// Files are reported in path order (component by component, as CLI.md asks), whatever order
+/// the walk's threads finish them in, with one folder (processed as the walk goes) or several
+/// paths (listed first), and with a file that a requirements file includes.
+#[test]
+fn output_is_in_path_order_whatever_the_threads_do() {
+    let names = [
+        "a-b.py",
+        "a.py",
+        "a/b.py",
+        "a/b/c.py",
+        "a/b-c.py",
+        "ab/c.py",
+        "Z.py",
+        "_x/y.py",
+        "a/.h.py",
+        "a/b/c/d/e.py",
+    ];
+    let mut files: Vec<(String, &str)> = names.iter().map(|n| (n.to_string(), LEGACY)).collect();
+    // Enough clean files that the threads interleave.
+    for i in 0..300 {
+        files.push((format!("m{}/n{}.py", i % 7, i), CLEAN));
+    }
+    files.push(("requirements.txt".to_string(), "-r a/deps.txt\n"));
+    files.push(("a/deps.txt".to_string(), "fireworks-ai==1.2.0a60\n"));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    let dir = tree(&refs);
+    let mut want: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+    want.push(PathBuf::from("a/deps.txt"));
+    want.sort();
+    let want: Vec<String> = want.iter().map(|p| p.display().to_string()).collect();
+    let order = |args: &[&str]| -> Vec<String> {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let mut files: Vec<String> = list
+            .iter()
+            .map(|r| r["filename"].as_str().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    for jobs in ["1", "2", "4"] {
+        let args = ["--check", "--output-format", "json", "--jobs", jobs];
+        assert_eq!(order(&args), want, "one folder, --jobs {jobs}");
+    }
+    // Several paths: the same order (names as given).
+    let mut args = vec!["--check", "--output-format", "json"];
+    args.extend([
+        "requirements.txt",
+        "a",
+        "a-b.py",
+        "a.py",
+        "ab",
+        "Z.py",
+        "_x",
+        "m0",
+    ]);
+    assert_eq!(order(&args), want, "several paths");
+}

@@ -10,9 +10,11 @@ mod settings;
 mod walk;
 mod write;
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 
 use args::{Args, ColorChoice, Mode, OutputFormat};
 use output::Style;
-use process::{FileResult, Job, Record};
+use process::{FileResult, Job, Pending, Prepared, Record};
 use settings::Resolver;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -36,6 +38,7 @@ const WORKER_STACK: usize = 256 << 20;
 
 /// Run the command line with the process's arguments; the exit code follows CLI.md.
 pub fn main() -> ExitCode {
+    deep_default_stacks();
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
@@ -64,6 +67,21 @@ pub fn main() -> ExitCode {
             eprintln!("fwmigrate: error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Files are parsed and linted on the threads of the directory walker, which `ignore` spawns
+/// without a stack size: make the default deep, as for the pool's threads (only the memory a
+/// thread uses is committed). Must run before any thread is spawned: the standard library reads
+/// `RUST_MIN_STACK` once, at the first spawn without a size.
+fn deep_default_stacks() {
+    let current = std::env::var("RUST_MIN_STACK")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok());
+    if current.is_none_or(|c| c < WORKER_STACK) {
+        // SAFETY: called first thing in `main`, while the process has a single thread, so no
+        // other thread can read the environment concurrently.
+        unsafe { std::env::set_var("RUST_MIN_STACK", WORKER_STACK.to_string()) };
     }
 }
 
@@ -126,14 +144,14 @@ fn run(args: &Args) -> Result<u8, String> {
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
-    let (files, walk_errors) = walk::discover(
-        &paths,
-        &resolver,
-        !args.no_respect_gitignore,
-        args.force_exclude,
-        threads,
-    );
     if args.show_files {
+        let (files, _) = walk::discover(
+            &paths,
+            &resolver,
+            !args.no_respect_gitignore,
+            args.force_exclude,
+            threads,
+        );
         let mut out = String::new();
         for f in &files {
             out.push_str(&f.path.to_string_lossy());
@@ -149,57 +167,103 @@ fn run(args: &Args) -> Result<u8, String> {
         max_file_size: args.max_file_size,
     };
     let done = AtomicUsize::new(0);
+    // 0 while unknown (files are processed as the walk meets them).
+    let total = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
     let show_progress =
         !args.silent && !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
-    let results: Vec<FileResult> = std::thread::scope(|scope| {
-        if show_progress {
-            let total = files.len();
-            let (done, finished) = (&done, &finished);
-            scope.spawn(move || progress(done, finished, total));
+    // Only files with something to report are kept, so memory follows the findings rather than
+    // the size of the tree.
+    let results = Mutex::new(Vec::new());
+    // Requirements files met, so that one another includes is not checked twice.
+    let manifests = Mutex::new(BTreeSet::new());
+    let keep = |r: FileResult| {
+        done.fetch_add(1, Ordering::Relaxed);
+        if !r.is_empty()
+            && let Ok(mut results) = results.lock()
+        {
+            results.push(r);
         }
-        // Only files with something to report are kept, so memory follows the findings rather
-        // than the size of the tree.
-        let results = files
-            .par_iter()
-            .map_init(walk::DirSettings::default, |cache, f| {
-                let r = run_guarded(&job, f, cache);
-                done.fetch_add(1, Ordering::Relaxed);
-                r
-            })
-            .filter(|r| !r.is_empty())
-            .collect();
+    };
+    let seen_manifest = |file: &walk::Candidate| {
+        if file.kind == walk::FileKind::Manifest
+            && let Ok(mut m) = manifests.lock()
+        {
+            m.insert(file.path.clone());
+        }
+    };
+    // One folder (the common case): the walker's threads process each file as the walk meets
+    // it, like ripgrep searches them, and nothing holds the list of the tree's files (the
+    // walker's threads have deep stacks too: see `main`). Several paths: the list is needed
+    // first, to check a file reached under two names once.
+    let streaming = paths.len() == 1 && paths[0].is_dir();
+    let walk_errors = std::thread::scope(|scope| {
+        if show_progress {
+            let (done, total, finished) = (&done, &total, &finished);
+            scope.spawn(move || progress(done, total, finished));
+        }
+        let errors = if streaming {
+            let errors = Mutex::new(Vec::new());
+            walk::for_each_file(
+                &paths,
+                &resolver,
+                !args.no_respect_gitignore,
+                threads,
+                &errors,
+                &|worker, file| {
+                    seen_manifest(&file);
+                    match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
+                        Prepared::Done(r) => keep(r),
+                        Prepared::Pending(p) => keep(finish_guarded(&job, p)),
+                    }
+                },
+            );
+            walk::finish_errors(errors)
+        } else {
+            let (files, errors) = walk::discover(
+                &paths,
+                &resolver,
+                !args.no_respect_gitignore,
+                args.force_exclude,
+                threads,
+            );
+            total.store(files.len(), Ordering::Relaxed);
+            files
+                .into_par_iter()
+                .for_each_init(walk::Worker::default, |worker, file| {
+                    seen_manifest(&file);
+                    keep(run_guarded(&job, &file, worker));
+                });
+            errors
+        };
         finished.store(true, Ordering::Relaxed);
-        results
+        errors
     });
+    let mut results: Vec<FileResult> = results.into_inner().unwrap_or_default();
+    let manifests = manifests.into_inner().unwrap_or_default();
     // Files that requirements files include (`-r base.txt`) are checked too, once.
-    let mut results: Vec<FileResult> = results;
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let extra: Vec<walk::Candidate> = results
         .iter()
         .flat_map(|r| r.includes.iter())
-        .filter(|p| {
-            p.is_file()
-                && files.binary_search_by(|f| f.path.as_path().cmp(p)).is_err()
-                && seen.insert((*p).clone())
-        })
+        .filter(|p| p.is_file() && !manifests.contains(*p) && seen.insert((*p).clone()))
         .map(|p| walk::Candidate {
             path: p.clone(),
             kind: walk::FileKind::Manifest,
             explicit: true,
         })
         .collect();
-    if !extra.is_empty() {
-        results.extend(
-            extra
-                .par_iter()
-                .map_init(walk::DirSettings::default, |cache, f| {
-                    run_guarded(&job, f, cache)
-                })
-                .collect::<Vec<_>>(),
-        );
-        results.sort_by(|a, b| a.path.cmp(&b.path));
-    }
+    results.extend(
+        extra
+            .par_iter()
+            .map_init(walk::Worker::default, |worker, f| {
+                run_guarded(&job, f, worker)
+            })
+            .filter(|r| !r.is_empty())
+            .collect::<Vec<_>>(),
+    );
+    // Files in path order, whatever order the threads finished them in.
+    walk::sort_by_path(&mut results, |r| Path::new(&r.path));
     if interrupted() {
         if !args.silent {
             eprintln!(
@@ -216,25 +280,27 @@ fn run(args: &Args) -> Result<u8, String> {
     report(args, mode, &results, &walk_errors, false)
 }
 
-/// Process one file; a panic anywhere in it becomes an FW999 finding for that file (which is
-/// left unchanged: writing is the last step) and the run goes on.
-fn run_guarded(job: &Job, file: &walk::Candidate, cache: &mut walk::DirSettings) -> FileResult {
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        #[cfg(debug_assertions)]
-        if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
-            && file.path.file_name() == Some(name.as_os_str())
-        {
-            panic!(
-                "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
-                file.path.display()
-            );
-        }
-        job.run(file, cache)
-    }));
-    outcome.unwrap_or_else(|panic| process::internal_error(&file.path, panic.as_ref()))
+/// Run `f` for the file `path`; a panic anywhere in it becomes an FW999 finding for that file
+/// (which is left unchanged: writing is the last step) and the run goes on
+/// (`on_panic` turns that finding into a `T`).
+fn guarded<T>(path: &Path, f: impl FnOnce() -> T, on_panic: impl FnOnce(FileResult) -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|panic| on_panic(process::internal_error(path, panic.as_ref())))
 }
 
-fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
+/// Process one file, a panic becoming its FW999 finding.
+fn run_guarded(job: &Job, file: &walk::Candidate, worker: &mut walk::Worker) -> FileResult {
+    guarded(&file.path, || job.run(file, worker), |r| r)
+}
+
+/// Finish a file that passed the prefilter, a panic becoming its FW999 finding.
+fn finish_guarded(job: &Job, pending: Pending) -> FileResult {
+    let path = pending.path.clone();
+    guarded(&path, || job.finish(pending), |r| r)
+}
+
+/// After a second, `n/total files` on stderr (`n files` while the total is not known).
+fn progress(done: &AtomicUsize, total: &AtomicUsize, finished: &AtomicBool) {
     let start = Instant::now();
     let mut shown = false;
     while !finished.load(Ordering::Relaxed) {
@@ -244,7 +310,10 @@ fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
         }
         shown = true;
         let n = done.load(Ordering::Relaxed);
-        eprint!("\r\x1b[2Kfwmigrate: {n}/{total} files");
+        match total.load(Ordering::Relaxed) {
+            0 => eprint!("\r\x1b[2Kfwmigrate: {n} files"),
+            total => eprint!("\r\x1b[2Kfwmigrate: {n}/{total} files"),
+        }
         let _ = std::io::stderr().flush();
     }
     if shown {

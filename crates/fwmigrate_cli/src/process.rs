@@ -8,7 +8,7 @@ use fwmigrate_parser::{LineIndex, SourceKind};
 
 use crate::args::Mode;
 use crate::settings::{FileSettings, Resolver};
-use crate::walk::{Candidate, DirSettings, FileKind};
+use crate::walk::{Candidate, FileKind, Worker};
 use crate::write::write_atomic;
 
 /// One finding, owned, with everything output needs.
@@ -65,6 +65,11 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    fn named(mut self, path: &Path) -> Self {
+        self.path = display(path);
+        self
+    }
+
     /// Nothing to report, print or count.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
@@ -110,6 +115,23 @@ pub fn internal_error(path: &Path, panic: &(dyn std::any::Any + Send)) -> FileRe
     }
 }
 
+/// What [`Job::prepare`] leaves.
+pub enum Prepared {
+    /// Nothing more to do (most files: the result is empty).
+    Done(FileResult),
+    /// A file that passed the prefilter.
+    Pending(Pending),
+}
+
+/// A file read and past the prefilter, waiting to be parsed and linted.
+pub struct Pending {
+    kind: FileKind,
+    pub path: PathBuf,
+    bytes: Vec<u8>,
+    settings: std::sync::Arc<FileSettings>,
+    result: FileResult,
+}
+
 pub struct Job<'a> {
     pub resolver: &'a Resolver<'a>,
     pub mode: Mode,
@@ -121,48 +143,88 @@ fn display(path: &Path) -> String {
 }
 
 impl Job<'_> {
-    pub fn run(&self, candidate: &Candidate, cache: &mut DirSettings) -> FileResult {
-        let path = &candidate.path;
-        let mut result = FileResult {
-            path: display(path),
-            ..FileResult::default()
-        };
-        if crate::interrupted() {
-            return result;
+    /// Check and fix one file.
+    pub fn run(&self, candidate: &Candidate, worker: &mut Worker) -> FileResult {
+        match self.prepare(candidate, worker) {
+            Prepared::Done(result) => result,
+            Prepared::Pending(pending) => self.finish(pending),
         }
-        let settings = match cache.get(self.resolver, path) {
+    }
+
+    /// The cheap first half of [`Job::run`]: settings, one read, the prefilter. Most files end
+    /// here; the others come back with their bytes for [`Job::finish`].
+    pub fn prepare(&self, candidate: &Candidate, worker: &mut Worker) -> Prepared {
+        let path = &candidate.path;
+        // Most files are read, found clean and dropped: their result stays empty and costs no
+        // allocation (the path is spelled out only when there is something to say).
+        let mut result = FileResult::default();
+        if crate::interrupted() {
+            return Prepared::Done(result);
+        }
+        let settings = match worker.settings.get(self.resolver, path) {
             Ok(s) => s,
             Err(e) => {
                 result.errors.push(e.0);
-                return result;
+                return Prepared::Done(result.named(path));
             }
         };
         let linter = &settings.linter;
         if candidate.kind == FileKind::Manifest && !linter.wants_text_file(path) {
-            return result;
+            return Prepared::Done(result);
         }
         if matches!(candidate.kind, FileKind::Python | FileKind::Stub) && !linter.has_python_rules()
         {
-            return result;
+            return Prepared::Done(result);
         }
-        // One open, one fstat, one read: the size limit is checked on the open file.
-        let bytes = match read_limited(path, self.max_file_size) {
-            Ok(b) => b,
-            Err(ReadError::TooLarge(len)) => {
-                result.errors.push(format!(
-                    "{}: skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
-                    result.path, self.max_file_size
-                ));
-                return result;
-            }
-            Err(ReadError::Io(e)) => {
-                result
-                    .errors
-                    .push(format!("{}: cannot read: {e}", result.path));
-                return result;
-            }
-        };
-        self.run_bytes(candidate.kind, path, bytes, &settings, &mut result, false);
+        // One open, one fstat, one read into the thread's buffer: the size limit is checked on
+        // the open file.
+        let buf = &mut worker.buf;
+        if let Err(e) = read_limited(path, self.max_file_size, buf) {
+            let name = display(path);
+            result.errors.push(match e {
+                ReadError::TooLarge(len) => format!(
+                    "{name}: skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
+                    self.max_file_size
+                ),
+                ReadError::Io(e) => format!("{name}: cannot read: {e}"),
+            });
+            result.path = name;
+            return Prepared::Done(result);
+        }
+        if prefiltered_out(candidate.kind, linter, buf) {
+            return Prepared::Done(result);
+        }
+        // The file goes on: it takes the buffer (the thread starts a new one, which only
+        // candidate files cost).
+        result.path = display(path);
+        Prepared::Pending(Pending {
+            kind: candidate.kind,
+            path: path.clone(),
+            bytes: std::mem::take(buf),
+            settings,
+            result,
+        })
+    }
+
+    /// The second half of [`Job::run`]: parse, lint, fix, write.
+    pub fn finish(&self, pending: Pending) -> FileResult {
+        let Pending {
+            kind,
+            path,
+            bytes,
+            settings,
+            mut result,
+        } = pending;
+        #[cfg(debug_assertions)]
+        if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
+            && path.file_name() == Some(name.as_os_str())
+        {
+            panic!(
+                "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
+                path.display()
+            );
+        }
+        self.run_bytes(kind, &path, bytes, &settings, &mut result, false);
         result
     }
 
@@ -174,6 +236,11 @@ impl Job<'_> {
         };
         let kind = crate::walk::kind_of(name).unwrap_or(FileKind::Python);
         match self.resolver.settings_for(name) {
+            Ok(settings) if prefiltered_out(kind, &settings.linter, &bytes) => {
+                if self.mode == Mode::Apply {
+                    result.stdout_text = Some(String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
             Ok(settings) => self.run_bytes(kind, name, bytes, &settings, &mut result, true),
             Err(e) => result.errors.push(e.0),
         }
@@ -190,14 +257,6 @@ impl Job<'_> {
         stdin: bool,
     ) {
         let linter = &settings.linter;
-        if matches!(kind, FileKind::Python | FileKind::Stub | FileKind::Notebook)
-            && !linter.may_match(&bytes)
-        {
-            if stdin && self.mode == Mode::Apply {
-                result.stdout_text = Some(String::from_utf8_lossy(&bytes).into_owned());
-            }
-            return;
-        }
         if bytes.contains(&0) {
             result.errors.push(format!(
                 "{}: skipped: binary file (contains NUL bytes)",
@@ -303,24 +362,43 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-/// Read a whole file, unless it is larger than `limit` bytes.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+/// Whether the prefilter rules the file out: a source file without a needle cannot have a
+/// finding. Manifests go to the text rules, which decide by name.
+fn prefiltered_out(kind: FileKind, linter: &fwmigrate_engine::Linter, bytes: &[u8]) -> bool {
+    matches!(kind, FileKind::Python | FileKind::Stub | FileKind::Notebook)
+        && !linter.may_match(bytes)
+}
+
+/// A thread's read buffer larger than this is not kept for the next file.
+const KEPT_BUFFER: usize = 4 << 20;
+
+/// Read a whole file into `buf` (replacing what it held), unless it is larger than `limit`
+/// bytes.
+fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
     use std::io::Read;
+    buf.clear();
+    if buf.capacity() > KEPT_BUFFER {
+        *buf = Vec::new();
+    }
     let mut file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let len = file.metadata().map_err(ReadError::Io)?.len();
     if len > limit {
         return Err(ReadError::TooLarge(len));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    let need = usize::try_from(len).unwrap_or(0).saturating_add(1);
+    if buf.capacity() < need {
+        // A fresh block: growing the old one would copy bytes that are no longer wanted.
+        *buf = Vec::with_capacity(need.next_power_of_two());
+    }
     // `take` keeps a file that grows while it is read within the limit.
     (&mut file)
         .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
+        .read_to_end(buf)
         .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
+    if buf.len() as u64 > limit {
+        return Err(ReadError::TooLarge(buf.len() as u64));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn source_kind(kind: FileKind) -> SourceKind {

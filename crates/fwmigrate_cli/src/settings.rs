@@ -49,13 +49,27 @@ pub struct FileSettings {
 impl FileSettings {
     /// Whether the configured exclusions cover `path`.
     pub fn excludes(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
         let root = self
             .config
             .as_ref()
-            .map(|c| c.root.clone())
-            .unwrap_or_else(|| PathBuf::from("."));
-        matches_any(&self.exclude, path, &root)
+            .map_or(Path::new("."), |c| c.root.as_path());
+        matches_any(&self.exclude, path, root)
     }
+
+    /// Whether the governing configuration has `per-file-ignores`: the settings of a file
+    /// may then differ from its folder's.
+    pub fn has_per_file_ignores(&self) -> bool {
+        has_per_file_ignores(self.config.as_deref())
+    }
+}
+
+fn has_per_file_ignores(config: Option<&Config>) -> bool {
+    config
+        .and_then(|c| c.options.per_file_ignores.as_ref())
+        .is_some_and(|m| !m.is_empty())
 }
 
 fn matches_any(set: &GlobSet, path: &Path, root: &Path) -> bool {
@@ -115,6 +129,9 @@ pub struct Resolver<'a> {
     codes: Vec<&'static str>,
     fixed: Option<Option<Arc<Config>>>,
     dirs: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// Folder-level settings per governing configuration (keyed by its address; 0 for none):
+    /// one entry per configuration file, however many folders it governs.
+    by_config: Mutex<HashMap<usize, Arc<FileSettings>>>,
     linters: Mutex<HashMap<LinterKey, Arc<Linter>>>,
     errors: Mutex<Vec<String>>,
 }
@@ -162,29 +179,34 @@ impl<'a> Resolver<'a> {
             codes,
             fixed,
             dirs: Mutex::new(HashMap::new()),
+            by_config: Mutex::new(HashMap::new()),
             linters: Mutex::new(HashMap::new()),
             errors: Mutex::new(Vec::new()),
         })
     }
 
-    /// The nearest configuration governing `path`.
+    /// The nearest configuration governing `path` (a file or a folder).
     pub fn config_for(&self, path: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
+        if path.is_dir() {
+            self.config_for_dir(path)
+        } else {
+            self.config_for_dir(parent_dir(path))
+        }
+    }
+
+    /// The nearest configuration governing the folder `dir` and its files.
+    fn config_for_dir(&self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
-        let abs = if path.is_absolute() {
-            path.to_path_buf()
+        let abs = if dir.is_absolute() {
+            dir.to_path_buf()
         } else {
             std::env::current_dir()
-                .map(|d| d.join(path))
-                .unwrap_or_else(|_| path.to_path_buf())
+                .map(|d| d.join(dir))
+                .unwrap_or_else(|_| dir.to_path_buf())
         };
-        let start = if abs.is_dir() {
-            abs
-        } else {
-            abs.parent().map(Path::to_path_buf).unwrap_or(abs)
-        };
-        let start = normalize(&start);
+        let start = normalize(&abs);
         let mut visited = Vec::new();
         let mut dir = Some(start.as_path());
         let mut found = None;
@@ -207,8 +229,38 @@ impl<'a> Resolver<'a> {
         Ok(found)
     }
 
+    /// Settings for `path` (a file or a folder), computed afresh.
     pub fn settings_for(&self, path: &Path) -> Result<FileSettings, ConfigError> {
-        let result = self.settings_for_inner(path);
+        let result = self
+            .config_for(path)
+            .and_then(|config| self.settings_with(config, Some(path)));
+        self.record(result)
+    }
+
+    /// Settings for the folder `dir`, which serve the files in it unless
+    /// [`FileSettings::has_per_file_ignores`]. Shared by every folder under one configuration.
+    pub fn settings_for_dir(&self, dir: &Path) -> Result<Arc<FileSettings>, ConfigError> {
+        let config = self.record(self.config_for_dir(dir))?;
+        let key = config.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
+        if let Some(s) = self.by_config.lock().map_err(poisoned)?.get(&key) {
+            return Ok(s.clone());
+        }
+        let settings = Arc::new(self.record(self.settings_with(config, None))?);
+        let mut by_config = self.by_config.lock().map_err(poisoned)?;
+        Ok(by_config.entry(key).or_insert(settings).clone())
+    }
+
+    /// Settings for the file `path`.
+    pub fn settings_for_file(&self, path: &Path) -> Result<Arc<FileSettings>, ConfigError> {
+        let settings = self.settings_for_dir(parent_dir(path))?;
+        if settings.has_per_file_ignores() {
+            return Ok(Arc::new(self.settings_for(path)?));
+        }
+        Ok(settings)
+    }
+
+    /// Keep the error of `result` for the end of the run.
+    fn record<T>(&self, result: Result<T, ConfigError>) -> Result<T, ConfigError> {
         if let Err(e) = &result
             && let Ok(mut errors) = self.errors.lock()
         {
@@ -217,8 +269,12 @@ impl<'a> Resolver<'a> {
         result
     }
 
-    fn settings_for_inner(&self, path: &Path) -> Result<FileSettings, ConfigError> {
-        let config = self.config_for(path)?;
+    /// The settings under `config`; the per-file ignores of `file`, when given.
+    fn settings_with(
+        &self,
+        config: Option<Arc<Config>>,
+        file: Option<&Path>,
+    ) -> Result<FileSettings, ConfigError> {
         let opts = config.as_ref().map(|c| &c.options);
         let args = self.args;
 
@@ -259,7 +315,11 @@ impl<'a> Resolver<'a> {
             &parse(&args.ignore)?,
         );
         // Per-file ignores of the governing configuration come last.
-        if let (Some(cfg), Some(map)) = (&config, opts.and_then(|o| o.per_file_ignores.as_ref())) {
+        if let (Some(path), Some(cfg), Some(map)) = (
+            file,
+            &config,
+            opts.and_then(|o| o.per_file_ignores.as_ref()),
+        ) {
             let rel = relative_to(path, &cfg.root);
             for (glob, codes) in map {
                 let Ok(g) = Glob::new(glob) else { continue };
@@ -377,6 +437,14 @@ fn layer(
             }
         })
         .collect()
+}
+
+/// The folder of the file `path` (`.` for a bare name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ConfigError {

@@ -8,11 +8,9 @@ use ignore::{WalkBuilder, WalkState};
 use crate::config::ConfigError;
 use crate::settings::{ALWAYS_SKIPPED, FileSettings, Resolver};
 
-/// The settings of the folders seen last, reused for their files: within one folder settings
-/// differ only through `per-file-ignores`, and a folder whose configuration has those is never
-/// reused. A folder's own settings (looked up when the walk meets it) serve its files too.
-/// Saves a configuration lookup and a linter-key computation per file; bounded, so memory does
-/// not grow with the tree.
+/// The settings of the folders seen last by one thread, reused for their files without a lock
+/// (a miss asks the [`Resolver`], whose caches are shared). Bounded, so memory does not grow
+/// with the tree.
 #[derive(Default)]
 pub struct DirSettings {
     recent: Vec<(PathBuf, Arc<FileSettings>)>,
@@ -27,50 +25,48 @@ impl DirSettings {
         resolver: &Resolver,
         path: &Path,
     ) -> Result<Arc<FileSettings>, ConfigError> {
-        if let Some(dir) = path.parent()
-            && let Some((_, settings)) = self
-                .recent
-                .iter()
-                .rev()
-                .find(|(d, _)| d.as_os_str() == dir.as_os_str())
-        {
-            return Ok(settings.clone());
-        }
-        let settings = Arc::new(resolver.settings_for(path)?);
-        if let Some(dir) = path.parent() {
-            self.remember(dir, &settings);
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let settings = match self.find(dir) {
+            Some(s) => s,
+            None => {
+                let s = resolver.settings_for_dir(if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                })?;
+                self.remember(dir, &s);
+                s
+            }
+        };
+        if settings.has_per_file_ignores() {
+            return resolver.settings_for_file(path);
         }
         Ok(settings)
     }
 
-    /// Settings for the folder `dir` (which also serve the files in it).
+    /// Settings for the folder `dir`.
     pub fn get_dir(
         &mut self,
         resolver: &Resolver,
         dir: &Path,
     ) -> Result<Arc<FileSettings>, ConfigError> {
-        if let Some((_, settings)) = self
-            .recent
-            .iter()
-            .rev()
-            .find(|(d, _)| d.as_os_str() == dir.as_os_str())
-        {
-            return Ok(settings.clone());
+        if let Some(s) = self.find(dir) {
+            return Ok(s);
         }
-        let settings = Arc::new(resolver.settings_for(dir)?);
+        let settings = resolver.settings_for_dir(dir)?;
         self.remember(dir, &settings);
         Ok(settings)
     }
 
+    fn find(&self, dir: &Path) -> Option<Arc<FileSettings>> {
+        self.recent
+            .iter()
+            .rev()
+            .find(|(d, _)| d.as_os_str() == dir.as_os_str())
+            .map(|(_, s)| s.clone())
+    }
+
     fn remember(&mut self, dir: &Path, settings: &Arc<FileSettings>) {
-        let per_file = settings
-            .config
-            .as_ref()
-            .and_then(|c| c.options.per_file_ignores.as_ref())
-            .is_some_and(|m| !m.is_empty());
-        if per_file {
-            return;
-        }
         if self.recent.len() == RECENT_DIRS {
             self.recent.remove(0);
         }
@@ -129,6 +125,14 @@ impl Ord for FileKind {
 /// Problems met while walking (unreadable folders, vanished entries).
 pub type WalkErrors = Vec<String>;
 
+/// What a walker thread keeps between files: the settings of recent folders and a read buffer
+/// (most files are read, found clean and dropped: their bytes need no allocation of their own).
+#[derive(Default)]
+pub struct Worker {
+    pub settings: DirSettings,
+    pub buf: Vec<u8>,
+}
+
 /// Collect the files to check under `paths`, sorted by path, without duplicates.
 pub fn discover(
     paths: &[PathBuf],
@@ -164,82 +168,16 @@ pub fn discover(
             Err(e) => push(&errors, format!("{}: {e}", path.display())),
         }
     }
-    if let Some((first, rest)) = roots.split_first() {
-        let mut builder = WalkBuilder::new(first);
-        for r in rest {
-            builder.add(r);
-        }
-        builder
-            .hidden(false)
-            .git_ignore(respect_gitignore)
-            .git_global(respect_gitignore)
-            .git_exclude(respect_gitignore)
-            .ignore(respect_gitignore)
-            .parents(respect_gitignore)
-            .require_git(false)
-            .follow_links(false)
-            .threads(threads)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir
-                    && entry.depth() > 0
-                    && entry
-                        .file_name()
-                        .to_str()
-                        .is_some_and(|n| ALWAYS_SKIPPED.contains(&n)))
-            });
-        builder.build_parallel().run(|| {
-            let mut cache = DirSettings::default();
-            let (found, errors) = (&found, &errors);
-            Box::new(move |entry| {
-                if crate::interrupted() {
-                    return WalkState::Quit;
-                }
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        push(errors, e.to_string());
-                        return WalkState::Continue;
-                    }
-                };
-                let path = entry.path();
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                if is_dir {
-                    if entry.depth() > 0
-                        && cache
-                            .get_dir(resolver, path)
-                            .map(|s| s.excludes(path))
-                            .unwrap_or(false)
-                    {
-                        return WalkState::Skip;
-                    }
-                    return WalkState::Continue;
-                }
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    return WalkState::Continue;
-                }
-                let Some(kind) = kind_of(path) else {
-                    return WalkState::Continue;
-                };
-                match cache.get(resolver, path) {
-                    Ok(s) if s.excludes(path) => {}
-                    Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
-                    Ok(_) => push(
-                        found,
-                        Candidate {
-                            path: clean(path),
-                            kind,
-                            explicit: false,
-                        },
-                    ),
-                    Err(e) => push(errors, e.0),
-                }
-                WalkState::Continue
-            })
-        });
-    }
+    for_each_file(
+        &roots,
+        resolver,
+        respect_gitignore,
+        threads,
+        &errors,
+        &|_, candidate| push(&found, candidate),
+    );
     let mut files = found.into_inner().unwrap_or_default();
-    sort_by_path(&mut files);
+    sort_by_path(&mut files, |f| &f.path);
     files.dedup_by(|a, b| a.path == b.path);
     // With several paths, one file can arrive under different names (`pkg/a.py`, an absolute
     // path, a folder link given explicitly): processing it twice at once would make the second
@@ -253,28 +191,120 @@ pub fn discover(
             Err(_) => true,
         });
     }
+    (files, finish_errors(errors))
+}
+
+/// Sorted, without repeats.
+pub fn finish_errors(errors: Mutex<WalkErrors>) -> WalkErrors {
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
     errors.dedup();
-    (files, errors)
+    errors
+}
+
+/// Walk the folders `roots` in parallel and call `visit` on the walker's own threads for every
+/// file to check, as the walk meets it (in no particular order). Problems go to `errors`.
+pub fn for_each_file(
+    roots: &[PathBuf],
+    resolver: &Resolver,
+    respect_gitignore: bool,
+    threads: usize,
+    errors: &Mutex<WalkErrors>,
+    visit: &(dyn Fn(&mut Worker, Candidate) + Sync),
+) {
+    let Some((first, rest)) = roots.split_first() else {
+        return;
+    };
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    builder
+        .hidden(false)
+        .git_ignore(respect_gitignore)
+        .git_global(respect_gitignore)
+        .git_exclude(respect_gitignore)
+        .ignore(respect_gitignore)
+        .parents(respect_gitignore)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| ALWAYS_SKIPPED.contains(&n)))
+        });
+    builder.build_parallel().run(|| {
+        let mut worker = Worker::default();
+        Box::new(move |entry| {
+            if crate::interrupted() {
+                return WalkState::Quit;
+            }
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    push(errors, e.to_string());
+                    return WalkState::Continue;
+                }
+            };
+            let path = entry.path();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir {
+                if entry.depth() > 0
+                    && worker
+                        .settings
+                        .get_dir(resolver, path)
+                        .map(|s| s.excludes(path))
+                        .unwrap_or(false)
+                {
+                    return WalkState::Skip;
+                }
+                return WalkState::Continue;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let Some(kind) = kind_of(path) else {
+                return WalkState::Continue;
+            };
+            match worker.settings.get(resolver, path) {
+                Ok(s) if s.excludes(path) => {}
+                Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
+                Ok(_) => visit(
+                    &mut worker,
+                    Candidate {
+                        path: clean(path),
+                        kind,
+                        explicit: false,
+                    },
+                ),
+                Err(e) => push(errors, e.0),
+            }
+            WalkState::Continue
+        })
+    });
 }
 
 /// Sort by `Path`'s order (component by component). For plain paths (all a walk yields) that
 /// is the byte order with `/` first, which sorts with cached keys and `memcmp` several times
 /// faster than comparing components: it matters for a hundred thousand paths.
-fn sort_by_path(files: &mut [Candidate]) {
+pub fn sort_by_path<T>(items: &mut [T], path: impl Fn(&T) -> &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        if files
+        if items
             .iter()
-            .all(|f| is_plain(f.path.as_os_str().as_bytes()))
+            .all(|f| is_plain(path(f).as_os_str().as_bytes()))
         {
-            files.sort_by_cached_key(|f| sort_key(f.path.as_os_str().as_bytes()));
+            items.sort_by_cached_key(|f| sort_key(path(f).as_os_str().as_bytes()));
             return;
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    items.sort_by(|a, b| path(a).cmp(path(b)));
 }
 
 #[cfg(unix)]
@@ -345,7 +375,7 @@ mod tests {
                 .collect();
             let mut want: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
             want.sort();
-            sort_by_path(&mut files);
+            sort_by_path(&mut files, |f| &f.path);
             let got: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
             assert_eq!(got, want);
         }
