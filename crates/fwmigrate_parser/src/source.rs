@@ -20,19 +20,12 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(TextSize::new(0));
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(TextSize::new((i + 1) as u32)),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(TextSize::new((i + 1) as u32));
-                }
-                _ => {}
+        // A line ends after `\n`, after `\r\n` (its `\n` counts) and after a lone `\r`.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
             }
-            i += 1;
+            starts.push(TextSize::new((i + 1) as u32));
         }
         Self { starts }
     }
@@ -116,7 +109,7 @@ impl LineEnding {
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+    memchr::memchr2(b'\n', b'\r', bytes)
 }
 
 /// Offset of the start of the line containing `offset`.
@@ -205,6 +198,45 @@ mod tests {
         );
         let back = index.offset(text, SourceLocation { row: 2, column: 7 });
         assert_eq!(back, TextSize::new(quote));
+    }
+
+    #[test]
+    fn line_starts_follow_every_ending() {
+        // The byte-by-byte definition the SIMD scan must agree with.
+        fn reference(text: &str) -> Vec<usize> {
+            let b = text.as_bytes();
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                if b[i] == b'\n' || b[i] == b'\r' {
+                    starts.push(i + 1);
+                }
+                i += 1;
+            }
+            starts
+        }
+        for text in [
+            "",
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "\r\r\n",
+            "\n\r",
+            "a\r\nb\rc\nd",
+            "x\r",
+            "é\r\n\r\n",
+            "\r\n\n\r\r",
+        ] {
+            let index = LineIndex::new(text);
+            let got: Vec<usize> = (0..index.line_count())
+                .map(|l| usize::from(index.line_start(l)))
+                .collect();
+            assert_eq!(got, reference(text), "{text:?}");
+        }
     }
 
     #[test]
