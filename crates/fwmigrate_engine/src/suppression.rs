@@ -85,6 +85,10 @@ type Codes = Vec<(String, usize, usize)>;
 /// Find directives in one comment's text: (start, end, codes with offsets).
 fn scan(body: &str) -> Vec<(usize, usize, Codes)> {
     let mut found = Vec::new();
+    // Most comments name neither: no lowered copy for them.
+    if !contains_ci(body, "fwmigrate:") && !contains_ci(body, "noqa") {
+        return found;
+    }
     let lower = body.to_ascii_lowercase();
     let mut from = 0;
     while let Some(i) = lower[from..].find("fwmigrate:") {
@@ -135,6 +139,22 @@ fn scan(body: &str) -> Vec<(usize, usize, Codes)> {
         from = end.max(j);
     }
     found
+}
+
+/// Whether `before` (text up to a line start) ends with a line that ends with `\\`.
+fn ends_with_backslash(before: &str) -> bool {
+    before
+        .strip_suffix('\n')
+        .map(|b| b.strip_suffix('\r').unwrap_or(b))
+        .or_else(|| before.strip_suffix('\r'))
+        .is_some_and(|line| line.ends_with('\\'))
+}
+
+/// Whether `hay` contains `needle` (lowercase ASCII), ignoring ASCII case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn ws(s: &str) -> usize {
@@ -189,8 +209,14 @@ pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit
         // The comment is only this directive: delete it, with the space before it; a comment on
         // its own line goes with its line.
         if is_at_line_start(text, directive.comment.start()) {
+            let start = line_start(text, directive.comment.start());
+            // After a backslash continuation the line belongs to the statement above: deleting
+            // it would join that statement with the next line. Only the comment goes.
+            if ends_with_backslash(&text[..usize::from(start)]) {
+                return Edit::deletion(TextRange::new(start, directive.comment.end()));
+            }
             return Edit::deletion(TextRange::new(
-                line_start(text, directive.comment.start()),
+                start,
                 full_line_end(text, directive.comment.end()),
             ));
         }
@@ -231,7 +257,9 @@ mod tests {
 
     fn parse(text: &str) -> Vec<Directive> {
         let start = text.find('#').unwrap();
-        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        let end = text[start..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |e| start + e);
         let comment = TextRange::new(at(start), at(end));
         directives(text, &[comment], &LineIndex::new(text))
     }
@@ -304,5 +332,27 @@ mod tests {
             remove("x = 1  # noqa: FW001  # why\n", &[0]),
             "x = 1  # why\n"
         );
+    }
+
+    /// A comment line inside a backslash-continued statement keeps its line break: deleting
+    /// the line would join the statement with the next one.
+    #[test]
+    fn a_comment_line_after_a_continuation_keeps_its_line() {
+        for (text, want) in [
+            (
+                "x = y \\\n# fwmigrate: ignore\nz = 1\n",
+                "x = y \\\n\nz = 1\n",
+            ),
+            (
+                "x = y \\\r\n    # fwmigrate: ignore\r\nz = 1\r\n",
+                "x = y \\\r\n\r\nz = 1\r\n",
+            ),
+            ("x = y\n# fwmigrate: ignore\nz = 1\n", "x = y\nz = 1\n"),
+        ] {
+            let got = remove(text, &[]);
+            assert_eq!(got, want);
+            fwmigrate_parser::ParsedFile::parse(&got, fwmigrate_parser::SourceKind::Python)
+                .expect("the result parses");
+        }
     }
 }
