@@ -47,19 +47,23 @@ training_shape_id="accounts/fireworks/trainingShapes/qwen3-8b-h200"
 };
 
 /// For `accounts/<a>/trainingShapes/<s>/versions/<v>`: the suffix `/versions/<v>` and `<v>`.
+/// Each of `<a>`, `<s>` and `<v>` is a resource id: ASCII letters, digits, `-`, `_` and `.`.
+/// Called on every string literal of every file, so it allocates nothing.
 pub fn versioned_training_shape(value: &str) -> Option<(&str, &str)> {
-    let parts: Vec<&str> = value.split('/').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "accounts"
-        && parts[2] == "trainingShapes"
-        && parts[4] == "versions"
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && !p.chars().any(char::is_whitespace));
-    if !ok {
+    let rest = value.strip_prefix("accounts/")?;
+    let (account, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("trainingShapes/")?;
+    let (shape, rest) = rest.split_once('/')?;
+    let version = rest.strip_prefix("versions/")?;
+    let is_id = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    if !(is_id(account) && is_id(shape) && is_id(version)) {
         return None;
     }
-    let version = parts[5];
     let suffix_len = "/versions/".len() + version.len();
     Some((&value[value.len() - suffix_len..], version))
 }
@@ -79,6 +83,12 @@ fn suffix_range(
     }
     let raw = ctx.slice(TextRange::new(start, end));
     if raw != &*last.value || !raw.ends_with(suffix) {
+        return None;
+    }
+    // What stays must not end in an escaping backslash (`"\/versions/4"` would become `"\"`).
+    let kept = &raw[..raw.len() - suffix.len()];
+    let backslashes = kept.len() - kept.trim_end_matches('\\').len();
+    if backslashes % 2 == 1 {
         return None;
     }
     let len = TextSize::try_from(suffix.len()).ok()?;
@@ -173,5 +183,18 @@ mod tests {
             versioned_training_shape("accounts/fireworks/trainingShapes/q/versions/3/x"),
             None
         );
+        assert_eq!(
+            versioned_training_shape("accounts/a.b/trainingShapes/q_1-x/versions/v1.2"),
+            Some(("/versions/v1.2", "v1.2"))
+        );
+        // Not resource ids.
+        for odd in [
+            "accounts/fireworks/trainingShapes/\\/versions/4",
+            "accounts/fireworks/trainingShapes/a b/versions/4",
+            "accounts//trainingShapes/q/versions/4",
+            "accounts/fireworks/trainingShapes/q/versions/{v}",
+        ] {
+            assert_eq!(versioned_training_shape(odd), None, "{odd}");
+        }
     }
 }
