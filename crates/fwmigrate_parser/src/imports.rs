@@ -123,27 +123,44 @@ pub fn remove_bindings(file: &ParsedFile, semantic: &Semantic, bindings: &[&Bind
 
 fn rewrite_from_names(file: &ParsedFile, stmt: TextRange, remove: &[&Binding]) -> Option<Edit> {
     let import = import_from_at(file, stmt)?;
-    let keep: Vec<&ast::Alias> = import
+    let keep: Vec<&str> = import
         .names
         .iter()
         .filter(|a| !remove.iter().any(|b| b.alias_range == a.range))
+        .map(|a| file.slice(a.range))
         .collect();
-    let first = import.names.first()?;
-    let last = import.names.last()?;
+    replace_from_names(file, import, &keep)
+}
+
+/// Whether the names of `import` are laid out one per line inside parentheses. (A backslash
+/// continuation also puts a name at the start of a line, but is not that layout.)
+fn one_name_per_line(file: &ParsedFile, import: &ast::StmtImportFrom) -> bool {
+    import.names.first().is_some_and(|first| {
+        is_at_line_start(file.source(), first.range.start())
+            && matches!(
+                file.prev_token(first.range.start()),
+                Some((crate::TokenKind::Lpar, _))
+            )
+    })
+}
+
+/// The edit that replaces the names of `import` with `names` (each as written, `A as B`), in
+/// the statement's layout: one per line inside parentheses, or a single comma-separated run
+/// (which also folds a backslash-continued list onto one line). `None` for an empty `names`.
+pub fn replace_from_names(
+    file: &ParsedFile,
+    import: &ast::StmtImportFrom,
+    names: &[&str],
+) -> Option<Edit> {
+    let (first, last) = (import.names.first()?, import.names.last()?);
+    if names.is_empty() {
+        return None;
+    }
     let text = file.source();
-    if is_at_line_start(text, first.range.start())
-        && matches!(
-            file.prev_token(first.range.start()),
-            Some((crate::TokenKind::Lpar, _))
-        )
-    {
-        // Parenthesised, one per line: delete each removed line separately.
+    if one_name_per_line(file, import) {
         let indent = indentation_at(text, first.range.start());
         let nl = file.line_ending().as_str();
-        let body: String = keep
-            .iter()
-            .map(|a| format!("{indent}{},{nl}", file.slice(a.range)))
-            .collect();
+        let body: String = names.iter().map(|n| format!("{indent}{n},{nl}")).collect();
         let start = crate::source::line_start(text, first.range.start());
         let last_end = match file.next_token(last.range.end()) {
             Some((crate::TokenKind::Comma, c)) => c.end(),
@@ -154,14 +171,9 @@ fn rewrite_from_names(file: &ParsedFile, stmt: TextRange, remove: &[&Binding]) -
             body,
         ));
     }
-    let joined = keep
-        .iter()
-        .map(|a| file.slice(a.range))
-        .collect::<Vec<_>>()
-        .join(", ");
     Some(Edit::replacement(
         TextRange::new(first.range.start(), last.range.end()),
-        joined,
+        names.join(", "),
     ))
 }
 
@@ -199,13 +211,7 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
         } else {
             None
         };
-        let first = &import.names[0];
-        // One name per line inside parentheses; a backslash continuation is not that layout.
-        let multiline = is_at_line_start(text, first.range.start())
-            && matches!(
-                file.prev_token(first.range.start()),
-                Some((crate::TokenKind::Lpar, _))
-            );
+        let multiline = one_name_per_line(file, import);
         return match position {
             Some(i) => {
                 let before = &import.names[i];
@@ -264,6 +270,58 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
             }
             _ => Edit::insertion(first_code_offset(file), line),
         },
+    }
+}
+
+/// Add `import <module>` at module level: at its sorted position in the first group of
+/// top-level `import x` lines; else before the first top-level import (other than
+/// `from __future__`); else after the `from __future__` imports and the docstring; else at the
+/// top. Only the line's placement is decided here: callers check the name is free.
+pub fn add_module_import(file: &ParsedFile, module: &str) -> Edit {
+    let text = file.source();
+    let line = format!("import {module}{}", file.line_ending().as_str());
+    let suite = file.suite();
+    let at_col0 =
+        |s: &Stmt| is_at_line_start(text, s.start()) && indentation_at(text, s.start()).is_empty();
+    let group: Vec<&Stmt> = suite
+        .iter()
+        .skip_while(|s| !matches!(s, Stmt::Import(_)))
+        .take_while(|s| matches!(s, Stmt::Import(_)) && at_col0(s))
+        .collect();
+    fn first_name(s: &Stmt) -> &str {
+        match s {
+            Stmt::Import(i) => i.names.first().map_or("", |a| a.name.id.as_str()),
+            _ => "",
+        }
+    }
+    let is_future = |s: &Stmt| match s {
+        Stmt::ImportFrom(i) => i
+            .module
+            .as_ref()
+            .is_some_and(|m| m.id.as_str() == "__future__"),
+        _ => false,
+    };
+    if let Some(after) = group.iter().find(|s| first_name(s) > module) {
+        return Edit::insertion(crate::source::line_start(text, after.start()), line);
+    }
+    if let Some(last) = group.last() {
+        return Edit::insertion(logical_line_end(file, last.end()), line);
+    }
+    let first = suite
+        .iter()
+        .find(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)) && !is_future(s));
+    if let Some(s) = first
+        && at_col0(s)
+    {
+        return Edit::insertion(crate::source::line_start(text, s.start()), line);
+    }
+    let prelude = suite
+        .iter()
+        .take_while(|s| is_future(s) || is_docstring(s))
+        .last();
+    match prelude {
+        Some(s) => Edit::insertion(logical_line_end(file, s.end()), line),
+        None => Edit::insertion(first_code_offset(file), line),
     }
 }
 

@@ -292,10 +292,9 @@ fn regressions_stay_safe() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The full invariants (no FW999, no lost comment) on every regression input. Ignored while
-/// the rule bugs listed in `tests/regressions/README.md` are open.
+/// The full invariants (no FW999, no lost comment) on every regression input: the rule bugs
+/// they exposed stay fixed.
 #[test]
-#[ignore = "open rule bugs found by fuzzing (tests/regressions/README.md); run with --ignored"]
 fn regressions_hold() {
     let harness = Harness::new();
     let mut failures = Vec::new();

@@ -2,7 +2,7 @@
 //! `TrainerConfig`.
 
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::imports::add_from_import;
+use fwmigrate_rule::parser::imports::add_module_import;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
 };
@@ -314,30 +314,6 @@ fn dataclasses_replace(ctx: &Context) -> (Option<String>, Option<Edit>) {
     }
     (
         Some("dataclasses.replace".to_string()),
-        Some(add_module_import(ctx, "dataclasses")),
+        Some(add_module_import(ctx.file, "dataclasses")),
     )
-}
-
-/// An `import <module>` line: after the last top-level import, else at the top of the file.
-fn add_module_import(ctx: &Context, module: &str) -> Edit {
-    use fwmigrate_rule::ast::Stmt;
-    use fwmigrate_rule::parser::source::full_line_end;
-    let text = ctx.source();
-    let nl = ctx.file.line_ending().as_str();
-    let line = format!("import {module}{nl}");
-    let suite = ctx.file.suite();
-    let last_import = suite
-        .iter()
-        .take_while(|s| {
-            matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_))
-                || matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr())
-        })
-        .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
-        .last();
-    if let Some(stmt) = last_import {
-        return Edit::insertion(full_line_end(text, stmt.end()), line);
-    }
-    // No import block at the top: reuse the `from` import helper's placement rules.
-    let via_from = add_from_import(ctx.file, "\u{0}", "\u{0}");
-    Edit::insertion(via_from.range.start(), line)
 }

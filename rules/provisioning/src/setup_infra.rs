@@ -37,7 +37,9 @@ use std::collections::HashSet;
 use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{self, Expr, ExprContext, Keyword, Stmt};
 use fwmigrate_rule::parser::edits::{ArgumentPosition, apply_edits, insert_argument};
-use fwmigrate_rule::parser::imports::{add_from_import, remove_bindings};
+use fwmigrate_rule::parser::imports::{
+    add_from_import, add_module_import, remove_bindings, replace_from_names,
+};
 use fwmigrate_rule::parser::source::{
     full_line_end, indentation_at, is_at_line_start, is_blank_line, line_end, line_start,
 };
@@ -365,8 +367,71 @@ fn template(ctx: &Context, call: &ast::ExprCall, target: Target) -> String {
     out
 }
 
+/// An argument's source, to be placed inside another call's parentheses, on one line: outside
+/// string literals, a run of whitespace (line breaks and backslash continuations included)
+/// becomes one space; strings are copied as written. Text on one line, or holding a comment or
+/// an f-string (which can nest quotes), is kept as written: line breaks are valid inside the
+/// parentheses it goes to.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut space = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            quote @ (b'\'' | b'"') => {
+                let prefix = &b[..i];
+                let start = prefix
+                    .iter()
+                    .rposition(|c| !c.is_ascii_alphabetic())
+                    .map_or(0, |p| p + 1);
+                if prefix[start..]
+                    .iter()
+                    .any(|c| matches!(c, b'f' | b'F' | b't' | b'T'))
+                {
+                    return text.to_string();
+                }
+                let triple = b[i..].starts_with(&[quote; 3]);
+                let mut j = i + if triple { 3 } else { 1 };
+                loop {
+                    match b.get(j) {
+                        None => return text.to_string(),
+                        Some(b'\\') => j += 2,
+                        Some(&c) if c == quote && (!triple || b[j..].starts_with(&[quote; 3])) => {
+                            j += if triple { 3 } else { 1 };
+                            break;
+                        }
+                        Some(b'\n' | b'\r') if !triple => return text.to_string(),
+                        Some(_) => j += 1,
+                    }
+                }
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.extend_from_slice(&b[i..j]);
+                i = j;
+            }
+            b'#' => return text.to_string(),
+            b'\\' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
+                space = true;
+                i += 1;
+            }
+            c => {
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    // Only ASCII bytes were dropped or added: the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// The `build_service_client(...)` keywords for this call, in the signature's order.
@@ -1108,7 +1173,6 @@ fn utils_symbol(
 /// The import edits: add `add` to `from <module> import ...` and remove `removed`. When one
 /// statement both gains and loses names, its name list is rewritten as a whole.
 fn import_changes(ctx: &Context, module: &str, add: &[&str], removed: &[&Binding]) -> Vec<Edit> {
-    let text = ctx.source();
     let existing = ctx.file.suite().iter().find_map(|s| match s {
         Stmt::ImportFrom(i)
             if i.level == 0
@@ -1142,30 +1206,8 @@ fn import_changes(ctx: &Context, module: &str, add: &[&str], removed: &[&Binding
                 };
                 names.insert(at, (*name).to_string());
             }
-            let (Some(first), Some(last)) = (import.names.first(), import.names.last()) else {
-                return edits;
-            };
-            if is_at_line_start(text, first.range.start()) {
-                let indent = indentation_at(text, first.range.start());
-                let nl = ctx.file.line_ending().as_str();
-                let last_end = match ctx.file.next_token(last.range.end()) {
-                    Some((TokenKind::Comma, c)) => c.end(),
-                    _ => last.range.end(),
-                };
-                let body: String = names.iter().map(|n| format!("{indent}{n},{nl}")).collect();
-                edits.push(Edit::replacement(
-                    TextRange::new(
-                        line_start(text, first.range.start()),
-                        full_line_end(text, last_end),
-                    ),
-                    body,
-                ));
-            } else {
-                edits.push(Edit::replacement(
-                    TextRange::new(first.range.start(), last.range.end()),
-                    names.join(", "),
-                ));
-            }
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            edits.extend(replace_from_names(ctx.file, import, &names));
             let others: Vec<&Binding> = removed
                 .iter()
                 .copied()
@@ -1208,65 +1250,7 @@ fn os_module(ctx: &Context, offset: TextSize) -> Result<(String, Option<Edit>), 
     {
         return Err("the name `os` is used for something else in this file".to_string());
     }
-    let text = ctx.source();
-    let nl = ctx.file.line_ending().as_str();
-    // Among the first group of top-level `import x` lines, at its sorted position; else before
-    // the first top-level import that is not `from __future__`.
-    let suite = ctx.file.suite();
-    let at_col0 =
-        |s: &Stmt| is_at_line_start(text, s.start()) && indentation_at(text, s.start()).is_empty();
-    let group: Vec<&Stmt> = suite
-        .iter()
-        .skip_while(|s| !matches!(s, Stmt::Import(_)))
-        .take_while(|s| matches!(s, Stmt::Import(_)) && at_col0(s))
-        .collect();
-    let first_name = |s: &Stmt| match s {
-        Stmt::Import(i) => i
-            .names
-            .first()
-            .map(|a| a.name.id.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    let first = suite.iter().find(|s| match s {
-        Stmt::Import(_) => true,
-        Stmt::ImportFrom(i) => i
-            .module
-            .as_ref()
-            .is_none_or(|m| m.id.as_str() != "__future__"),
-        _ => false,
-    });
-    let edit = if let Some(after) = group.iter().find(|s| first_name(s).as_str() > "os") {
-        Edit::insertion(line_start(text, after.start()), format!("import os{nl}"))
-    } else if let Some(last) = group.last() {
-        Edit::insertion(full_line_end(text, last.end()), format!("import os{nl}"))
-    } else {
-        match first {
-            Some(s) if at_col0(s) => {
-                Edit::insertion(line_start(text, s.start()), format!("import os{nl}"))
-            }
-            _ => {
-                // After `from __future__` imports / the docstring, else at the top.
-                let after = suite
-                    .iter()
-                    .take_while(|s| match s {
-                        Stmt::ImportFrom(i) => i
-                            .module
-                            .as_ref()
-                            .is_some_and(|m| m.id.as_str() == "__future__"),
-                        Stmt::Expr(e) => e.value.is_string_literal_expr(),
-                        _ => false,
-                    })
-                    .last();
-                match after {
-                    Some(s) => {
-                        Edit::insertion(full_line_end(text, s.end()), format!("import os{nl}"))
-                    }
-                    None => Edit::insertion(TextSize::new(0), format!("import os{nl}")),
-                }
-            }
-        }
-    };
+    let edit = add_module_import(ctx.file, "os");
     Ok(("os".to_string(), Some(edit)))
 }
 
@@ -1860,5 +1844,27 @@ mod tests {
             Edit::insertion(at, "from training.utils import A\n"),
         ]);
         assert_eq!(kept[0].content, "import os\nfrom training.utils import A\n");
+    }
+
+    #[test]
+    fn collapse_changes_layout_only() {
+        assert_eq!(collapse("args.base_model"), "args.base_model");
+        // One line: kept, even with odd spacing.
+        assert_eq!(collapse("f('a  b')"), "f('a  b')");
+        assert_eq!(collapse("a  +  b"), "a  +  b");
+        // Several lines: one line; a backslash continuation goes; strings stay as written.
+        assert_eq!(collapse("args\\\n.base_model"), "args .base_model");
+        assert_eq!(collapse("(a +\n    b)"), "(a + b)");
+        assert_eq!(collapse("a + \\\r\n b"), "a + b");
+        assert_eq!(
+            collapse("f(\n  'x  y', \"a\\\"  b\")"),
+            "f( 'x  y', \"a\\\"  b\")"
+        );
+        assert_eq!(collapse("g(\n  '''x\n  y''',\n)"), "g( '''x\n  y''', )");
+        assert_eq!(collapse("h(\n  r'\\\\'  ,\n 'é  ')"), "h( r'\\\\' , 'é  ')");
+        // A comment, an f-string, an unterminated string: kept as written.
+        assert_eq!(collapse("(a  # why\n)"), "(a  # why\n)");
+        assert_eq!(collapse("f(\n  f'{x}  y')"), "f(\n  f'{x}  y')");
+        assert_eq!(collapse("(\n 'a"), "(\n 'a");
     }
 }
