@@ -414,6 +414,74 @@ mod tests {
         );
     }
 
+    fn add_module(src: &str, module: &str) -> String {
+        let edit = with_file(src, |file, _| add_module_import(file, module));
+        let out = apply_edits(src, &[edit]);
+        ParsedFile::parse(&out, SourceKind::Python).expect("the result parses");
+        out
+    }
+
+    #[test]
+    fn module_imports_go_to_their_sorted_place() {
+        assert_eq!(
+            add_module("import json\nimport sys\nx = 1\n", "os"),
+            "import json\nimport os\nimport sys\nx = 1\n"
+        );
+        assert_eq!(
+            add_module("import json\nx = 1\n", "os"),
+            "import json\nimport os\nx = 1\n"
+        );
+        // No `import x` group: before the first import, after `from __future__`.
+        assert_eq!(
+            add_module(
+                "from __future__ import annotations\nfrom a import b\n",
+                "os"
+            ),
+            "from __future__ import annotations\nimport os\nfrom a import b\n"
+        );
+        // After a backslash-continued import: past its logical line.
+        assert_eq!(
+            add_module("import json, \\\n    sys\n\nx = 1\n", "os"),
+            "import json, \\\n    sys\nimport os\n\nx = 1\n"
+        );
+        // Below a shebang and a docstring.
+        assert_eq!(
+            add_module("#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\nx = 1\n", "os"),
+            "#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\nimport os\nx = 1\n"
+        );
+        assert_eq!(
+            add_module("#!/usr/bin/env python\nx = 1\n", "os"),
+            "#!/usr/bin/env python\nimport os\nx = 1\n"
+        );
+    }
+
+    #[test]
+    fn name_lists_keep_their_layout() {
+        let rewrite = |src: &str, names: &[&str]| {
+            let edit = with_file(src, |file, _| {
+                let Stmt::ImportFrom(i) = &file.suite()[0] else {
+                    unreachable!()
+                };
+                replace_from_names(file, i, names).unwrap()
+            });
+            let out = apply_edits(src, &[edit]);
+            ParsedFile::parse(&out, SourceKind::Python).expect("the result parses");
+            out
+        };
+        assert_eq!(
+            rewrite("from m import (\n    A,\n    B,\n)\n", &["A", "C"]),
+            "from m import (\n    A,\n    C,\n)\n"
+        );
+        assert_eq!(
+            rewrite("from m import A, B\n", &["C as D"]),
+            "from m import C as D\n"
+        );
+        assert_eq!(
+            rewrite("from m import\\\nA,B\n", &["A", "C"]),
+            "from m import\\\nA, C\n"
+        );
+    }
+
     #[test]
     fn backslash_continued_imports_stay_valid() {
         let m = "training.utils";
