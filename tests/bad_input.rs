@@ -392,3 +392,32 @@ fn a_panic_in_one_file_is_an_fw999_finding_for_it() {
             .contains("TrainerConfig")
     );
 }
+
+/// A file nested deeper than fwmigrate checks (here a 300,000-term sum, which CPython cannot
+/// compile either) gets one FW000 finding naming it and stays as it is; the run goes on and
+/// fixes the other files. It used to overflow the stack and abort the whole run.
+#[test]
+fn a_file_nested_too_deep_is_one_finding_not_a_crash() {
+    let chain = format!(
+        "from training.utils import InfraConfig\nx = InfraConfig(a={})\n",
+        vec!["1"; 300_000].join(" + ")
+    );
+    let dir = dir_with(&[("deep.py", chain.as_bytes()), ("ok.py", LEGACY.as_bytes())]);
+    let out = run(dir.path(), &["--apply", "--output-format", "concise"]);
+    assert_sane(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("deep.py:2:") && text.contains("FW000") && text.contains("nested more than"),
+        "{text}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("deep.py")).unwrap(),
+        chain
+    );
+    assert!(
+        fs::read_to_string(dir.path().join("ok.py"))
+            .unwrap()
+            .contains("TrainerConfig")
+    );
+}

@@ -211,7 +211,11 @@ impl Linter {
             Ok(pass) => pass,
             Err(failure) => {
                 let lines = LineIndex::new(text);
-                let message = format!("syntax error: {}", failure.message);
+                let message = if failure.too_deep {
+                    failure.message
+                } else {
+                    format!("syntax error: {}", failure.message)
+                };
                 return FileOutcome {
                     diagnostics: if self.enabled.contains(FW000.code) {
                         vec![builtin(&FW000, message, failure.range, text, &lines)]

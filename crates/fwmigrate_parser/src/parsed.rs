@@ -1,7 +1,8 @@
 //! A parsed Python file: AST, tokens, comments and line index over one source text.
 
 use ruff_python_ast::token::{TokenKind, Tokens};
-use ruff_python_ast::{ModModule, PySourceType, Stmt};
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{Expr, ModModule, PySourceType, Stmt};
 use ruff_python_parser::{ParseOptions, Parsed, parse_cells_unchecked, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
@@ -24,6 +25,77 @@ pub enum SourceKind {
 pub struct ParseFailure {
     pub message: String,
     pub range: TextRange,
+    /// The text parses, but nests deeper than [`MAX_NESTING`].
+    pub too_deep: bool,
+}
+
+/// Statements and expressions nested deeper than this are refused. The checks recurse over the
+/// tree, and CPython itself fails to compile a few thousand levels (`1 + 1 + ...` with 3,000
+/// terms is a `RecursionError`).
+pub const MAX_NESTING: usize = 10_000;
+
+/// Where the tree nests deeper than [`MAX_NESTING`], if it does. Each level of nesting takes
+/// at least one token of its logical line (or one indent), so only a file with a logical line of
+/// that many tokens, or that many indents, needs the walk, which stops at the limit.
+fn too_deep(parsed: &Parsed<ModModule>) -> Option<TextRange> {
+    let mut tokens = 0usize;
+    let mut indents = 0usize;
+    let suspect = parsed.tokens().iter().any(|t| {
+        match t.kind() {
+            TokenKind::Newline => tokens = 0,
+            TokenKind::Indent => indents += 1,
+            TokenKind::Dedent => indents = indents.saturating_sub(1),
+            _ => tokens += 1,
+        }
+        tokens >= MAX_NESTING || indents >= MAX_NESTING
+    });
+    if !suspect {
+        return None;
+    }
+    struct Probe {
+        depth: usize,
+        found: Option<TextRange>,
+    }
+    impl Probe {
+        fn enter(&mut self, range: TextRange) -> bool {
+            self.depth += 1;
+            if self.depth > MAX_NESTING && self.found.is_none() {
+                self.found = Some(range);
+            }
+            self.found.is_none()
+        }
+    }
+    impl<'a> Visitor<'a> for Probe {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if self.enter(stmt.range()) {
+                walk_stmt(self, stmt);
+            }
+            self.depth -= 1;
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.enter(expr.range()) {
+                walk_expr(self, expr);
+            }
+            self.depth -= 1;
+        }
+    }
+    let mut probe = Probe {
+        depth: 0,
+        found: None,
+    };
+    probe.visit_body(&parsed.syntax().body);
+    probe.found
+}
+
+/// Dropping a tree recurses as deep as it nests: a tree too deep to check is dropped on a thread
+/// whose stack is sized for it (only the memory it touches is committed).
+fn drop_on_a_deep_stack(parsed: Parsed<ModModule>) {
+    let thread = std::thread::Builder::new()
+        .stack_size(4 << 30)
+        .spawn(move || drop(parsed));
+    if let Ok(thread) = thread {
+        let _ = thread.join();
+    }
 }
 
 /// One parsed source text. Cheap accessors for everything rules need.
@@ -42,6 +114,7 @@ fn check_cells(source: &str, cells: &[TextRange]) -> Result<(), ParseFailure> {
     let bad = |message: &str, range: TextRange| ParseFailure {
         message: message.to_string(),
         range,
+        too_deep: false,
     };
     let len = TextSize::new(source.len() as u32);
     for (i, cell) in cells.iter().enumerate() {
@@ -67,12 +140,14 @@ impl<'src> ParsedFile<'src> {
                 .ok_or_else(|| ParseFailure {
                     message: "not a module".to_string(),
                     range: TextRange::default(),
+                    too_deep: false,
                 })?,
             SourceKind::Stub => parse_unchecked(source, ParseOptions::from(PySourceType::Stub))
                 .try_into_module()
                 .ok_or_else(|| ParseFailure {
                     message: "not a module".to_string(),
                     range: TextRange::default(),
+                    too_deep: false,
                 })?,
             SourceKind::Notebook(cells) => {
                 check_cells(source, cells)?;
@@ -87,6 +162,18 @@ impl<'src> ParsedFile<'src> {
             return Err(ParseFailure {
                 message: error.error.to_string(),
                 range: error.location,
+                too_deep: false,
+            });
+        }
+        if let Some(range) = too_deep(&parsed) {
+            drop_on_a_deep_stack(parsed);
+            return Err(ParseFailure {
+                message: format!(
+                    "code nested more than {MAX_NESTING} levels deep: CPython cannot compile it \
+                     either, and fwmigrate does not check it"
+                ),
+                range,
+                too_deep: true,
             });
         }
         let comments = parsed
@@ -218,6 +305,29 @@ mod tests {
         let src = "a = (\nprint(a)\n";
         let err = ParsedFile::parse(src, SourceKind::Python).err().unwrap();
         assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn nesting_is_limited_not_length() {
+        // The command line parses on threads with deep stacks; so does this test.
+        let run = || {
+            let chain = |n: usize| format!("x = {}\n", vec!["1"; n].join(" + "));
+            assert!(ParsedFile::parse(&chain(MAX_NESTING - 10), SourceKind::Python).is_ok());
+            let err = ParsedFile::parse(&chain(300_000), SourceKind::Python)
+                .err()
+                .expect("refused");
+            assert!(err.too_deep, "{err:?}");
+            assert!(err.message.contains("nested more than"), "{}", err.message);
+            // Long but flat: a 300,000-element list is fine.
+            let flat = format!("x = [{}]\n", "1, ".repeat(300_000));
+            assert!(ParsedFile::parse(&flat, SourceKind::Python).is_ok());
+        };
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]
