@@ -4,7 +4,7 @@
 # cookbook scripts mixed in; then `--apply` throughput on APPLY legacy scripts and peak memory.
 #
 #   bench/run.sh                     # everything, defaults below
-#   COPIES=1 RUNS=3 bench/run.sh     # a quicker run
+#   COPIES=1 ROUNDS=1 bench/run.sh  # a quicker run
 #
 # Needs: hyperfine and ripgrep (apt-get install -y hyperfine ripgrep), GNU time
 # (apt-get install -y time), ruff (pip install ruff), python3, cargo.
@@ -17,7 +17,8 @@ ROOT="$PWD"
 COPIES="${COPIES:-5}"
 LEGACY="${LEGACY:-300}"
 APPLY="${APPLY:-1000}"
-RUNS="${RUNS:-5}"
+RUNS="${RUNS:-3}"
+ROUNDS="${ROUNDS:-3}"
 WORK="${FWMIGRATE_BENCH_DIR:-${TMPDIR:-/tmp}/fwmigrate-bench}"
 CORPUS="$WORK/corpus-x$COPIES"
 
@@ -57,13 +58,18 @@ echo "fwmigrate $n_fw, ruff $n_ruff, rg $n_rg"
 echo "corpus: $(du -sh --apparent-size "$CORPUS" | cut -f1) in $n_rg files; $(nproc) cores"
 echo "rg command: $RG"
 
-echo
-echo "==> scan: hyperfine, $RUNS runs each after a warm-up"
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/scan.json" \
-    -n "fwmigrate --check" "$CHECK" \
-    -n "rg -l (same needles)" "$RG" \
-    -n "ruff check --select F401" "$RUFF" \
-    -n "fwmigrate --check, FWMIGRATE_NO_PREFILTER=1" "$NOPF"
+# The machine's speed drifts (shared hosts): the four commands run side by side in ROUNDS
+# rounds, and each ratio is taken within a round, then the median over the rounds is reported.
+rm -f "$WORK"/scan-*.json
+for round in $(seq 1 "$ROUNDS"); do
+    echo
+    echo "==> scan, round $round of $ROUNDS: hyperfine, $RUNS runs each after a warm-up"
+    hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/scan-$round.json" \
+        -n "fwmigrate --check" "$CHECK" \
+        -n "rg -l (same needles)" "$RG" \
+        -n "ruff check --select F401" "$RUFF" \
+        -n "fwmigrate --check, FWMIGRATE_NO_PREFILTER=1" "$NOPF"
+done
 
 echo
 echo "==> apply: $APPLY legacy scripts"
@@ -78,21 +84,28 @@ MEM=$(peak $CHECK)
 MEM_NOPF=$(peak env FWMIGRATE_NO_PREFILTER=1 $CHECK)
 echo "fwmigrate --check: $MEM KB; with FWMIGRATE_NO_PREFILTER=1: $MEM_NOPF KB"
 
-python3 - "$WORK/scan.json" "$WORK/apply.json" "$APPLY" "$MEM" "$MEM_NOPF" <<'EOF'
-import json, sys
-scan = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-apply = json.load(open(sys.argv[2]))["results"][0]
+python3 - "$WORK" "$ROUNDS" "$APPLY" "$MEM" "$MEM_NOPF" <<'EOF'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
 n, mem, mem_nopf = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-t = lambda name: scan[name]["mean"]
-fw, rg, ruff = t("fwmigrate --check"), t("rg -l (same needles)"), t("ruff check --select F401")
-nopf = t("fwmigrate --check, FWMIGRATE_NO_PREFILTER=1")
+scans = [{r["command"]: r for r in json.load(open(f"{work}/scan-{i}.json"))["results"]}
+         for i in range(1, rounds + 1)]
+apply = json.load(open(f"{work}/apply.json"))["results"][0]
+FW, RG, RUFF = "fwmigrate --check", "rg -l (same needles)", "ruff check --select F401"
+NOPF = "fwmigrate --check, FWMIGRATE_NO_PREFILTER=1"
+mean = lambda name: statistics.mean(t for s in scans for t in s[name]["times"])
+ratio = lambda a, b, key="mean": statistics.median(s[a][key] / s[b][key] for s in scans)
+per_round = lambda a, b: ", ".join(f"{s[a]['mean'] / s[b]['mean']:.2f}" for s in scans)
+fw_rg, nopf_ruff, fw_ruff = ratio(FW, RG), ratio(NOPF, RUFF), ratio(FW, RUFF)
 ok = lambda b: "ok" if b else "MISSED"
+print()
+print(f"Ratios: the median over {rounds} rounds of each round's ratio of mean times.")
 print()
 print("| measurement | value | target |")
 print("|---|---|---|")
-print(f"| `fwmigrate --check` / `rg -l` | {fw:.2f} s / {rg:.2f} s = **{fw / rg:.2f}x** | <= 1.0x ({ok(fw / rg <= 1.0)}) |")
-print(f"| `FWMIGRATE_NO_PREFILTER=1 fwmigrate --check` / `ruff check --select F401` | {nopf:.2f} s / {ruff:.2f} s = **{nopf / ruff:.2f}x** | <= 0.7x ({ok(nopf / ruff <= 0.7)}) |")
-print(f"| `fwmigrate --check` / `ruff check --select F401` | {fw:.2f} s / {ruff:.2f} s = **{fw / ruff:.2f}x** | |")
+print(f"| `fwmigrate --check` / `rg -l` | {mean(FW):.2f} s / {mean(RG):.2f} s; **{fw_rg:.2f}x** (rounds: {per_round(FW, RG)}; user CPU {ratio(FW, RG, 'user'):.2f}x) | <= 1.0x ({ok(fw_rg <= 1.0)}) |")
+print(f"| `FWMIGRATE_NO_PREFILTER=1 fwmigrate --check` / `ruff check --select F401` | {mean(NOPF):.2f} s / {mean(RUFF):.2f} s; **{nopf_ruff:.2f}x** (rounds: {per_round(NOPF, RUFF)}) | <= 0.7x ({ok(nopf_ruff <= 0.7)}) |")
+print(f"| `fwmigrate --check` / `ruff check --select F401` | {mean(FW):.2f} s / {mean(RUFF):.2f} s; **{fw_ruff:.2f}x** | |")
 print(f"| peak memory, `fwmigrate --check` | **{mem / 1024:.0f} MB** (no prefilter: {mem_nopf / 1024:.0f} MB) | < 150 MB ({ok(mem < 150 * 1024)}) |")
 print(f"| `fwmigrate --apply`, {n} legacy scripts | {apply['mean']:.2f} s = **{n / apply['mean']:.0f} files/s** | |")
 EOF
