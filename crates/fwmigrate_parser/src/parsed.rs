@@ -34,24 +34,35 @@ pub struct ParseFailure {
 /// terms is a `RecursionError`).
 pub const MAX_NESTING: usize = 10_000;
 
-/// Where the tree nests deeper than [`MAX_NESTING`], if it does. Each level of nesting takes
-/// at least one token of its logical line (or one indent), so only a file with a logical line of
-/// that many tokens, or that many indents, needs the walk, which stops at the limit.
-fn too_deep(parsed: &Parsed<ModModule>) -> Option<TextRange> {
-    let mut tokens = 0usize;
-    let mut indents = 0usize;
-    let suspect = parsed.tokens().iter().any(|t| {
-        match t.kind() {
-            TokenKind::Newline => tokens = 0,
-            TokenKind::Indent => indents += 1,
-            TokenKind::Dedent => indents = indents.saturating_sub(1),
-            _ => tokens += 1,
+/// A bound on the tree's nesting from its tokens: each level takes at least one token of its
+/// logical line, or one indent. Only when it reaches [`MAX_NESTING`] does the tree need
+/// [`too_deep`]'s walk.
+#[derive(Default)]
+struct NestingBound {
+    tokens: usize,
+    indents: usize,
+    exceeded: bool,
+}
+
+impl NestingBound {
+    fn add(&mut self, kind: TokenKind) {
+        match kind {
+            TokenKind::Newline => self.tokens = 0,
+            TokenKind::Indent => self.indents += 1,
+            TokenKind::Dedent => self.indents = self.indents.saturating_sub(1),
+            _ => self.tokens += 1,
         }
-        tokens >= MAX_NESTING || indents >= MAX_NESTING
-    });
-    if !suspect {
-        return None;
+        self.exceeded |= self.tokens >= MAX_NESTING || self.indents >= MAX_NESTING;
     }
+
+    fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+}
+
+/// Where the tree nests deeper than [`MAX_NESTING`], if it does: a walk that stops at the
+/// limit.
+fn too_deep(parsed: &Parsed<ModModule>) -> Option<TextRange> {
     struct Probe {
         depth: usize,
         found: Option<TextRange>,
@@ -165,7 +176,16 @@ impl<'src> ParsedFile<'src> {
                 too_deep: false,
             });
         }
-        if let Some(range) = too_deep(&parsed) {
+        // One pass over the tokens: the comments, and whether the tree may nest too deep.
+        let mut comments = Vec::new();
+        let mut suspect = NestingBound::default();
+        for token in parsed.tokens() {
+            if token.kind() == TokenKind::Comment {
+                comments.push(token.range());
+            }
+            suspect.add(token.kind());
+        }
+        if let Some(range) = suspect.exceeded().then(|| too_deep(&parsed)).flatten() {
             drop_on_a_deep_stack(parsed);
             return Err(ParseFailure {
                 message: format!(
@@ -176,12 +196,6 @@ impl<'src> ParsedFile<'src> {
                 too_deep: true,
             });
         }
-        let comments = parsed
-            .tokens()
-            .iter()
-            .filter(|t| t.kind() == TokenKind::Comment)
-            .map(Ranged::range)
-            .collect();
         Ok(Self {
             source,
             kind,
