@@ -451,7 +451,7 @@ impl Linter {
     ) {
         if d.codes.is_empty() {
             if used.is_empty() {
-                let edit = suppression::removal_edit(text, d, &[]);
+                let title = "Remove the suppression comment";
                 out.push((
                     &FW900,
                     Finding::new(
@@ -459,7 +459,7 @@ impl Linter {
                         d.range,
                         "unused suppression: nothing on this line is reported",
                     )
-                    .with_fix(Fix::safe("Remove the suppression comment", vec![edit])),
+                    .with_fix(removal_fix(title, suppression::removal_edit(text, d, &[]))),
                 ));
             }
             return;
@@ -477,7 +477,11 @@ impl Linter {
             return;
         }
         let names: Vec<&str> = unused.iter().map(|&i| d.codes[i].0.as_str()).collect();
-        let edit = suppression::removal_edit(text, d, &unused);
+        let title = if unused.len() == d.codes.len() && d.foreign.is_empty() {
+            "Remove the suppression comment".to_string()
+        } else {
+            format!("Remove {} from the suppression", names.join(", "))
+        };
         out.push((
             &FW900,
             Finding::new(
@@ -488,13 +492,9 @@ impl Linter {
                     names.join(", ")
                 ),
             )
-            .with_fix(Fix::safe(
-                if unused.len() == d.codes.len() && d.foreign.is_empty() {
-                    "Remove the suppression comment".to_string()
-                } else {
-                    format!("Remove {} from the suppression", names.join(", "))
-                },
-                vec![edit],
+            .with_fix(removal_fix(
+                title,
+                suppression::removal_edit(text, d, &unused),
             )),
         ));
     }
@@ -1120,5 +1120,18 @@ mod tests {
             map_offset(&edits, TextSize::new(9), false),
             TextSize::new(10)
         );
+    }
+}
+
+/// FW900's fix: the removal, or nothing automatic when the comment cannot go safely.
+fn removal_fix(title: impl Into<String>, edit: Option<Edit>) -> Fix {
+    match edit {
+        Some(edit) => Fix::safe(title, vec![edit]),
+        None => Fix::display_only(
+            title,
+            None,
+            "the comment ends a statement continued with a backslash at the end of the file; \
+             remove it by hand",
+        ),
     }
 }

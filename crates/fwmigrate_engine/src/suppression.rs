@@ -181,7 +181,9 @@ fn codes_in(body: &str, start: usize, end: usize) -> Codes {
 
 /// The edit that removes the unused `codes` (indices into `directive.codes`) of a directive, or
 /// the whole directive (and the comment, when the directive was all of it).
-pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit {
+/// `None` when the comment cannot go without changing the code: it is the last line of a
+/// statement continued with a backslash, at the end of the file.
+pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Option<Edit> {
     let all = directive.codes.is_empty() || unused.len() == directive.codes.len();
     if !all || !directive.foreign.is_empty() {
         // Rebuild the code list without the unused codes; other tools' codes stay.
@@ -200,7 +202,7 @@ pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit
         items.extend(directive.foreign.iter().map(|r| (r.start(), &text[*r])));
         items.sort_by_key(|(at, _)| *at);
         let content = items.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(sep);
-        return Edit::replacement(directive.list_range, content);
+        return Some(Edit::replacement(directive.list_range, content));
     }
     let comment = &text[directive.comment];
     let inner = comment.trim_start_matches('#').trim();
@@ -213,19 +215,27 @@ pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit
             // After a backslash continuation the line belongs to the statement above: deleting
             // it would join that statement with the next line. Only the comment goes.
             if ends_with_backslash(&text[..usize::from(start)]) {
-                return Edit::deletion(TextRange::new(start, directive.comment.end()));
+                // `x = 1 \` + a line break + the end of the file does not parse.
+                let after = &text[usize::from(directive.comment.end())..];
+                if after.trim_start_matches(['\r', '\n']).is_empty() {
+                    return None;
+                }
+                return Some(Edit::deletion(TextRange::new(
+                    start,
+                    directive.comment.end(),
+                )));
             }
-            return Edit::deletion(TextRange::new(
+            return Some(Edit::deletion(TextRange::new(
                 start,
                 full_line_end(text, directive.comment.end()),
-            ));
+            )));
         }
         let before = &text[..usize::from(directive.comment.start())];
         let spaces = before.len() - before.trim_end_matches([' ', '\t']).len();
-        return Edit::deletion(TextRange::new(
+        return Some(Edit::deletion(TextRange::new(
             directive.comment.start() - TextSize::new(spaces as u32),
             directive.comment.end(),
-        ));
+        )));
     }
     // Part of a longer comment: delete the directive and the `#`/spaces that introduced it.
     let before =
@@ -239,15 +249,15 @@ pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Edit
         let skip = after.len() - after.trim_start_matches([' ', '\t', ';']).len();
         let rest = after[skip..].trim_start_matches('#').trim_start();
         let consumed = after.len() - rest.len();
-        return Edit::replacement(
+        return Some(Edit::replacement(
             TextRange::new(
                 directive.comment.start(),
                 directive.range.end() + TextSize::new(consumed as u32),
             ),
             "# ",
-        );
+        ));
     }
-    Edit::deletion(TextRange::new(start, directive.range.end()))
+    Some(Edit::deletion(TextRange::new(start, directive.range.end())))
 }
 
 #[cfg(test)]
@@ -295,7 +305,10 @@ mod tests {
 
     fn remove(text: &str, unused: &[usize]) -> String {
         let d = parse(text);
-        apply_edits(text, &[removal_edit(text, &d[0], unused)])
+        apply_edits(
+            text,
+            &[removal_edit(text, &d[0], unused).expect("removable")],
+        )
     }
 
     #[test]
@@ -353,6 +366,14 @@ mod tests {
             assert_eq!(got, want);
             fwmigrate_parser::ParsedFile::parse(&got, fwmigrate_parser::SourceKind::Python)
                 .expect("the result parses");
+        }
+        // At the end of the file, `x = y \` and a line break would not parse: no edit.
+        for text in [
+            "x = y \\\n# fwmigrate: ignore",
+            "x = y \\\n# fwmigrate: ignore\n",
+        ] {
+            let d = parse(text);
+            assert_eq!(removal_edit(text, &d[0], &[]), None, "{text:?}");
         }
     }
 }

@@ -132,16 +132,19 @@ fn rewrite_from_names(file: &ParsedFile, stmt: TextRange, remove: &[&Binding]) -
     replace_from_names(file, import, &keep)
 }
 
-/// Whether the names of `import` are laid out one per line inside parentheses. (A backslash
-/// continuation also puts a name at the start of a line, but is not that layout.)
+/// Whether the names of `import` are laid out one per line inside parentheses: each name
+/// starts a line. (A backslash continuation also puts a name at the start of a line, but is not
+/// that layout.)
 fn one_name_per_line(file: &ParsedFile, import: &ast::StmtImportFrom) -> bool {
     import.names.first().is_some_and(|first| {
-        is_at_line_start(file.source(), first.range.start())
-            && matches!(
-                file.prev_token(first.range.start()),
-                Some((crate::TokenKind::Lpar, _))
-            )
-    })
+        matches!(
+            file.prev_token(first.range.start()),
+            Some((crate::TokenKind::Lpar, _))
+        )
+    }) && import
+        .names
+        .iter()
+        .all(|a| is_at_line_start(file.source(), a.range.start()))
 }
 
 /// The edit that replaces the names of `import` with `names` (each as written, `A as B`), in
@@ -158,18 +161,21 @@ pub fn replace_from_names(
     }
     let text = file.source();
     if one_name_per_line(file, import) {
+        // From the first name's line to the last name (and its comma): whatever follows on
+        // that line (a comment, the closing parenthesis) stays.
         let indent = indentation_at(text, first.range.start());
         let nl = file.line_ending().as_str();
-        let body: String = names.iter().map(|n| format!("{indent}{n},{nl}")).collect();
+        let body = names
+            .iter()
+            .map(|n| format!("{indent}{n},"))
+            .collect::<Vec<_>>()
+            .join(nl);
         let start = crate::source::line_start(text, first.range.start());
         let last_end = match file.next_token(last.range.end()) {
             Some((crate::TokenKind::Comma, c)) => c.end(),
             _ => last.range.end(),
         };
-        return Some(Edit::replacement(
-            TextRange::new(start, full_line_end(text, last_end)),
-            body,
-        ));
+        return Some(Edit::replacement(TextRange::new(start, last_end), body));
     }
     Some(Edit::replacement(
         TextRange::new(first.range.start(), last.range.end()),
@@ -231,10 +237,15 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
                     let indent = indentation_at(text, last.range.start());
                     match file.next_token(last.range.end()) {
                         Some((crate::TokenKind::Comma, c)) if c.end() < import.range.end() => {
-                            Edit::insertion(
-                                full_line_end(text, c.end()),
-                                format!("{indent}{name},{nl}"),
-                            )
+                            // After the comma, or after a comment that ends its line.
+                            let eol = crate::source::line_end(text, c.end());
+                            let rest = text[usize::from(c.end())..usize::from(eol)].trim_start();
+                            let at = if rest.is_empty() || rest.starts_with('#') {
+                                eol
+                            } else {
+                                c.end()
+                            };
+                            Edit::insertion(at, format!("{nl}{indent}{name},"))
                         }
                         _ => Edit::insertion(last.range.end(), format!(",{nl}{indent}{name}")),
                     }
@@ -422,6 +433,23 @@ mod tests {
     }
 
     #[test]
+    fn added_names_keep_the_closing_parenthesis_and_comments() {
+        let m = "training.utils";
+        assert_eq!(
+            add(
+                "from training.utils import (\n    A,\n    B,  # why\n)\n",
+                m,
+                "T"
+            ),
+            "from training.utils import (\n    A,\n    B,  # why\n    T,\n)\n"
+        );
+        assert_eq!(
+            add("from training.utils import (\n    A,\n    B,)\n", m, "T"),
+            "from training.utils import (\n    A,\n    B,\n    T,)\n"
+        );
+    }
+
+    #[test]
     fn module_imports_go_to_their_sorted_place() {
         assert_eq!(
             add_module("import json\nimport sys\nx = 1\n", "os"),
@@ -479,6 +507,15 @@ mod tests {
         assert_eq!(
             rewrite("from m import\\\nA,B\n", &["A", "C"]),
             "from m import\\\nA, C\n"
+        );
+        // Parenthesised, but not one per line: the closing parenthesis stays.
+        assert_eq!(
+            rewrite("from m import(\nA,B)\n", &["A", "C"]),
+            "from m import(\nA, C)\n"
+        );
+        assert_eq!(
+            rewrite("from m import (\n    A,\n    B)  # x\n", &["C"]),
+            "from m import (\n    C,)  # x\n"
         );
     }
 

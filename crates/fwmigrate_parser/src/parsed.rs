@@ -279,6 +279,46 @@ impl<'src> ParsedFile<'src> {
             .map(|t| (t.kind(), t.range()))
     }
 
+    /// Whether a backslash continues a line anywhere from the token before `range` to the end
+    /// of the logical line `range` ends on (`range` must start at a token boundary). Rewrites
+    /// that move lines around refuse such code: a continuation joins lines they would treat as
+    /// separate.
+    pub fn has_line_continuation(&self, range: TextRange) -> bool {
+        let text = self.source.as_bytes();
+        let has_backslash = |from: TextSize, to: TextSize| {
+            text[usize::from(from)..usize::from(to)].contains(&b'\\')
+        };
+        // Backslashes inside strings and comments are text, not continuations.
+        let code = |token: &ruff_python_ast::token::Token| {
+            !matches!(
+                token.kind(),
+                TokenKind::String
+                    | TokenKind::FStringMiddle
+                    | TokenKind::TStringMiddle
+                    | TokenKind::Comment
+                    | TokenKind::IpyEscapeCommand
+            )
+        };
+        // The token just before counts: an indent can hold a continued empty line.
+        let before = self.tokens().before(range.start()).last();
+        if before.is_some_and(|t| code(t) && has_backslash(t.start(), t.end())) {
+            return true;
+        }
+        let mut gap_start = before.map_or(TextSize::new(0), Ranged::end);
+        for token in self.tokens().after(range.start()) {
+            if has_backslash(gap_start, token.start())
+                || (code(token) && has_backslash(token.start(), token.end()))
+            {
+                return true;
+            }
+            gap_start = token.end();
+            if token.kind() == TokenKind::Newline && token.start() >= range.end() {
+                break;
+            }
+        }
+        false
+    }
+
     /// `range` widened over any parentheses that wrap exactly it (`((x))` → the outer parens),
     /// but never past `limit` (e.g. a call's own argument list).
     pub fn parenthesized_range(&self, range: TextRange, limit: TextRange) -> TextRange {
@@ -342,6 +382,35 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
+    }
+
+    #[test]
+    fn finds_backslash_continuations_between_tokens_only() {
+        let src = "a = 1\nb = (2 +\n  3)\nc = 4 + \\\n  5\nd = '\\\\'  # \\\ne = 6\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let stmt = |i: usize| file.suite()[i].range();
+        assert!(!file.has_line_continuation(stmt(0)));
+        assert!(!file.has_line_continuation(stmt(1)));
+        assert!(file.has_line_continuation(stmt(2)));
+        // Backslashes in a string or a comment are not continuations.
+        assert!(!file.has_line_continuation(stmt(3)));
+        assert!(file.has_line_continuation(stmt(0).cover(stmt(4))));
+        // One ending the range's last line, or on an otherwise empty line, counts.
+        let src = "x = f()\\\n\ny = 2\nif x:\n    pass\n\\\n    z = 1\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        assert!(file.has_line_continuation(file.suite()[0].range()));
+        assert!(file.has_line_continuation(file.suite()[2].range()));
+        // A continued empty line inside an indent counts.
+        let src = "def f():\n    \\\nx = 1\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let Stmt::FunctionDef(f) = &file.suite()[0] else {
+            unreachable!()
+        };
+        assert!(file.has_line_continuation(f.body[0].range()));
+        // A continuation just before the range counts.
+        let src = "x = 1\n\\\ny = 2\n";
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        assert!(file.has_line_continuation(file.suite()[1].range()));
     }
 
     #[test]

@@ -537,7 +537,8 @@ fn hoist_edit(
             out.push_str(ctx.file.slice(*c));
             claimed.push(*c);
         }
-        if !last {
+        // Whatever follows on the line must not end up inside the carried comment.
+        if !last || (trailing.is_some() && !rest.trim().is_empty()) {
             out.push_str(nl);
             out.push_str(indent);
         }

@@ -781,6 +781,15 @@ impl<'a> Site<'a> {
                 }
             }
         }
+        // The rewrite moves and re-indents whole lines; a backslash continuation joins lines it
+        // would treat as separate.
+        let region = TextRange::new(
+            with.map_or(stmt.start(), |w| w.start()),
+            rest.last().map_or(stmt.end(), |s| s.end()),
+        );
+        if ctx.file.has_line_continuation(region) {
+            problems.push("a backslash continues a line in the code it would rewrite".to_string());
+        }
         if with.is_none() && cleanup_kw.is_some() && problems.is_empty() {
             problems.push(
                 "`cleanup=` is not the `ResourceCleanup` of a `with` directly around the call"

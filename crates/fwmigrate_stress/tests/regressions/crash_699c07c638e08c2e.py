@@ -1,0 +1,3 @@
+from training.utils import InfraConfig
+b=InfraConfig()\
+# fwmigrate: ignore[FW201]
