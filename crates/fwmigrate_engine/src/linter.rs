@@ -341,7 +341,8 @@ impl Linter {
         } else {
             light
         };
-        let directives = suppression::directives(text, file.comments(), file.lines());
+        let directives =
+            suppression::directives(text, file.comments(), |o| file.lines().line_of(o));
         let suppressions = Suppressions::new(
             directives
                 .iter()
@@ -385,11 +386,13 @@ impl Linter {
         for (_, finding) in &mut findings {
             guard_comments(&file, finding);
         }
-        let lines = file.lines().clone();
         let mut used = vec![Vec::new(); directives.len()];
         let mut protected: Vec<(&'static str, TextRange)> = Vec::new();
         findings.retain(|(meta, f)| {
-            let line = lines.line_of(f.range.start());
+            if directives.is_empty() {
+                return true;
+            }
+            let line = file.lines().line_of(f.range.start());
             let mut suppressed = false;
             for (i, d) in directives.iter().enumerate() {
                 if d.line == line && d.suppresses(meta.code) {
@@ -439,6 +442,12 @@ impl Linter {
                 b.range.end(),
             ))
         });
+        // Most files have no finding: their line index is never built.
+        let lines = if findings.is_empty() {
+            LineIndex::empty()
+        } else {
+            file.lines().clone()
+        };
         Ok(Pass { findings, lines })
     }
 

@@ -401,8 +401,10 @@ Infra()
                 fwmigrate_parser::ParsedFile::parse(text, fwmigrate_parser::SourceKind::Python)
                     .expect("the sample parses");
             let lines = fwmigrate_parser::LineIndex::new(text);
-            let found = !crate::suppression::directives(text, parsed.comments(), &lines).is_empty()
-                || crate::suppression::has_ignore_file(text);
+            let found =
+                !crate::suppression::directives(text, parsed.comments(), |o| lines.line_of(o))
+                    .is_empty()
+                    || crate::suppression::has_ignore_file(text);
             assert!(found, "not a directive: {text:?}");
             assert!(p.may_match(text.as_bytes()), "filtered out: {text:?}");
         }

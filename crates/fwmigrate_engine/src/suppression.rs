@@ -2,7 +2,7 @@
 //! `# noqa: FW001`, and the file-level `# fwmigrate: ignore-file`.
 
 use fwmigrate_parser::source::{full_line_end, is_at_line_start, line_start};
-use fwmigrate_parser::{Edit, LineIndex, TextRange, TextSize};
+use fwmigrate_parser::{Edit, TextRange, TextSize};
 
 /// The word after `fwmigrate:` in every directive, in lower case (the prefilter relies on it:
 /// a file without it holds no `fwmigrate:` directive).
@@ -49,7 +49,12 @@ pub fn has_ignore_file(text: &str) -> bool {
 }
 
 /// Parse the suppression directives of every comment.
-pub fn directives(text: &str, comments: &[TextRange], lines: &LineIndex) -> Vec<Directive> {
+/// `line_of` gives the 0-based line of an offset (only directives need it).
+pub fn directives(
+    text: &str,
+    comments: &[TextRange],
+    line_of: impl Fn(TextSize) -> usize,
+) -> Vec<Directive> {
     let mut out = Vec::new();
     for &comment in comments {
         let body = &text[comment];
@@ -64,7 +69,7 @@ pub fn directives(text: &str, comments: &[TextRange], lines: &LineIndex) -> Vec<
                 .into_iter()
                 .partition(|(c, _, _)| c.starts_with("FW"));
             out.push(Directive {
-                line: lines.line_of(comment.start()),
+                line: line_of(comment.start()),
                 comment,
                 range: range(start, end),
                 codes: ours.into_iter().map(|(c, s, e)| (c, range(s, e))).collect(),
@@ -85,8 +90,10 @@ type Codes = Vec<(String, usize, usize)>;
 /// Find directives in one comment's text: (start, end, codes with offsets).
 fn scan(body: &str) -> Vec<(usize, usize, Codes)> {
     let mut found = Vec::new();
-    // Most comments name neither: no lowered copy for them.
-    if !contains_ci(body, "fwmigrate:") && !contains_ci(body, "noqa") {
+    // Most comments name neither (both spell a `q` or a `:`): no lowered copy for them.
+    if memchr::memchr3(b'q', b'Q', b':', body.as_bytes()).is_none()
+        || (!contains_ci(body, "fwmigrate:") && !contains_ci(body, "noqa"))
+    {
         return found;
     }
     let lower = body.to_ascii_lowercase();
@@ -263,6 +270,7 @@ pub fn removal_edit(text: &str, directive: &Directive, unused: &[usize]) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fwmigrate_parser::LineIndex;
     use fwmigrate_parser::edits::apply_edits;
 
     fn parse(text: &str) -> Vec<Directive> {
@@ -271,7 +279,8 @@ mod tests {
             .find(['\r', '\n'])
             .map_or(text.len(), |e| start + e);
         let comment = TextRange::new(at(start), at(end));
-        directives(text, &[comment], &LineIndex::new(text))
+        let lines = LineIndex::new(text);
+        directives(text, &[comment], |o| lines.line_of(o))
     }
 
     fn codes(d: &Directive) -> Vec<&str> {

@@ -47,16 +47,21 @@ struct NestingBound {
 impl NestingBound {
     fn add(&mut self, kind: TokenKind) {
         match kind {
-            TokenKind::Newline => self.tokens = 0,
-            TokenKind::Indent => self.indents += 1,
+            TokenKind::Newline => {
+                self.exceeded |= self.tokens >= MAX_NESTING;
+                self.tokens = 0;
+            }
+            TokenKind::Indent => {
+                self.indents += 1;
+                self.exceeded |= self.indents >= MAX_NESTING;
+            }
             TokenKind::Dedent => self.indents = self.indents.saturating_sub(1),
             _ => self.tokens += 1,
         }
-        self.exceeded |= self.tokens >= MAX_NESTING || self.indents >= MAX_NESTING;
     }
 
     fn exceeded(&self) -> bool {
-        self.exceeded
+        self.exceeded || self.tokens >= MAX_NESTING
     }
 }
 
@@ -115,7 +120,8 @@ pub struct ParsedFile<'src> {
     kind: SourceKind,
     parsed: Parsed<ModModule>,
     comments: Vec<TextRange>,
-    lines: LineIndex,
+    /// Built on first use: most files have nothing to locate.
+    lines: std::sync::OnceLock<LineIndex>,
     line_ending: LineEnding,
 }
 
@@ -201,7 +207,7 @@ impl<'src> ParsedFile<'src> {
             kind,
             parsed,
             comments,
-            lines: LineIndex::new(source),
+            lines: std::sync::OnceLock::new(),
             line_ending: LineEnding::detect(source),
         })
     }
@@ -243,7 +249,7 @@ impl<'src> ParsedFile<'src> {
     }
 
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(self.source))
     }
 
     pub fn line_ending(&self) -> LineEnding {
@@ -251,7 +257,7 @@ impl<'src> ParsedFile<'src> {
     }
 
     pub fn location(&self, offset: TextSize) -> SourceLocation {
-        self.lines.location(self.source, offset)
+        self.lines().location(self.source, offset)
     }
 
     /// The text of `range`.

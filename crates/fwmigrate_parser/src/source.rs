@@ -16,9 +16,17 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// An index that locates nothing (for a text with nothing to locate).
+    pub fn empty() -> Self {
+        Self {
+            starts: vec![TextSize::new(0)],
+        }
+    }
+
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        // Lines of source average well over 16 bytes: one allocation, no regrowth.
+        let mut starts = Vec::with_capacity(bytes.len() / 16 + 1);
         starts.push(TextSize::new(0));
         // A line ends after `\n`, after `\r\n` (its `\n` counts) and after a lone `\r`.
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
