@@ -250,15 +250,6 @@ impl<'a> Resolver<'a> {
         Ok(by_config.entry(key).or_insert(settings).clone())
     }
 
-    /// Settings for the file `path`.
-    pub fn settings_for_file(&self, path: &Path) -> Result<Arc<FileSettings>, ConfigError> {
-        let settings = self.settings_for_dir(parent_dir(path))?;
-        if settings.has_per_file_ignores() {
-            return Ok(Arc::new(self.settings_for(path)?));
-        }
-        Ok(settings)
-    }
-
     /// Keep the error of `result` for the end of the run.
     fn record<T>(&self, result: Result<T, ConfigError>) -> Result<T, ConfigError> {
         if let Err(e) = &result
@@ -440,7 +431,7 @@ fn layer(
 }
 
 /// The folder of the file `path` (`.` for a bare name).
-fn parent_dir(path: &Path) -> &Path {
+pub(crate) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -25,21 +25,18 @@ impl DirSettings {
         resolver: &Resolver,
         path: &Path,
     ) -> Result<Arc<FileSettings>, ConfigError> {
-        let dir = path.parent().unwrap_or(Path::new(""));
+        let dir = crate::settings::parent_dir(path);
         let settings = match self.find(dir) {
             Some(s) => s,
             None => {
-                let s = resolver.settings_for_dir(if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                })?;
+                let s = resolver.settings_for_dir(dir)?;
                 self.remember(dir, &s);
                 s
             }
         };
+        // The folder's settings serve its files unless per-file ignores may tell them apart.
         if settings.has_per_file_ignores() {
-            return resolver.settings_for_file(path);
+            return resolver.settings_for(path).map(Arc::new);
         }
         Ok(settings)
     }
