@@ -11,6 +11,13 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+pub mod index;
+pub mod tables;
+
+/// SDK releases with a table: each target's working minimum, the releases where the surface
+/// changed (1.2.10, 1.2.12, 1.2.25) and the newest known release.
+pub const SDK_VERSIONS: &[&str] = &["1.2.0a74", "1.2.9", "1.2.10", "1.2.12", "1.2.25", "1.2.30"];
+
 /// The cookbook release a rewrite aims at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Target {

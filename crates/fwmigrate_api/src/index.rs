@@ -1,0 +1,556 @@
+//! Looking names up in the embedded API tables.
+//!
+//! An [`ApiView`] pairs one cookbook release with one SDK release (the cookbook calls the SDK, and
+//! user code imports both). [`ApiView::resolve`] follows a dotted name through modules,
+//! re-exports and classes to what it is at that release, and says when it does not exist.
+//! Anything the tables cannot see through (a module or class outside them, a value, a decorator
+//! that may change a signature) is [`Resolved::Unknown`]: the rules never report on it.
+
+use std::sync::OnceLock;
+
+use crate::tables::{
+    Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol, Table,
+};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        /// Every embedded table: (file stem, JSON text).
+        pub const EMBEDDED: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../data/tables/", $name, ".json"))),)*
+        ];
+    };
+}
+
+embedded!(
+    "cookbook-legacy",
+    "cookbook-2026.06",
+    "cookbook-2026.08",
+    "cookbook-opd",
+    "sdk-1.2.0a74",
+    "sdk-1.2.9",
+    "sdk-1.2.10",
+    "sdk-1.2.12",
+    "sdk-1.2.25",
+    "sdk-1.2.30",
+);
+
+static DECODED: [OnceLock<Table>; EMBEDDED.len()] = [const { OnceLock::new() }; EMBEDDED.len()];
+
+fn decode(i: usize) -> Table {
+    // Embedded at build time and checked by this crate's tests: a failure is a build defect.
+    serde_json::from_str(EMBEDDED[i].1).expect("embedded API table is valid")
+}
+
+/// An embedded table by its file stem (`cookbook-2026.08`, `sdk-1.2.30`).
+pub fn table(name: &str) -> Option<&'static Table> {
+    let i = EMBEDDED.iter().position(|(n, _)| *n == name)?;
+    Some(DECODED[i].get_or_init(|| decode(i)))
+}
+
+/// The cookbook package every table is written in terms of.
+pub const COOKBOOK_PACKAGE: &str = "training";
+/// The SDK package the SDK tables cover.
+pub const SDK_PACKAGE: &str = "fireworks.training.sdk";
+
+/// What a dotted name is at one release.
+#[derive(Debug, Clone)]
+pub enum Resolved<'a> {
+    Module {
+        path: String,
+        module: &'a Module,
+    },
+    Class(ClassRef<'a>),
+    Function {
+        /// The module the function is defined in (for its return annotation).
+        home: String,
+        function: &'a Function,
+        /// The class when it is a method reached through its class.
+        owner: Option<ClassRef<'a>>,
+    },
+    /// A constant, a variable or an attribute that exists but has no table entry of its own.
+    Value,
+    /// `name` does not exist in `owner` (a module or class path).
+    Missing {
+        owner: String,
+        name: String,
+    },
+    /// Outside what the tables can see.
+    Unknown,
+}
+
+/// A class with the module it is defined in.
+#[derive(Debug, Clone, Copy)]
+pub struct ClassRef<'a> {
+    pub home: &'a str,
+    pub name: &'a str,
+    pub class: &'a Class,
+}
+
+impl ClassRef<'_> {
+    pub fn path(&self) -> String {
+        format!("{}.{}", self.home, self.name)
+    }
+}
+
+/// What an attribute is on a class (searched along its bases).
+#[derive(Debug, Clone)]
+pub enum Member<'a> {
+    Method {
+        function: &'a Function,
+        owner: ClassRef<'a>,
+    },
+    /// A field, class attribute, instance attribute or nested class.
+    Attr,
+    Missing,
+    Unknown,
+}
+
+/// One cookbook release and one SDK release.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiView {
+    tables: [&'static Table; 2],
+}
+
+/// Enum attributes every member and the class have.
+const ENUM_API: &[&str] = &[
+    "name",
+    "value",
+    "_name_",
+    "_value_",
+    "__members__",
+    "_member_map_",
+    "_member_names_",
+    "_value2member_map_",
+    "_missing_",
+    "_generate_next_value_",
+];
+
+impl ApiView {
+    pub fn new(cookbook: &'static Table, sdk: &'static Table) -> Self {
+        Self {
+            tables: [cookbook, sdk],
+        }
+    }
+
+    /// The module with this exact path.
+    pub fn module(&self, path: &str) -> Option<&'static Module> {
+        self.tables.iter().find_map(|t| t.modules.get(path))
+    }
+
+    /// Whether `path` lies inside a package the tables cover (a missing name there is reported;
+    /// outside, nothing is known).
+    pub fn covers(&self, path: &str) -> bool {
+        let mut prefix = path;
+        loop {
+            if self.module(prefix).is_some() {
+                return true;
+            }
+            match prefix.rsplit_once('.') {
+                Some((parent, _)) => prefix = parent,
+                None => return false,
+            }
+        }
+    }
+
+    /// What a dotted name is.
+    pub fn resolve(&self, path: &str) -> Resolved<'static> {
+        self.resolve_depth(path, 0)
+    }
+
+    fn resolve_depth(&self, path: &str, depth: usize) -> Resolved<'static> {
+        if depth > 24 {
+            return Resolved::Unknown;
+        }
+        let parts: Vec<&str> = path.split('.').collect();
+        // The longest prefix that is a module.
+        let Some((n, module)) = (1..=parts.len())
+            .rev()
+            .find_map(|n| self.module(&parts[..n].join(".")).map(|m| (n, m)))
+        else {
+            return Resolved::Unknown;
+        };
+        let mut current = Resolved::Module {
+            path: parts[..n].join("."),
+            module,
+        };
+        let mut i = n;
+        while i < parts.len() {
+            let name = parts[i];
+            let rest = &parts[i + 1..];
+            current = match current {
+                Resolved::Module {
+                    path: owner,
+                    module,
+                } => match module.names.get(name) {
+                    Some(Symbol::Ref { to }) | Some(Symbol::Module { to }) => {
+                        let mut target = to.clone();
+                        for r in rest {
+                            target.push('.');
+                            target.push_str(r);
+                        }
+                        return self.resolve_depth(&target, depth + 1);
+                    }
+                    Some(Symbol::Class(class)) => Resolved::Class(ClassRef {
+                        home: self.home_of(&owner),
+                        name: self.name_in(&owner, name),
+                        class,
+                    }),
+                    Some(Symbol::Function(function)) => Resolved::Function {
+                        home: owner,
+                        function,
+                        owner: None,
+                    },
+                    Some(Symbol::Value { .. }) => Resolved::Value,
+                    None if module.open => Resolved::Unknown,
+                    None => Resolved::Missing {
+                        owner,
+                        name: name.to_string(),
+                    },
+                },
+                Resolved::Class(class) => match self.member(class, name) {
+                    Member::Method { function, owner } => Resolved::Function {
+                        home: owner.home.to_string(),
+                        function,
+                        owner: Some(owner),
+                    },
+                    Member::Attr => Resolved::Value,
+                    Member::Missing => Resolved::Missing {
+                        owner: class.path(),
+                        name: name.to_string(),
+                    },
+                    Member::Unknown => Resolved::Unknown,
+                },
+                _ => return Resolved::Unknown,
+            };
+            i += 1;
+        }
+        current
+    }
+
+    /// The `&'static str` of a module path known to the tables (for [`ClassRef::home`]).
+    fn home_of(&self, path: &str) -> &'static str {
+        self.tables
+            .iter()
+            .find_map(|t| t.modules.get_key_value(path).map(|(k, _)| k.as_str()))
+            .unwrap_or("")
+    }
+
+    fn name_in(&self, module: &str, name: &str) -> &'static str {
+        self.module(module)
+            .and_then(|m| m.names.get_key_value(name).map(|(k, _)| k.as_str()))
+            .unwrap_or("")
+    }
+
+    /// The classes a class inherits from, itself first (depth-first, each once). `None` when a
+    /// base is outside the tables (other than the well-known ones [`BaseKind`] describes).
+    pub fn mro(&self, class: ClassRef<'static>) -> (Vec<ClassRef<'static>>, Vec<BaseKind>) {
+        let mut out: Vec<ClassRef<'static>> = Vec::new();
+        let mut externals = Vec::new();
+        let mut stack = vec![class];
+        while let Some(c) = stack.pop() {
+            if out.iter().any(|o| std::ptr::eq(o.class, c.class)) {
+                continue;
+            }
+            out.push(c);
+            for base in c.class.bases.iter().rev() {
+                match self.resolve(base) {
+                    Resolved::Class(b) => stack.push(b),
+                    _ => externals.push(BaseKind::of(base)),
+                }
+            }
+        }
+        (out, externals)
+    }
+
+    /// An attribute of a class, along its bases.
+    pub fn member(&self, class: ClassRef<'static>, name: &str) -> Member<'static> {
+        let (mro, externals) = self.mro(class);
+        for c in &mro {
+            if let Some(function) = c.class.methods.get(name) {
+                return Member::Method {
+                    function,
+                    owner: *c,
+                };
+            }
+            if c.class.fields.iter().any(|f| f.name == name)
+                || c.class.attrs.iter().any(|a| a == name)
+            {
+                return Member::Attr;
+            }
+        }
+        if name.starts_with("__") && name.ends_with("__") {
+            return Member::Unknown;
+        }
+        if mro.iter().any(|c| c.class.open) {
+            return Member::Unknown;
+        }
+        for kind in &externals {
+            match kind {
+                BaseKind::Object | BaseKind::Transparent => {}
+                BaseKind::Enum if ENUM_API.contains(&name) => return Member::Attr,
+                BaseKind::Enum => {}
+                _ => return Member::Unknown,
+            }
+        }
+        Member::Missing
+    }
+
+    /// The constructor's signature (without `self`), when the tables show it.
+    pub fn constructor(&self, class: ClassRef<'static>) -> Option<Signature> {
+        let (mro, externals) = self.mro(class);
+        for c in &mro {
+            if c.class.methods.contains_key("__new__") {
+                return None;
+            }
+            if let Some(init) = c.class.methods.get("__init__") {
+                return init
+                    .sig
+                    .as_deref()
+                    .map(|s| Signature::parse(s).without_first());
+            }
+            if let Some(dc) = c.class.dataclass
+                && !dc.no_init
+            {
+                return Some(self.dataclass_signature(&mro));
+            }
+        }
+        let mut constructor = None;
+        for kind in &externals {
+            match kind {
+                BaseKind::Object | BaseKind::Transparent => {}
+                BaseKind::Pydantic => constructor = Some(self.pydantic_signature(&mro)),
+                BaseKind::NamedTuple => {
+                    let fields = &mro[0].class.fields;
+                    constructor = Some(Signature {
+                        params: fields
+                            .iter()
+                            .map(|f| Param {
+                                name: f.name.clone(),
+                                kind: ParamKind::PositionalOrKeyword,
+                                default: f.default,
+                            })
+                            .collect(),
+                    });
+                }
+                _ => return None,
+            }
+        }
+        Some(constructor.unwrap_or_default())
+    }
+
+    fn dataclass_signature(&self, mro: &[ClassRef<'static>]) -> Signature {
+        // Fields in definition order from the most basic dataclass down; a redefinition keeps
+        // the first position.
+        let mut fields: Vec<(String, bool, bool, bool)> = Vec::new();
+        for c in mro.iter().rev() {
+            let Some(dc) = c.class.dataclass else {
+                continue;
+            };
+            for f in &c.class.fields {
+                let entry = (
+                    f.name.clone(),
+                    f.default,
+                    f.no_init,
+                    f.kw_only || dc.kw_only,
+                );
+                match fields.iter_mut().find(|e| e.0 == f.name) {
+                    Some(e) => *e = entry,
+                    None => fields.push(entry),
+                }
+            }
+        }
+        let mut params: Vec<Param> = Vec::new();
+        for kw in [false, true] {
+            for (name, default, no_init, kw_only) in &fields {
+                if *no_init || *kw_only != kw {
+                    continue;
+                }
+                params.push(Param {
+                    name: name.clone(),
+                    kind: if kw {
+                        ParamKind::KeywordOnly
+                    } else {
+                        ParamKind::PositionalOrKeyword
+                    },
+                    default: *default,
+                });
+            }
+        }
+        Signature { params }
+    }
+
+    fn pydantic_signature(&self, mro: &[ClassRef<'static>]) -> Signature {
+        let mut params: Vec<Param> = Vec::new();
+        for c in mro.iter().rev() {
+            for f in &c.class.fields {
+                let name = f.alias.clone().unwrap_or_else(|| f.name.clone());
+                if name.starts_with('_') {
+                    continue;
+                }
+                let param = Param {
+                    name,
+                    kind: ParamKind::KeywordOnly,
+                    default: f.default,
+                };
+                match params.iter_mut().find(|p| p.name == param.name) {
+                    Some(p) => *p = param,
+                    None => params.push(param),
+                }
+            }
+        }
+        Signature { params }
+    }
+
+    /// The class a return annotation (or other annotation) written in module `home` names.
+    /// `Optional[X]`, `X | None` and quoted names are looked through.
+    pub fn annotation_class(&self, home: &str, annotation: &str) -> Option<ClassRef<'static>> {
+        let mut text = annotation.trim().trim_matches(|c| c == '"' || c == '\'');
+        for wrapper in ["Optional[", "typing.Optional["] {
+            if let Some(inner) = text.strip_prefix(wrapper).and_then(|t| t.strip_suffix(']')) {
+                text = inner;
+            }
+        }
+        if let Some((left, right)) = text.split_once('|') {
+            let (l, r) = (left.trim(), right.trim());
+            text = if r == "None" {
+                l
+            } else if l == "None" {
+                r
+            } else {
+                return None;
+            };
+        }
+        let text = text.trim_matches(|c| c == '"' || c == '\'');
+        if text.is_empty()
+            || !text
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        let (first, rest) = text.split_once('.').unwrap_or((text, ""));
+        let module = self.module(home)?;
+        let base = match module.names.get(first)? {
+            Symbol::Ref { to } | Symbol::Module { to } => to.clone(),
+            Symbol::Class(_) => format!("{home}.{first}"),
+            _ => return None,
+        };
+        let path = if rest.is_empty() {
+            base
+        } else {
+            format!("{base}.{rest}")
+        };
+        match self.resolve(&path) {
+            Resolved::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The class an instance gets from calling `resolved` (a constructor or a function or method
+    /// with a return annotation naming a tabled class).
+    pub fn returned_class(&self, resolved: &Resolved<'static>) -> Option<ClassRef<'static>> {
+        match resolved {
+            Resolved::Class(c) => Some(*c),
+            Resolved::Function { home, function, .. } => {
+                let ret = function.ret.as_deref()?;
+                if ret == "Self" || ret.ends_with(".Self") {
+                    return None;
+                }
+                self.annotation_class(home, ret)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A base class outside the tables that the lookups still understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseKind {
+    Object,
+    /// `Generic[...]`, `Protocol`, `ABC`: no attributes or constructor of interest.
+    Transparent,
+    Pydantic,
+    NamedTuple,
+    Enum,
+    Other,
+}
+
+impl BaseKind {
+    fn of(path: &str) -> BaseKind {
+        match path {
+            "builtins.object" | "object" => BaseKind::Object,
+            "typing.Generic" | "typing.Protocol" | "typing_extensions.Protocol" | "abc.ABC" => {
+                BaseKind::Transparent
+            }
+            "pydantic.BaseModel" | "pydantic.main.BaseModel" => BaseKind::Pydantic,
+            "typing.NamedTuple" => BaseKind::NamedTuple,
+            "enum.Enum" | "enum.IntEnum" | "enum.StrEnum" => BaseKind::Enum,
+            _ => BaseKind::Other,
+        }
+    }
+}
+
+/// Signature of a function or method as called: bound methods and class methods lose their
+/// first parameter.
+pub fn call_signature(function: &Function, through_instance: bool) -> Option<Signature> {
+    let sig = Signature::parse(function.sig.as_deref()?);
+    Some(match function.kind {
+        Some(MethodKind::Staticmethod) => sig,
+        Some(MethodKind::Classmethod) => sig.without_first(),
+        Some(MethodKind::Property) => return None,
+        None if through_instance => sig.without_first(),
+        None => sig,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> ApiView {
+        ApiView::new(
+            table("cookbook-2026.08").unwrap(),
+            table("sdk-1.2.30").unwrap(),
+        )
+    }
+
+    #[test]
+    fn every_embedded_table_decodes() {
+        for (name, _) in EMBEDDED {
+            assert!(!table(name).unwrap().modules.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn resolves_through_reexports() {
+        let v = view();
+        let Resolved::Class(c) = v.resolve("training.utils.DeployConfig") else {
+            panic!("{:?}", v.resolve("training.utils.DeployConfig"))
+        };
+        assert_eq!(c.path(), "training.utils.config.DeployConfig");
+        let sig = v.constructor(c).unwrap();
+        assert!(sig.param("deployment_id").is_some());
+        assert!(sig.param("create_deployment").is_none());
+        assert!(matches!(
+            v.resolve("training.utils.setup_infra"),
+            Resolved::Missing { .. }
+        ));
+        assert!(matches!(
+            v.resolve("training.utils.opd"),
+            Resolved::Missing { .. }
+        ));
+        assert!(matches!(v.resolve("numpy.array"), Resolved::Unknown));
+    }
+
+    #[test]
+    fn trainer_config_rejects_accelerators_at_2026_08() {
+        let v = view();
+        let Resolved::Class(c) = v.resolve("training.utils.TrainerConfig") else {
+            panic!()
+        };
+        let sig = v.constructor(c).unwrap();
+        assert!(sig.param("accelerator_type").is_none());
+        assert!(sig.param("training_shape_id").is_some());
+        assert!(!sig.has_var_keyword());
+    }
+}

@@ -1,0 +1,739 @@
+//! Reading one Python module into a [`Module`] of the API tables.
+//!
+//! Only what Python binds at import time counts: module-level definitions, imports and
+//! assignments, in every branch of `if`/`try` (but not under `if TYPE_CHECKING:`), and for each
+//! class its bases, decorators, fields and methods. Nothing is executed; names the source cannot
+//! show (a star import from outside the table, a module `__getattr__`) make the module `open`.
+
+use std::collections::BTreeMap;
+
+use fwmigrate_api::tables::{Class, Dataclass, Field, Function, MethodKind, Module, Symbol};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+/// A star import to resolve once every module of the table is read.
+#[derive(Debug, Clone)]
+pub struct PendingStar {
+    pub from: String,
+}
+
+/// One module as read from its source.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub module: Module,
+    pub stars: Vec<PendingStar>,
+}
+
+/// Function decorators that keep the signature (they use `functools.wraps` or change nothing).
+const TRANSPARENT_FN_DECORATORS: &[&str] = &[
+    "abstractmethod",
+    "abc.abstractmethod",
+    "override",
+    "typing.override",
+    "typing_extensions.override",
+    "final",
+    "typing.final",
+    "deprecated",
+    "typing_extensions.deprecated",
+    "warnings.deprecated",
+    "contextmanager",
+    "contextlib.contextmanager",
+    "asynccontextmanager",
+    "contextlib.asynccontextmanager",
+    "cache",
+    "functools.cache",
+    "lru_cache",
+    "functools.lru_cache",
+    "wraps",
+    "functools.wraps",
+    "no_type_check",
+    "typing.no_type_check",
+];
+
+/// `module`: the dotted name; `is_package`: an `__init__.py`.
+pub fn extract(module: &str, is_package: bool, source: &str) -> Result<Extracted, String> {
+    let parsed = ruff_python_parser::parse_module(source).map_err(|e| e.to_string())?;
+    let package = if is_package {
+        module.to_string()
+    } else {
+        module.rsplit_once('.').map_or("", |(p, _)| p).to_string()
+    };
+    let mut reader = Reader {
+        module,
+        package: &package,
+        source,
+        out: Extracted::default(),
+    };
+    reader.body(parsed.suite());
+    Ok(reader.out)
+}
+
+struct Reader<'a> {
+    module: &'a str,
+    package: &'a str,
+    source: &'a str,
+    out: Extracted,
+}
+
+impl Reader<'_> {
+    fn names(&mut self) -> &mut BTreeMap<String, Symbol> {
+        &mut self.out.module.names
+    }
+
+    fn body(&mut self, suite: &[Stmt]) {
+        for stmt in suite {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let full = alias.name.as_str();
+                    let (local, to) = match &alias.asname {
+                        Some(asname) => (asname.as_str().to_string(), full.to_string()),
+                        None => {
+                            let first = full.split('.').next().unwrap_or(full);
+                            (first.to_string(), first.to_string())
+                        }
+                    };
+                    self.names().insert(local, Symbol::Ref { to });
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let Some(from) = self.absolute(import) else {
+                    return;
+                };
+                for alias in &import.names {
+                    if alias.name.as_str() == "*" {
+                        self.out.stars.push(PendingStar { from: from.clone() });
+                        continue;
+                    }
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    let to = join(&from, alias.name.as_str());
+                    self.names().insert(local, Symbol::Ref { to });
+                }
+            }
+            Stmt::FunctionDef(def) => {
+                let name = def.name.to_string();
+                if name == "__getattr__" {
+                    self.out.module.open = true;
+                }
+                if is_overload(def) {
+                    return;
+                }
+                let function = self.function(def);
+                self.names().insert(name, Symbol::Function(function));
+            }
+            Stmt::ClassDef(class) => {
+                let symbol = Symbol::Class(self.class(class));
+                self.names().insert(class.name.to_string(), symbol);
+            }
+            Stmt::Assign(assign) => {
+                if let [Expr::Name(target)] = assign.targets.as_slice()
+                    && target.id.as_str() == "__all__"
+                {
+                    self.out.module.all = string_list(&assign.value);
+                    return;
+                }
+                let value = self.value_symbol(&assign.value, None);
+                for target in &assign.targets {
+                    self.bind_target(target, &value);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    if let Expr::Name(target) = &*assign.target
+                        && target.id.as_str() == "__all__"
+                    {
+                        self.out.module.all = string_list(value);
+                        return;
+                    }
+                    let ty = self.text(&assign.annotation);
+                    let symbol = self.value_symbol(value, Some(ty));
+                    self.bind_target(&assign.target, &symbol);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                if let Expr::Name(target) = &*assign.target
+                    && target.id.as_str() == "__all__"
+                    && let Some(more) = string_list(&assign.value)
+                {
+                    self.out
+                        .module
+                        .all
+                        .get_or_insert_with(Vec::new)
+                        .extend(more);
+                }
+            }
+            Stmt::Expr(expr) => {
+                // `__all__.extend([...])` / `__all__.append("x")`
+                if let Expr::Call(call) = &*expr.value
+                    && let Expr::Attribute(attr) = &*call.func
+                    && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "__all__")
+                {
+                    let all = self.out.module.all.get_or_insert_with(Vec::new);
+                    for arg in &call.arguments.args {
+                        match arg {
+                            Expr::StringLiteral(s) => all.push(s.value.to_str().to_string()),
+                            other => all.extend(string_list(other).unwrap_or_default()),
+                        }
+                    }
+                }
+            }
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    if let Expr::Name(name) = target {
+                        self.names().remove(name.id.as_str());
+                    }
+                }
+            }
+            Stmt::If(if_stmt) => {
+                if !is_type_checking(&if_stmt.test) {
+                    self.body(&if_stmt.body);
+                }
+                for clause in &if_stmt.elif_else_clauses {
+                    self.body(&clause.body);
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                self.body(&try_stmt.body);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.body(&handler.body);
+                }
+                self.body(&try_stmt.orelse);
+                self.body(&try_stmt.finalbody);
+            }
+            Stmt::With(with) => self.body(&with.body),
+            Stmt::For(for_stmt) => {
+                self.bind_target(&for_stmt.target, &Symbol::Value { ty: None });
+                self.body(&for_stmt.body);
+                self.body(&for_stmt.orelse);
+            }
+            Stmt::While(while_stmt) => {
+                self.body(&while_stmt.body);
+                self.body(&while_stmt.orelse);
+            }
+            _ => {}
+        }
+    }
+
+    /// The absolute module of a `from ... import`, or `None` for a relative import above the root.
+    fn absolute(&self, import: &ast::StmtImportFrom) -> Option<String> {
+        let module = import.module.as_ref().map(|m| m.as_str());
+        if import.level == 0 {
+            return module.map(str::to_string);
+        }
+        let mut base = self.package.to_string();
+        for _ in 1..import.level {
+            base = base.rsplit_once('.')?.0.to_string();
+        }
+        Some(match module {
+            Some(m) => join(&base, m),
+            None => base,
+        })
+    }
+
+    fn bind_target(&mut self, target: &Expr, symbol: &Symbol) {
+        match target {
+            Expr::Name(name) => {
+                self.names().insert(name.id.to_string(), symbol.clone());
+            }
+            Expr::Tuple(tuple) => {
+                for elt in &tuple.elts {
+                    self.bind_target(elt, &Symbol::Value { ty: None });
+                }
+            }
+            Expr::List(list) => {
+                for elt in &list.elts {
+                    self.bind_target(elt, &Symbol::Value { ty: None });
+                }
+            }
+            Expr::Starred(starred) => self.bind_target(&starred.value, &Symbol::Value { ty: None }),
+            _ => {}
+        }
+    }
+
+    /// `X = Y` keeps `X` an alias of what `Y` is (a function renamed for compatibility).
+    fn value_symbol(&self, value: &Expr, ty: Option<String>) -> Symbol {
+        if ty.is_none()
+            && let Some(dotted) = self.dotted(value)
+        {
+            return Symbol::Ref { to: dotted };
+        }
+        Symbol::Value { ty }
+    }
+
+    /// A dotted name in this module's terms: a local definition or what an import stands for.
+    fn dotted(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(name) => {
+                let id = name.id.as_str();
+                Some(match self.out.module.names.get(id) {
+                    Some(Symbol::Ref { to }) | Some(Symbol::Module { to }) => to.clone(),
+                    Some(_) => join(self.module, id),
+                    None if is_builtin(id) => format!("builtins.{id}"),
+                    None => return None,
+                })
+            }
+            Expr::Attribute(attr) => Some(join(&self.dotted(&attr.value)?, attr.attr.as_str())),
+            Expr::Subscript(sub) => self.dotted(&sub.value),
+            Expr::Call(_) => None,
+            _ => None,
+        }
+    }
+
+    fn text(&self, expr: &Expr) -> String {
+        let text = &self.source[expr.range()];
+        text.trim_matches(|c| c == '"' || c == '\'').to_string()
+    }
+
+    fn function(&self, def: &ast::StmtFunctionDef) -> Function {
+        let decorators: Vec<String> = def
+            .decorator_list
+            .iter()
+            .map(|d| self.decorator_name(&d.expression))
+            .collect();
+        let transparent = decorators
+            .iter()
+            .all(|d| TRANSPARENT_FN_DECORATORS.contains(&d.as_str()));
+        Function {
+            sig: transparent.then(|| signature(&def.parameters)),
+            ret: def.returns.as_deref().map(|r| self.text(r)),
+            kind: None,
+        }
+    }
+
+    /// A decorator's dotted name as written (`functools.lru_cache` for `@functools.lru_cache(8)`).
+    fn decorator_name(&self, expr: &Expr) -> String {
+        let expr = match expr {
+            Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        dotted_text(expr).unwrap_or_else(|| self.text(expr))
+    }
+
+    fn class(&self, def: &ast::StmtClassDef) -> Class {
+        let mut class = Class::default();
+        if let Some(arguments) = &def.arguments {
+            for base in &arguments.args {
+                match self.dotted(base) {
+                    Some(dotted) => class.bases.push(dotted),
+                    None => class.open = true,
+                }
+            }
+            for keyword in &arguments.keywords {
+                if keyword
+                    .arg
+                    .as_ref()
+                    .is_some_and(|a| a.as_str() == "metaclass")
+                {
+                    let meta = self.dotted(&keyword.value).unwrap_or_default();
+                    if !meta.ends_with("ABCMeta") {
+                        class.open = true;
+                    }
+                }
+            }
+        }
+        for decorator in &def.decorator_list {
+            let name = self.decorator_name(&decorator.expression);
+            if name == "dataclass" || name.ends_with(".dataclass") {
+                let mut dc = Dataclass::default();
+                if let Expr::Call(call) = &decorator.expression {
+                    for keyword in &call.arguments.keywords {
+                        let is_true = matches!(&keyword.value, Expr::BooleanLiteral(b) if b.value);
+                        let is_false =
+                            matches!(&keyword.value, Expr::BooleanLiteral(b) if !b.value);
+                        match keyword.arg.as_ref().map(|a| a.as_str()) {
+                            Some("kw_only") if is_true => dc.kw_only = true,
+                            Some("init") if is_false => dc.no_init = true,
+                            _ => {}
+                        }
+                    }
+                }
+                class.dataclass = Some(dc);
+            }
+        }
+        let mut kw_only_marker = false;
+        for stmt in &def.body {
+            self.class_stmt(stmt, &mut class, &mut kw_only_marker);
+        }
+        class
+    }
+
+    fn class_stmt(&self, stmt: &Stmt, class: &mut Class, kw_only_marker: &mut bool) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                let name = def.name.to_string();
+                if name == "__getattr__" || name == "__getattribute__" {
+                    class.open = true;
+                }
+                if is_overload(def) {
+                    return;
+                }
+                let decorators: Vec<String> = def
+                    .decorator_list
+                    .iter()
+                    .map(|d| self.decorator_name(&d.expression))
+                    .collect();
+                // `@x.setter` / `@x.deleter` belong to the property already recorded.
+                if decorators
+                    .iter()
+                    .any(|d| d.ends_with(".setter") || d.ends_with(".deleter"))
+                {
+                    return;
+                }
+                let mut kind = None;
+                let mut transparent = true;
+                for d in &decorators {
+                    match d.as_str() {
+                        "staticmethod" => kind = Some(MethodKind::Staticmethod),
+                        "classmethod" => kind = Some(MethodKind::Classmethod),
+                        "property" | "functools.cached_property" | "cached_property" => {
+                            kind = Some(MethodKind::Property)
+                        }
+                        other if TRANSPARENT_FN_DECORATORS.contains(&other) => {}
+                        _ => transparent = false,
+                    }
+                }
+                if kind.is_none()
+                    && let Some(first) = def
+                        .parameters
+                        .args
+                        .first()
+                        .or(def.parameters.posonlyargs.first())
+                {
+                    instance_attrs(&def.body, first.parameter.name.as_str(), &mut class.attrs);
+                }
+                let function = Function {
+                    sig: transparent.then(|| signature(&def.parameters)),
+                    ret: def.returns.as_deref().map(|r| self.text(r)),
+                    kind,
+                };
+                class.methods.insert(name, function);
+            }
+            Stmt::AnnAssign(assign) => {
+                let Expr::Name(target) = &*assign.target else {
+                    return;
+                };
+                let ty = self.text(&assign.annotation);
+                if ty == "KW_ONLY" || ty.ends_with(".KW_ONLY") {
+                    *kw_only_marker = true;
+                    return;
+                }
+                if ty.starts_with("ClassVar") || ty.contains(".ClassVar") {
+                    class.attrs.push(target.id.to_string());
+                    return;
+                }
+                let mut field = Field {
+                    name: target.id.to_string(),
+                    default: assign.value.is_some(),
+                    no_init: false,
+                    kw_only: *kw_only_marker,
+                    alias: None,
+                    ty: Some(ty),
+                };
+                if let Some(Expr::Call(call)) = assign.value.as_deref() {
+                    let callee = dotted_text(&call.func).unwrap_or_default();
+                    if callee == "field" || callee.ends_with(".field") {
+                        field.default = call.arguments.keywords.iter().any(|k| {
+                            matches!(
+                                k.arg.as_ref().map(|a| a.as_str()),
+                                Some("default" | "default_factory")
+                            )
+                        });
+                        apply_field_flags(&mut field, &call.arguments.keywords);
+                    } else if callee == "Field" || callee.ends_with(".Field") {
+                        // pydantic: `Field(...)`/`Field()` without a default is required.
+                        let positional_default = call
+                            .arguments
+                            .args
+                            .first()
+                            .is_some_and(|a| !matches!(a, Expr::EllipsisLiteral(_)));
+                        field.default = positional_default
+                            || call.arguments.keywords.iter().any(|k| {
+                                matches!(
+                                    k.arg.as_ref().map(|a| a.as_str()),
+                                    Some("default" | "default_factory")
+                                )
+                            });
+                        for k in call.arguments.keywords.iter() {
+                            if k.arg.as_ref().is_some_and(|a| a.as_str() == "alias")
+                                && let Expr::StringLiteral(s) = &k.value
+                            {
+                                field.alias = Some(s.value.to_str().to_string());
+                            }
+                        }
+                    }
+                }
+                class.fields.push(field);
+            }
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    if let Expr::Name(name) = target {
+                        class.attrs.push(name.id.to_string());
+                    }
+                }
+            }
+            Stmt::ClassDef(nested) => class.attrs.push(nested.name.to_string()),
+            Stmt::If(if_stmt) => {
+                if !is_type_checking(&if_stmt.test) {
+                    for s in &if_stmt.body {
+                        self.class_stmt(s, class, kw_only_marker);
+                    }
+                }
+                for clause in &if_stmt.elif_else_clauses {
+                    for s in &clause.body {
+                        self.class_stmt(s, class, kw_only_marker);
+                    }
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                for s in try_stmt.body.iter().chain(&try_stmt.orelse) {
+                    self.class_stmt(s, class, kw_only_marker);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Attributes a method assigns on its instance (`self.x = ...`), in every nested block.
+fn instance_attrs(body: &[Stmt], this: &str, out: &mut Vec<String>) {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct V<'a> {
+        this: &'a str,
+        out: &'a mut Vec<String>,
+    }
+    impl<'b> Visitor<'b> for V<'_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            let targets: Vec<&Expr> = match stmt {
+                Stmt::Assign(a) => a.targets.iter().collect(),
+                Stmt::AnnAssign(a) => vec![&*a.target],
+                Stmt::AugAssign(a) => vec![&*a.target],
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                _ => Vec::new(),
+            };
+            for t in targets {
+                let mut stack = vec![t];
+                while let Some(t) = stack.pop() {
+                    match t {
+                        Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == self.this) =>
+                        {
+                            let name = attr.attr.to_string();
+                            if !self.out.contains(&name) {
+                                self.out.push(name);
+                            }
+                        }
+                        Expr::Tuple(t) => stack.extend(t.elts.iter()),
+                        Expr::List(l) => stack.extend(l.elts.iter()),
+                        _ => {}
+                    }
+                }
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+    let mut v = V { this, out };
+    v.visit_body(body);
+}
+
+fn apply_field_flags(field: &mut Field, keywords: &[ast::Keyword]) {
+    for k in keywords {
+        let is_false = matches!(&k.value, Expr::BooleanLiteral(b) if !b.value);
+        let is_true = matches!(&k.value, Expr::BooleanLiteral(b) if b.value);
+        match k.arg.as_ref().map(|a| a.as_str()) {
+            Some("init") if is_false => field.no_init = true,
+            Some("kw_only") if is_true => field.kw_only = true,
+            _ => {}
+        }
+    }
+}
+
+fn is_overload(def: &ast::StmtFunctionDef) -> bool {
+    def.decorator_list.iter().any(|d| {
+        dotted_text(&d.expression).is_some_and(|n| n == "overload" || n.ends_with(".overload"))
+    })
+}
+
+fn is_type_checking(test: &Expr) -> bool {
+    dotted_text(test).is_some_and(|t| t == "TYPE_CHECKING" || t.ends_with(".TYPE_CHECKING"))
+}
+
+fn dotted_text(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attr) => Some(join(&dotted_text(&attr.value)?, attr.attr.as_str())),
+        _ => None,
+    }
+}
+
+fn string_list(expr: &Expr) -> Option<Vec<String>> {
+    let elts = match expr {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        _ => return None,
+    };
+    elts.iter()
+        .map(|e| match e {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn join(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else {
+        format!("{base}.{name}")
+    }
+}
+
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "object"
+            | "Exception"
+            | "BaseException"
+            | "ValueError"
+            | "TypeError"
+            | "RuntimeError"
+            | "KeyError"
+            | "IndexError"
+            | "AttributeError"
+            | "NotImplementedError"
+            | "TimeoutError"
+            | "OSError"
+            | "IOError"
+            | "ConnectionError"
+            | "LookupError"
+            | "ImportError"
+            | "dict"
+            | "list"
+            | "tuple"
+            | "set"
+            | "str"
+            | "int"
+            | "float"
+            | "bool"
+            | "bytes"
+    )
+}
+
+/// The compact signature text (see `fwmigrate_api::tables`).
+pub fn signature(parameters: &ast::Parameters) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let with_default = |p: &ast::ParameterWithDefault| {
+        format!(
+            "{}{}",
+            p.parameter.name.as_str(),
+            if p.default.is_some() { "=" } else { "" }
+        )
+    };
+    for p in &parameters.posonlyargs {
+        parts.push(with_default(p));
+    }
+    if !parameters.posonlyargs.is_empty() {
+        parts.push("/".to_string());
+    }
+    for p in &parameters.args {
+        parts.push(with_default(p));
+    }
+    match &parameters.vararg {
+        Some(v) => parts.push(format!("*{}", v.name.as_str())),
+        None if !parameters.kwonlyargs.is_empty() => parts.push("*".to_string()),
+        None => {}
+    }
+    for p in &parameters.kwonlyargs {
+        parts.push(with_default(p));
+    }
+    if let Some(k) = &parameters.kwarg {
+        parts.push(format!("**{}", k.name.as_str()));
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(src: &str) -> Extracted {
+        extract("pkg.mod", false, src).unwrap()
+    }
+
+    #[test]
+    fn reads_definitions_imports_and_all() {
+        let out = module(
+            "from typing import TYPE_CHECKING\nfrom .config import DeployConfig as DC\nfrom . import rl\nimport os.path\nif TYPE_CHECKING:\n    from x import Hidden\n__all__ = ['DC']\ndef f(a, b=1, *args, c, d=2, **kw) -> 'Svc': ...\nclass K(DC):\n    x: int = 1\n    def m(self, y): ...\nalias = f\ndel rl\n",
+        );
+        let names = &out.module.names;
+        assert_eq!(
+            names["DC"],
+            Symbol::Ref {
+                to: "pkg.config.DeployConfig".into()
+            }
+        );
+        assert!(!names.contains_key("rl"));
+        assert_eq!(names["os"], Symbol::Ref { to: "os".into() });
+        assert!(!names.contains_key("Hidden"));
+        assert_eq!(out.module.all.as_deref(), Some(&["DC".to_string()][..]));
+        let Symbol::Function(f) = &names["f"] else {
+            panic!()
+        };
+        assert_eq!(f.sig.as_deref(), Some("a, b=, *args, c, d=, **kw"));
+        assert_eq!(f.ret.as_deref(), Some("Svc"));
+        let Symbol::Class(k) = &names["K"] else {
+            panic!()
+        };
+        assert_eq!(k.bases, vec!["pkg.config.DeployConfig".to_string()]);
+        assert_eq!(k.fields[0].name, "x");
+        assert_eq!(k.methods["m"].sig.as_deref(), Some("self, y"));
+        assert_eq!(
+            names["alias"],
+            Symbol::Ref {
+                to: "pkg.mod.f".into()
+            }
+        );
+    }
+
+    #[test]
+    fn dataclass_fields_and_unknown_decorators() {
+        let out = module(
+            "from dataclasses import dataclass, field, KW_ONLY\n@dataclass(kw_only=True)\nclass C:\n    a: int\n    b: list = field(default_factory=list)\n    c: int = field(init=False)\n    _: KW_ONLY\n    d: int = 0\n@retry(3)\ndef g(x): ...\nclass P(BaseModel):\n    a: int = Field(...)\n    b: int = Field(1, alias='bee')\n",
+        );
+        let Symbol::Class(c) = &out.module.names["C"] else {
+            panic!()
+        };
+        assert!(c.dataclass.unwrap().kw_only);
+        assert!(!c.fields[0].default);
+        assert!(c.fields[1].default);
+        assert!(c.fields[2].no_init);
+        assert!(c.fields[3].kw_only);
+        let Symbol::Function(g) = &out.module.names["g"] else {
+            panic!()
+        };
+        assert_eq!(g.sig, None);
+        let Symbol::Class(p) = &out.module.names["P"] else {
+            panic!()
+        };
+        assert!(p.open, "an unresolved base leaves the class open");
+        assert!(!p.fields[0].default);
+        assert!(p.fields[1].default);
+        assert_eq!(p.fields[1].alias.as_deref(), Some("bee"));
+    }
+
+    #[test]
+    fn relative_imports_in_packages() {
+        let out = extract("a.b", true, "from .c import d\nfrom .. import e\n").unwrap();
+        assert_eq!(
+            out.module.names["d"],
+            Symbol::Ref {
+                to: "a.b.c.d".into()
+            }
+        );
+        assert_eq!(out.module.names["e"], Symbol::Ref { to: "a.e".into() });
+    }
+}
