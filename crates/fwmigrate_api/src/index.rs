@@ -52,6 +52,27 @@ pub const COOKBOOK_PACKAGE: &str = "training";
 /// The SDK package the SDK tables cover.
 pub const SDK_PACKAGE: &str = "fireworks.training.sdk";
 
+/// The cookbook utils name that attribute `attr` of recipe module `recipe` re-exports at some
+/// release (`rl_loop.InfraConfig` is `training.utils.InfraConfig` where `rl_loop` imported it).
+pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
+    if attr == "Config" || attr == "main" || attr.starts_with('_') {
+        return None;
+    }
+    let module = format!("{COOKBOOK_PACKAGE}.recipes.{recipe}");
+    for name in ["cookbook-legacy", "cookbook-2026.06", "cookbook-2026.08"] {
+        let Some(Symbol::Ref { to }) = table(name)
+            .and_then(|t| t.modules.get(&module))
+            .and_then(|m| m.names.get(attr))
+        else {
+            continue;
+        };
+        if to.starts_with("training.utils.") {
+            return to.rsplit('.').next();
+        }
+    }
+    None
+}
+
 /// What a dotted name is at one release.
 #[derive(Debug, Clone)]
 pub enum Resolved<'a> {
@@ -130,6 +151,14 @@ impl ApiView {
         Self {
             tables: [cookbook, sdk],
         }
+    }
+
+    /// Every module path of both tables.
+    pub fn module_paths(&self) -> impl Iterator<Item = &'static str> {
+        let tables: [&'static Table; 2] = self.tables;
+        tables
+            .into_iter()
+            .flat_map(|t| t.modules.keys().map(String::as_str))
     }
 
     /// The module with this exact path.

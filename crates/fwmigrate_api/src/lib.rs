@@ -12,6 +12,9 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 pub mod index;
+pub mod sdk;
+
+pub use sdk::SdkVersion;
 pub mod tables;
 
 /// SDK releases with a table: each target's working minimum, the releases where the surface

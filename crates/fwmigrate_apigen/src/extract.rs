@@ -63,8 +63,13 @@ pub fn extract(module: &str, is_package: bool, source: &str) -> Result<Extracted
         package: &package,
         source,
         out: Extracted::default(),
+        getattr: None,
+        dicts: BTreeMap::new(),
     };
     reader.body(parsed.suite());
+    if let Some(def) = reader.getattr {
+        reader.lazy_exports(def);
+    }
     Ok(reader.out)
 }
 
@@ -73,20 +78,122 @@ struct Reader<'a> {
     package: &'a str,
     source: &'a str,
     out: Extracted,
+    /// A module-level `__getattr__` (lazy exports).
+    getattr: Option<&'a ast::StmtFunctionDef>,
+    /// Module-level dict literals by name (the table a lazy `__getattr__` reads).
+    dicts: BTreeMap<String, &'a ast::ExprDict>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn names(&mut self) -> &mut BTreeMap<String, Symbol> {
         &mut self.out.module.names
     }
 
-    fn body(&mut self, suite: &[Stmt]) {
+    fn body(&mut self, suite: &'a [Stmt]) {
         for stmt in suite {
             self.stmt(stmt);
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    /// A module `__getattr__` that ends in `raise AttributeError` serves only the names it
+    /// handles: `if name == "X": ...` branches, and the keys of a module-level dict it looks the
+    /// name up in (values `("module", "attr")` are re-exports). Any other shape leaves the module
+    /// open.
+    fn lazy_exports(&mut self, def: &'a ast::StmtFunctionDef) {
+        let mut raises_attribute_error = false;
+        walk_stmts(&def.body, &mut |stmt| {
+            if let Stmt::Raise(r) = stmt
+                && r.exc.as_deref().is_some_and(|e| {
+                    let e = match e {
+                        Expr::Call(c) => &*c.func,
+                        other => other,
+                    };
+                    dotted_text(e).as_deref() == Some("AttributeError")
+                })
+            {
+                raises_attribute_error = true;
+            }
+        });
+        if !raises_attribute_error {
+            self.out.module.open = true;
+            return;
+        }
+        let mut found: Vec<(String, Symbol)> = Vec::new();
+        let mut stack: Vec<&'a Stmt> = def.body.iter().collect();
+        while let Some(stmt) = stack.pop() {
+            match stmt {
+                Stmt::If(if_stmt) => {
+                    let mut clauses = vec![(Some(&*if_stmt.test), &if_stmt.body)];
+                    for c in &if_stmt.elif_else_clauses {
+                        clauses.push((c.test.as_ref(), &c.body));
+                    }
+                    for (test, body) in clauses {
+                        if let Some(Expr::Compare(cmp)) = test
+                            && let [Expr::StringLiteral(s)] = &*cmp.comparators
+                        {
+                            let name = s.value.to_str().to_string();
+                            let symbol = body
+                                .iter()
+                                .find_map(|b| match b {
+                                    Stmt::ImportFrom(i) if i.level == 0 => {
+                                        let m = i.module.as_ref()?.as_str();
+                                        i.names
+                                            .iter()
+                                            .find(|a| {
+                                                a.asname.as_ref().unwrap_or(&a.name).as_str()
+                                                    == name
+                                            })
+                                            .map(|a| Symbol::Ref {
+                                                to: join(m, a.name.as_str()),
+                                            })
+                                    }
+                                    _ => None,
+                                })
+                                .unwrap_or(Symbol::Value { ty: None });
+                            found.push((name, symbol));
+                        }
+                        stack.extend(body.iter());
+                    }
+                }
+                Stmt::Assign(assign) => {
+                    // `target = _EXPORTS.get(name)` / `_EXPORTS[name]`
+                    let dict = match &*assign.value {
+                        Expr::Call(call) => match &*call.func {
+                            Expr::Attribute(a) if a.attr.as_str() == "get" => dotted_text(&a.value),
+                            _ => None,
+                        },
+                        Expr::Subscript(sub) => dotted_text(&sub.value),
+                        _ => None,
+                    };
+                    if let Some(dict) = dict.and_then(|d| self.dicts.get(&d).copied()) {
+                        for item in &dict.items {
+                            let Some(Expr::StringLiteral(key)) = &item.key else {
+                                continue;
+                            };
+                            let symbol = match &item.value {
+                                Expr::Tuple(t) => match t.elts.as_slice() {
+                                    [Expr::StringLiteral(m), Expr::StringLiteral(a)] => {
+                                        Symbol::Ref {
+                                            to: join(m.value.to_str(), a.value.to_str()),
+                                        }
+                                    }
+                                    _ => Symbol::Value { ty: None },
+                                },
+                                _ => Symbol::Value { ty: None },
+                            };
+                            found.push((key.value.to_str().to_string(), symbol));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (name, symbol) in found {
+            self.out.module.names.entry(name).or_insert(symbol);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -118,7 +225,8 @@ impl Reader<'_> {
             Stmt::FunctionDef(def) => {
                 let name = def.name.to_string();
                 if name == "__getattr__" {
-                    self.out.module.open = true;
+                    self.getattr = Some(def);
+                    return;
                 }
                 if is_overload(def) {
                     return;
@@ -137,6 +245,11 @@ impl Reader<'_> {
                     self.out.module.all = string_list(&assign.value);
                     return;
                 }
+                if let ([Expr::Name(target)], Expr::Dict(dict)) =
+                    (assign.targets.as_slice(), &*assign.value)
+                {
+                    self.dicts.insert(target.id.to_string(), dict);
+                }
                 let value = self.value_symbol(&assign.value, None);
                 for target in &assign.targets {
                     self.bind_target(target, &value);
@@ -149,6 +262,9 @@ impl Reader<'_> {
                     {
                         self.out.module.all = string_list(value);
                         return;
+                    }
+                    if let (Expr::Name(target), Expr::Dict(dict)) = (&*assign.target, &**value) {
+                        self.dicts.insert(target.id.to_string(), dict);
                     }
                     let ty = self.text(&assign.annotation);
                     let symbol = self.value_symbol(value, Some(ty));
@@ -538,6 +654,34 @@ fn instance_attrs(body: &[Stmt], this: &str, out: &mut Vec<String>) {
     }
     let mut v = V { this, out };
     v.visit_body(body);
+}
+
+/// Every statement below `body`, nested blocks included (not nested functions or classes).
+fn walk_stmts<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
+    for stmt in body {
+        f(stmt);
+        match stmt {
+            Stmt::If(s) => {
+                walk_stmts(&s.body, f);
+                for c in &s.elif_else_clauses {
+                    walk_stmts(&c.body, f);
+                }
+            }
+            Stmt::Try(s) => {
+                walk_stmts(&s.body, f);
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    walk_stmts(&h.body, f);
+                }
+                walk_stmts(&s.orelse, f);
+                walk_stmts(&s.finalbody, f);
+            }
+            Stmt::With(s) => walk_stmts(&s.body, f),
+            Stmt::For(s) => walk_stmts(&s.body, f),
+            Stmt::While(s) => walk_stmts(&s.body, f),
+            _ => {}
+        }
+    }
 }
 
 fn apply_field_flags(field: &mut Field, keywords: &[ast::Keyword]) {

@@ -59,6 +59,9 @@ pub struct Args {
     /// Cookbook release to migrate to.
     #[arg(long, value_name = "RELEASE", value_parser = ["2026.06", "2026.08"])]
     pub target: Option<String>,
+    /// The fireworks-ai SDK release the conformance rules check against (e.g. 1.2.12).
+    #[arg(long, value_name = "VERSION")]
+    pub sdk_version: Option<String>,
     /// Extra cookbook package roots (e.g. a vendored copy); repeatable.
     #[arg(long = "cookbook-module", value_name = "MODULE")]
     pub cookbook_modules: Vec<String>,

@@ -15,6 +15,7 @@ pub const KEYS: &[&str] = &[
     "extend-select",
     "unsafe-fixes",
     "target",
+    "sdk-version",
     "cookbook-modules",
     "exclude",
     "extend-exclude",
@@ -29,6 +30,7 @@ pub struct FileOptions {
     pub extend_select: Option<Vec<String>>,
     pub unsafe_fixes: Option<bool>,
     pub target: Option<String>,
+    pub sdk_version: Option<String>,
     pub cookbook_modules: Option<Vec<String>>,
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Option<Vec<String>>,
@@ -154,6 +156,17 @@ fn parse_options(
                     )));
                 }
                 options.target = Some(t.to_string());
+            }
+            "sdk-version" => {
+                let v = value
+                    .as_str()
+                    .ok_or_else(|| err("a string: a fireworks-ai release such as \"1.2.30\""))?;
+                if let Err(e) = v.parse::<fwmigrate_api::SdkVersion>() {
+                    return Err(ConfigError(format!(
+                        "{file}: key `sdk-version` in {section}: {e}"
+                    )));
+                }
+                options.sdk_version = Some(v.to_string());
             }
             "cookbook-modules" => options.cookbook_modules = Some(strings(value)?),
             "exclude" => options.exclude = Some(strings(value)?),

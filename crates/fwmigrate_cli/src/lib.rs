@@ -594,6 +594,7 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
                 .to_string())
     ));
     out.push_str(&format!("target: {}\n", s.target));
+    out.push_str(&format!("sdk-version: {}\n", s.sdk_version));
     out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
     out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
     out.push_str(&format!("excluded: {}\n", s.excludes(path)));

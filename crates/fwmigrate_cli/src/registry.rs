@@ -11,6 +11,7 @@ pub fn python_rules() -> Vec<&'static dyn Rule> {
     rules.extend_from_slice(fwmigrate_rules_shapes::RULES);
     rules.extend_from_slice(fwmigrate_rules_hotload::RULES);
     rules.extend_from_slice(fwmigrate_rules_checkpoints::RULES);
+    rules.extend_from_slice(fwmigrate_rules_conformance::RULES);
     rules
 }
 

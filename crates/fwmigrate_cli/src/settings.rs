@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use fwmigrate_engine::{Linter, LinterSettings, RuleSelector, select_rules};
 use fwmigrate_parser::SemanticSettings;
-use fwmigrate_rule::Target;
+use fwmigrate_rule::{SdkVersion, Target};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::Args;
@@ -40,6 +40,7 @@ pub struct FileSettings {
     pub linter: Arc<Linter>,
     pub config: Option<Arc<Config>>,
     pub target: Target,
+    pub sdk_version: SdkVersion,
     pub unsafe_fixes: bool,
     pub enabled: Vec<&'static str>,
     pub cookbook_modules: Vec<String>,
@@ -118,6 +119,7 @@ fn normalize(p: &Path) -> PathBuf {
 #[derive(Hash, PartialEq, Eq, Clone)]
 struct LinterKey {
     target: Target,
+    sdk_version: SdkVersion,
     unsafe_fixes: bool,
     enabled: Vec<&'static str>,
     modules: Vec<String>,
@@ -273,6 +275,13 @@ impl<'a> Resolver<'a> {
             (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError)?,
             _ => Target::default(),
         };
+        let sdk_version: SdkVersion =
+            match (&args.sdk_version, opts.and_then(|o| o.sdk_version.as_ref())) {
+                (Some(v), _) | (None, Some(v)) => v
+                    .parse()
+                    .map_err(|e| ConfigError(format!("--sdk-version: {e}")))?,
+                _ => SdkVersion::default_for(target),
+            };
         let unsafe_fixes = if args.unsafe_fixes {
             true
         } else if args.no_unsafe_fixes {
@@ -352,6 +361,7 @@ impl<'a> Resolver<'a> {
 
         let key = LinterKey {
             target,
+            sdk_version,
             unsafe_fixes,
             enabled: enabled.clone(),
             modules: modules.clone(),
@@ -367,6 +377,7 @@ impl<'a> Resolver<'a> {
                         &enabled,
                         LinterSettings {
                             target,
+                            sdk_version,
                             unsafe_fixes,
                             semantic: SemanticSettings {
                                 extra_roots: modules.clone(),
@@ -380,6 +391,7 @@ impl<'a> Resolver<'a> {
             linter,
             config,
             target,
+            sdk_version,
             unsafe_fixes,
             enabled,
             cookbook_modules: modules,

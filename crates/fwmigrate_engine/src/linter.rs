@@ -10,7 +10,8 @@ use fwmigrate_parser::{
     TextSize,
 };
 use fwmigrate_rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, Suppressions, Target, TextRule,
+    Applicability, Context, Finding, Fix, Rule, RuleMeta, SdkVersion, Severity, Suppressions,
+    Target, TextRule,
 };
 
 use crate::builtin::{FW000, FW900, FW999};
@@ -104,6 +105,7 @@ pub struct FileOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct LinterSettings {
     pub target: Target,
+    pub sdk_version: SdkVersion,
     pub unsafe_fixes: bool,
     pub semantic: SemanticSettings,
 }
@@ -353,6 +355,7 @@ impl Linter {
             file: &file,
             semantic: &semantic,
             target: self.settings.target,
+            sdk_version: self.settings.sdk_version,
             path,
             suppressions: &suppressions,
         };
@@ -382,6 +385,7 @@ impl Linter {
                 }
             }
         }
+        drop_shadowed(&mut findings, self.settings.unsafe_fixes);
         // Comments are never lost by a safe fix.
         for (_, finding) in &mut findings {
             guard_comments(&file, finding);
@@ -853,6 +857,50 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     } else {
         "panic".to_string()
     }
+}
+
+/// One finding per problem. Where a specific rule reports something (a keyword, a call, the
+/// uses of an import), the `conformance` family's general report of it gives way: a conformance
+/// finding is dropped when a specific finding starts at its start (or at one of its `also_at`
+/// places), or when a specific fix that this run would apply edits its range. Whatever still does
+/// not bind after the specific rule's fix is reported on the next pass.
+fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
+    const GENERAL: &str = "conformance";
+    if !findings.iter().any(|(m, _)| m.family == GENERAL) {
+        return;
+    }
+    let specific: Vec<&Finding> = findings
+        .iter()
+        .filter(|(m, _)| m.family != GENERAL && m.family != "common")
+        .map(|(_, f)| f)
+        .collect();
+    let starts: std::collections::HashSet<TextSize> =
+        specific.iter().map(|f| f.range.start()).collect();
+    let edits: Vec<TextRange> = specific
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|fix| {
+            fix.applicability == Applicability::Safe
+                || (unsafe_fixes && fix.applicability == Applicability::Unsafe)
+        })
+        .flat_map(|fix| fix.edits.iter().map(|e| e.range))
+        .collect();
+    let shadowed: Vec<bool> = findings
+        .iter()
+        .map(|(m, f)| {
+            m.family == GENERAL
+                && (starts.contains(&f.range.start())
+                    || f.also_at.iter().any(|r| starts.contains(&r.start()))
+                    || edits
+                        .iter()
+                        .any(|e| e.intersect(f.range).is_some_and(|i| !i.is_empty())))
+        })
+        .collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !shadowed[i - 1]
+    });
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod imports;
 mod parsed;
 mod semantic;
 pub mod source;
+pub mod types;
 
 pub use edits::Edit;
 pub use parsed::{ParseFailure, ParsedFile, SourceKind};

@@ -421,6 +421,10 @@ impl Semantic {
                     return Some(CookbookSymbol::RecipeMain((*recipe).to_string()));
                 }
                 ["recipes", recipe, attr] => {
+                    // A recipe module re-exports some utils names (`rl_loop.DeployConfig`).
+                    if let Some(name) = fwmigrate_api::index::recipe_reexport(recipe, attr) {
+                        return Some(CookbookSymbol::Utils(name.to_string()));
+                    }
                     return Some(CookbookSymbol::RecipeAttr(
                         (*recipe).to_string(),
                         (*attr).to_string(),

@@ -8,7 +8,7 @@ pub mod walk;
 
 use std::path::Path;
 
-pub use fwmigrate_api::{self as api, Target};
+pub use fwmigrate_api::{self as api, SdkVersion, Target};
 pub use fwmigrate_parser::{
     self as parser, Edit, ParsedFile, Ranged, Semantic, TextRange, TextSize, ast,
 };
@@ -129,6 +129,11 @@ pub struct Finding {
     pub range: TextRange,
     pub message: String,
     pub fix: Option<Fix>,
+    /// Other places where a more specific rule reports the same problem (the uses of a removed
+    /// name whose import this finding reports). The engine keeps one finding per problem: a
+    /// `conformance` finding gives way to a specific finding that starts at its own start or at
+    /// one of these.
+    pub also_at: Vec<TextRange>,
 }
 
 impl Finding {
@@ -138,7 +143,13 @@ impl Finding {
             range,
             message: message.into(),
             fix: None,
+            also_at: Vec::new(),
         }
+    }
+
+    pub fn with_also_at(mut self, also_at: Vec<TextRange>) -> Self {
+        self.also_at = also_at;
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
@@ -215,6 +226,8 @@ pub struct Context<'a> {
     pub file: &'a ParsedFile<'a>,
     pub semantic: &'a Semantic,
     pub target: Target,
+    /// The SDK release whose surface the `conformance` rules check against.
+    pub sdk_version: SdkVersion,
     pub path: &'a Path,
     pub suppressions: &'a Suppressions,
 }

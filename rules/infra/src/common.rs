@@ -665,6 +665,7 @@ mod tests {
             file: &file,
             semantic: &semantic,
             target: Target::V2026_08,
+            sdk_version: Default::default(),
             path: std::path::Path::new("t.py"),
             suppressions: &fwmigrate_rule::NO_SUPPRESSIONS,
         };

@@ -1,0 +1,146 @@
+//! Fireworks SDK (`fireworks-ai`) versions: the second axis of the API tables.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::SDK_VERSIONS;
+use crate::Target;
+use crate::index::{ApiView, table};
+
+/// A `fireworks-ai` release: `1.2.30`, or a pre-release such as `1.2.0a74`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SdkVersion {
+    release: [u32; 3],
+    /// `u32::MAX` for a final release, so that `1.2.0a74 < 1.2.0`.
+    pre: u32,
+}
+
+impl SdkVersion {
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
+        Self {
+            release: [major, minor, patch],
+            pre: u32::MAX,
+        }
+    }
+
+    /// The newest release fwmigrate has a table for.
+    pub fn newest() -> Self {
+        SDK_VERSIONS
+            .last()
+            .expect("at least one SDK table")
+            .parse()
+            .expect("a valid version")
+    }
+
+    /// The default for a target: the newest known release in its range (RULES §2); every target
+    /// admits the newest release today.
+    pub fn default_for(_target: Target) -> Self {
+        Self::newest()
+    }
+
+    /// The tabled release whose surface this one has: the newest table at or below it (the SDK
+    /// surface changes only at the tabled releases), or the oldest table for an older version.
+    pub fn table_version(self) -> &'static str {
+        SDK_VERSIONS
+            .iter()
+            .rev()
+            .find(|v| v.parse::<SdkVersion>().is_ok_and(|t| t <= self))
+            .or(SDK_VERSIONS.first())
+            .expect("at least one SDK table")
+    }
+
+    /// At or after `other` (e.g. `1.2.25`).
+    pub fn at_least(self, other: &str) -> bool {
+        other.parse::<SdkVersion>().is_ok_and(|o| self >= o)
+    }
+}
+
+impl FromStr for SdkVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not a fireworks-ai version (e.g. 1.2.30 or 1.2.0a74)");
+        let t = s.trim();
+        let (release, pre) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(i) => {
+                let (r, p) = t.split_at(i);
+                let n = p
+                    .strip_prefix("a")
+                    .or_else(|| p.strip_prefix("b"))
+                    .or_else(|| p.strip_prefix("rc"))
+                    .ok_or_else(bad)?;
+                (r, n.parse::<u32>().map_err(|_| bad())?)
+            }
+            None => (t, u32::MAX),
+        };
+        let mut parts = [0u32; 3];
+        let mut count = 0;
+        for (i, part) in release.split('.').enumerate() {
+            if i >= 3 {
+                return Err(bad());
+            }
+            parts[i] = part.parse().map_err(|_| bad())?;
+            count += 1;
+        }
+        if count == 0 {
+            return Err(bad());
+        }
+        Ok(Self {
+            release: parts,
+            pre,
+        })
+    }
+}
+
+impl fmt::Display for SdkVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c] = self.release;
+        write!(f, "{a}.{b}.{c}")?;
+        if self.pre != u32::MAX {
+            write!(f, "a{}", self.pre)?;
+        }
+        Ok(())
+    }
+}
+
+impl Default for SdkVersion {
+    fn default() -> Self {
+        Self::newest()
+    }
+}
+
+/// The tables a target and SDK version select.
+pub fn view(target: Target, sdk: SdkVersion) -> ApiView {
+    ApiView::new(
+        table(&format!("cookbook-{}", target.as_str())).expect("a table per target"),
+        table(&format!("sdk-{}", sdk.table_version())).expect("a table per SDK version"),
+    )
+}
+
+/// The legacy cookbook (with the oldest SDK table), for saying where a name went.
+pub fn legacy_view() -> ApiView {
+    ApiView::new(
+        table("cookbook-legacy").expect("the legacy table"),
+        table(&format!("sdk-{}", SDK_VERSIONS[0])).expect("an SDK table"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_and_map_to_tables() {
+        let v = |s: &str| s.parse::<SdkVersion>().unwrap();
+        assert!(v("1.2.0a74") < v("1.2.0"));
+        assert!(v("1.2.9") < v("1.2.10"));
+        assert_eq!(v("1.2.20").table_version(), "1.2.12");
+        assert_eq!(v("1.2.30").table_version(), "1.2.30");
+        assert_eq!(v("1.3").table_version(), "1.2.30");
+        assert_eq!(v("1.1.0").table_version(), "1.2.0a74");
+        assert_eq!(v("1.2.0a74").to_string(), "1.2.0a74");
+        assert!("latest".parse::<SdkVersion>().is_err());
+        assert!(v("1.2.25").at_least("1.2.25"));
+        assert!(!v("1.2.12").at_least("1.2.25"));
+    }
+}

@@ -1,0 +1,265 @@
+//! FW601 `missing-name`: an import of a cookbook or SDK module or name that the target does not
+//! have (an `ImportError`).
+
+use fwmigrate_rule::api::index::{ApiView, COOKBOOK_PACKAGE, Resolved};
+use fwmigrate_rule::api::{REMOVED_UTILS, sdk};
+use fwmigrate_rule::ast::{self, Stmt};
+use fwmigrate_rule::parser::types::to_table_path;
+use fwmigrate_rule::walk::for_each_stmt;
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    TextRange,
+};
+
+use crate::common::{NEEDLES, at, in_scope, known_somewhere, moved_to, renamed_module, view};
+
+pub struct MissingName;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FW601",
+    name: "missing-name",
+    family: "conformance",
+    severity: Severity::Error,
+    fix: Some(Applicability::Safe),
+    targets: ALL_TARGETS,
+    requires_import: true,
+    needles: NEEDLES,
+    summary: "An import of a cookbook or SDK module or name that does not exist at the target.",
+    explanation: r#"## FW601 `missing-name`
+
+**What it finds.** An import of a module or name of the cookbook (`training.utils`,
+`training.recipes`, `training.provision`, `training.renderer`, under any configured cookbook root)
+or of the SDK (`fireworks.training.sdk`) that does not exist at the target release (with the
+selected SDK version, `--sdk-version`). Each missing name is reported at its place in the import,
+also when another rule reports its uses (FW104 reports the calls of a removed helper; this rule
+reports the import, which is the first thing that fails).
+
+Only names that some known release had are reported: a name no cookbook or SDK release ever had
+is more likely a package of your own that happens to be called `training`. Modules of the cookbook
+outside its packages (`training.examples`, `training.tests`) are unknown, not missing.
+
+**Why it matters.** It is an `ImportError` at the target, before any of the script runs.
+
+**Fix.** Safe when the module was renamed with the same contents (`training.recipes.opd_loop` →
+`training.recipes.distillation_loop` and `training.utils.opd` → `training.utils.distillation`,
+renamed on 2026-06-04), or when the name moved to another module of the same package with the
+same kind (class, function) and the import names only that one name: the module in the import is
+rewritten. Otherwise no fix: the message says where the name went, or that it was removed and
+which rule covers its uses.
+
+**Example.**
+
+```python
+# before
+from training.recipes.opd_loop import Config, main
+# after
+from training.recipes.distillation_loop import Config, main
+```
+"#,
+};
+
+/// The rule that covers the uses of a removed utils name.
+fn covering_rule(name: &str) -> &'static str {
+    match name {
+        "setup_infra" => "FW101",
+        "ResourceCleanup" => "FW102",
+        "make_reference_client" => "FW103",
+        _ => "FW104",
+    }
+}
+
+/// A missing module or name worth reporting.
+fn missing(view: &ApiView, path: &str) -> Option<(String, String)> {
+    match view.resolve(path) {
+        Resolved::Missing { owner, name }
+            if owner != COOKBOOK_PACKAGE && known_somewhere(&format!("{owner}.{name}")) =>
+        {
+            Some((owner, name))
+        }
+        _ => None,
+    }
+}
+
+/// The user's spelling of a table path (their cookbook root instead of `training`).
+fn respell(user: &str, table_user: &str, new_table: &str) -> String {
+    let root_len = user.len() - (table_user.len() - COOKBOOK_PACKAGE.len());
+    if table_user.starts_with(COOKBOOK_PACKAGE) && new_table.starts_with(COOKBOOK_PACKAGE) {
+        format!(
+            "{}{}",
+            &user[..root_len],
+            &new_table[COOKBOOK_PACKAGE.len()..]
+        )
+    } else {
+        new_table.to_string()
+    }
+}
+
+impl Rule for MissingName {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        let view = view(ctx);
+        for_each_stmt(ctx.file.suite(), |stmt| match stmt {
+            Stmt::ImportFrom(import) if import.level == 0 => {
+                check_from(ctx, &view, import, findings)
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let user = alias.name.as_str();
+                    let path = to_table_path(ctx.semantic, user);
+                    if !in_scope(&path) {
+                        continue;
+                    }
+                    if let Some((owner, name)) = missing(&view, &path) {
+                        let renamed = renamed_module(&path);
+                        let mut message = format!(
+                            "`import {user}`: `{owner}` has no module `{name}` at {} (an ImportError)",
+                            at(ctx)
+                        );
+                        let fix = match &renamed {
+                            Some(new) => {
+                                message.push_str(&format!("; it was renamed to `{new}`."));
+                                // Without an alias the uses spell the old path: no automatic fix.
+                                alias.asname.as_ref().map(|_| {
+                                    Fix::safe(
+                                        format!("Import `{new}`"),
+                                        vec![Edit::replacement(
+                                            alias.name.range(),
+                                            respell(user, &path, new),
+                                        )],
+                                    )
+                                })
+                            }
+                            None => {
+                                message.push('.');
+                                None
+                            }
+                        };
+                        findings
+                            .push(Finding::new(&META, alias.range(), message).with_fix_opt(fix));
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+}
+
+fn check_from(
+    ctx: &Context,
+    view: &ApiView,
+    import: &ast::StmtImportFrom,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(module) = &import.module else {
+        return;
+    };
+    let user = module.as_str();
+    let path = to_table_path(ctx.semantic, user);
+    if !in_scope(&path) {
+        return;
+    }
+    if let Some((owner, name)) = missing(view, &path) {
+        let mut message = format!(
+            "`from {user} import ...`: `{owner}` has no module `{name}` at {} (an ImportError)",
+            at(ctx)
+        );
+        let fix = match renamed_module(&path) {
+            Some(new) => {
+                message.push_str(&format!("; it was renamed to `{new}`."));
+                Some(Fix::safe(
+                    format!("Import from `{new}`"),
+                    vec![Edit::replacement(
+                        module.range(),
+                        respell(user, &path, &new),
+                    )],
+                ))
+            }
+            None => {
+                message.push('.');
+                None
+            }
+        };
+        findings.push(Finding::new(&META, module.range(), message).with_fix_opt(fix));
+        return;
+    }
+    if !matches!(view.resolve(&path), Resolved::Module { .. }) {
+        return;
+    }
+    for alias in &import.names {
+        let name = alias.name.as_str();
+        if name == "*" {
+            continue;
+        }
+        let full = format!("{path}.{name}");
+        let Some((owner, missing_name)) = missing(view, &full) else {
+            continue;
+        };
+        if owner != path || missing_name != name {
+            continue;
+        }
+        findings.push(missing_name_finding(ctx, view, import, alias, user, &path));
+    }
+}
+
+fn missing_name_finding(
+    ctx: &Context,
+    view: &ApiView,
+    import: &ast::StmtImportFrom,
+    alias: &ast::Alias,
+    user: &str,
+    path: &str,
+) -> Finding {
+    let name = alias.name.as_str();
+    let mut message = format!(
+        "`{name}` is not in `{user}` at {} (an ImportError)",
+        at(ctx)
+    );
+    let moves = moved_to(view, path, name);
+    let mut fix = None;
+    if let Some(to) = moves.first() {
+        let new_module = respell(user, path, to);
+        message.push_str(&format!("; it is in `{to}` now."));
+        let range: TextRange = import.module.as_ref().map_or(alias.range(), Ranged::range);
+        fix = Some(if import.names.len() == 1 {
+            Fix::safe(
+                format!("Import `{name}` from `{new_module}`"),
+                vec![Edit::replacement(range, new_module.clone())],
+            )
+        } else {
+            let asname = alias
+                .asname
+                .as_ref()
+                .map(|a| format!(" as {a}"))
+                .unwrap_or_default();
+            Fix::display_only(
+                format!("Import `{name}` from `{new_module}`"),
+                Some(format!("from {new_module} import {name}{asname}")),
+                "the import names other names too: move this one by hand",
+            )
+        });
+    } else if REMOVED_UTILS.contains(&name) {
+        message.push_str(&format!(
+            "; it was removed with the move to SDK-managed provisioning ({} covers its uses).",
+            covering_rule(name)
+        ));
+    } else if sdk::legacy_view().module(path).is_some()
+        && !matches!(
+            sdk::legacy_view().resolve(&format!("{path}.{name}")),
+            Resolved::Missing { .. } | Resolved::Unknown
+        )
+    {
+        message.push_str("; it was removed.");
+    } else {
+        message.push_str("; it exists only in another release of the cookbook.");
+    }
+    // The uses of the name: where FW101–FW104 report a removed helper, their finding stands for
+    // this one.
+    let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+    let uses = ctx.semantic.name_uses(local).to_vec();
+    Finding::new(&META, alias.range(), message)
+        .with_fix_opt(fix)
+        .with_also_at(uses)
+}

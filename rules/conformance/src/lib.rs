@@ -1,0 +1,21 @@
+//! Rule family `conformance`: everything the target rejects.
+//!
+//! The other families port constructs someone listed; these rules check every resolved cookbook
+//! or SDK import, attribute and call against API tables generated from the real source of the
+//! target release and the selected SDK release (`fwmigrate_api::tables`), so that nothing the
+//! target rejects goes unreported. See `docs/` for each rule.
+
+use fwmigrate_rule::Rule;
+
+pub mod bind;
+pub mod common;
+pub mod fw601;
+pub mod fw602;
+pub mod fw603;
+
+/// Every rule of this family, in code order.
+pub static RULES: &[&'static dyn Rule] = &[
+    &fw601::MissingName,
+    &fw602::MissingAttribute,
+    &fw603::ArgumentsDoNotBind,
+];
