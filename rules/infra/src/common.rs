@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use fwmigrate_rule::api::{self, Target};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::edits::{ArgumentPosition, delete_list_element, insert_argument};
+use fwmigrate_rule::parser::edits::delete_list_element;
 use fwmigrate_rule::parser::imports::add_from_import;
 use fwmigrate_rule::parser::{Binding, CookbookSymbol};
 use fwmigrate_rule::walk;
@@ -240,46 +240,6 @@ fn merge_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
         out.push(edit);
     }
     out
-}
-
-/// Insert several keyword arguments (e.g. `job_id=x`) before the call's keywords (after any
-/// positional ones), as one edit, in the style of the call.
-pub fn insert_keywords_first(
-    file: &ParsedFile,
-    arguments: &ast::Arguments,
-    keywords: &[String],
-) -> Option<Edit> {
-    if keywords.is_empty() {
-        return None;
-    }
-    if arguments.args.is_empty() && arguments.keywords.is_empty() {
-        return Some(Edit::insertion(
-            arguments.range.start() + TextSize::new(1),
-            keywords.join(", "),
-        ));
-    }
-    let position = if arguments.args.is_empty() {
-        ArgumentPosition::First
-    } else {
-        match arguments.keywords.first() {
-            Some(kw) => ArgumentPosition::Before(kw.range),
-            None => ArgumentPosition::Last,
-        }
-    };
-    let mut combined: Option<Edit> = None;
-    for kw in keywords {
-        let edit = insert_argument(file, arguments, kw, position);
-        combined = Some(match combined {
-            None => edit,
-            Some(mut prev) if prev.range == edit.range => {
-                prev.content.push_str(&edit.content);
-                prev
-            }
-            // Never happens for one position; keep the first insertion only.
-            Some(prev) => return Some(prev),
-        });
-    }
-    combined
 }
 
 /// The `InfraConfig` field a positional argument at `index` stands for, when every release that
