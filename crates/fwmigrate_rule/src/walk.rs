@@ -1,4 +1,5 @@
-//! Small helpers to visit every call, expression or statement of a module.
+//! Small helpers to visit every call, expression or statement of a module, and to read a call's
+//! keywords and literal values.
 
 use fwmigrate_parser::ast::visitor::{self, Visitor};
 use fwmigrate_parser::ast::{self, Expr, Stmt};
@@ -60,5 +61,75 @@ pub fn string_value(expr: &Expr) -> Option<String> {
     match expr {
         Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
         _ => None,
+    }
+}
+
+/// The pieces of an f-string in source order: `Some(text)` for literal text, `None` for an
+/// interpolation (`{...}`).
+pub fn fstring_pieces(fstring: &ast::ExprFString) -> Vec<Option<&str>> {
+    let mut pieces = Vec::new();
+    for part in fstring.value.iter() {
+        match part {
+            ast::FStringPart::Literal(lit) => pieces.push(Some(&*lit.value)),
+            ast::FStringPart::FString(f) => {
+                pieces.extend(f.elements.iter().map(|element| match element {
+                    ast::InterpolatedStringElement::Literal(lit) => Some(&*lit.value),
+                    ast::InterpolatedStringElement::Interpolation(_) => None,
+                }));
+            }
+        }
+    }
+    pieces
+}
+
+/// Whether `expr` is the literal `None`.
+pub fn is_none(expr: &Expr) -> bool {
+    expr.is_none_literal_expr()
+}
+
+/// Whether `expr` is the literal `True`.
+pub fn is_true(expr: &Expr) -> bool {
+    matches!(expr, Expr::BooleanLiteral(b) if b.value)
+}
+
+/// Whether `expr` is the literal `False`.
+pub fn is_false(expr: &Expr) -> bool {
+    matches!(expr, Expr::BooleanLiteral(b) if !b.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fwmigrate_parser::{ParsedFile, SourceKind};
+
+    fn with_expr<R>(src: &str, f: impl FnOnce(&Expr) -> R) -> R {
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let Some(Stmt::Expr(e)) = file.suite().first() else {
+            panic!("expected an expression statement")
+        };
+        f(&e.value)
+    }
+
+    #[test]
+    fn fstring_pieces_mark_interpolations() {
+        with_expr("'a' f'b{x}c' 'd'\n", |expr| {
+            let Expr::FString(f) = expr else {
+                panic!("expected an f-string")
+            };
+            assert_eq!(
+                fstring_pieces(f),
+                [Some("a"), Some("b"), None, Some("c"), Some("d")]
+            );
+        });
+    }
+
+    #[test]
+    fn literal_predicates() {
+        assert!(with_expr("None\n", is_none));
+        assert!(with_expr("True\n", is_true));
+        assert!(with_expr("False\n", is_false));
+        assert!(!with_expr("False\n", is_true));
+        assert!(!with_expr("x\n", is_none));
+        assert!(!with_expr("0\n", is_false));
     }
 }

@@ -47,21 +47,6 @@ pub fn recipe_main(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
     }
 }
 
-/// Whether the call constructs the cookbook utils class `name`.
-pub fn is_utils_call(ctx: &Context, call: &ast::ExprCall, name: &str) -> bool {
-    ctx.semantic
-        .resolve_call(call)
-        .is_some_and(|s| s.is_utils(name))
-}
-
-/// Whether `expr` is a call of the cookbook utils class `name`.
-pub fn as_utils_call<'a>(ctx: &Context, expr: &'a Expr, name: &str) -> Option<&'a ast::ExprCall> {
-    match expr {
-        Expr::Call(call) if is_utils_call(ctx, call, name) => Some(call),
-        _ => None,
-    }
-}
-
 /// The import binding a bare name refers to at its position.
 pub fn import_binding<'c>(ctx: &Context<'c>, expr: &Expr) -> Option<&'c Binding> {
     match expr {
@@ -302,17 +287,6 @@ pub fn keyword_value<'a>(ctx: &Context<'a>, kw: &ast::Keyword) -> &'a str {
         ctx.slice(widened)
     } else {
         ctx.slice(kw.value.range())
-    }
-}
-
-/// A short, one-line rendering of a value for messages.
-pub fn short(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 60 {
-        let cut: String = one_line.chars().take(57).collect();
-        format!("{cut}...")
-    } else {
-        one_line
     }
 }
 

@@ -1,12 +1,13 @@
 //! FW202 `trainer-node-count`: `node_count=` on the trainer config.
 
+use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::walk::{for_each_call, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{callee_text, snippet, trainer_class};
+use crate::common::trainer_class;
 
 pub struct TrainerNodeCount;
 

@@ -1,12 +1,13 @@
 //! FW203 `trainer-image-tag`: `custom_image_tag=` next to a training shape.
 
+use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::walk::{for_each_call, keyword};
+use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{callee_text, is_none, snippet, trainer_class};
+use crate::common::trainer_class;
 
 pub struct TrainerImageTag;
 

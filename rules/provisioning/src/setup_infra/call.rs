@@ -4,11 +4,10 @@
 use fwmigrate_rule::ast::{self, Expr, Keyword};
 use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::parser::edits::{apply_edits_in, insert_keywords_first};
-use fwmigrate_rule::walk::{keyword, keyword_name};
+use fwmigrate_rule::walk::{is_false, is_none, is_true, keyword, keyword_name};
 use fwmigrate_rule::{Context, Ranged, Target, api};
 
 use super::uses::Uses;
-use crate::common::{is_false, is_none, is_true};
 
 /// A keyword that was passed with a value other than `None`.
 pub fn given<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Keyword> {

@@ -3,6 +3,7 @@
 //! template suggested where the call site is not the canonical shape.
 
 use fwmigrate_rule::ast;
+use fwmigrate_rule::message::snippet;
 use fwmigrate_rule::parser::layout::collapse;
 use fwmigrate_rule::walk::keyword;
 use fwmigrate_rule::{Context, Ranged};
@@ -11,7 +12,6 @@ use super::call::{flag, given, lora_param, reattach_ids};
 use super::code::keyword_line;
 use super::service::service_keywords;
 use super::uses::{INFRA_ATTRS, Uses};
-use crate::common::snippet;
 
 /// The message for `call`, whose result is assigned to `owner` (`infra` when it is not assigned
 /// to one name).

@@ -2,11 +2,10 @@
 //! signature's order, each with its value text and the old keyword it came from.
 
 use fwmigrate_rule::ast::{self, Keyword};
-use fwmigrate_rule::walk::keyword;
+use fwmigrate_rule::walk::{is_true, keyword};
 use fwmigrate_rule::{Context, Ranged, Target, TextRange};
 
 use super::call::{flag, given, trainer_with_ids};
-use crate::common::is_true;
 
 /// What the SDK falls back to without a base URL (and what `TrainerJobManager` used by default).
 pub const DEFAULT_BASE_URL: &str =

@@ -3,6 +3,7 @@
 //! `rlor_mgr=` was built with.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::cookbook::calls_utils;
 use fwmigrate_rule::parser::SourceKind;
 use fwmigrate_rule::parser::names::uses_in_scope;
 use fwmigrate_rule::parser::source::{is_at_line_start, line_end};
@@ -10,7 +11,7 @@ use fwmigrate_rule::walk::{for_each_stmt, keyword};
 use fwmigrate_rule::{Context, Ranged, TextRange, TextSize};
 
 use super::call::given;
-use crate::common::{calls_utils, child_bodies, statement_path};
+use crate::common::{child_bodies, statement_path};
 
 /// The statement the call is assigned in, and its surroundings.
 pub struct Site<'a> {
