@@ -13,16 +13,24 @@ pub fn for_each_call<'a>(suite: &'a [Stmt], mut f: impl FnMut(&'a ast::ExprCall)
     });
 }
 
+/// Calls its function for every expression it visits, before their children.
+struct ExprVisitor<F>(F);
+
+impl<'a, F: FnMut(&'a Expr)> Visitor<'a> for ExprVisitor<F> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        (self.0)(expr);
+        visitor::walk_expr(self, expr);
+    }
+}
+
 /// Call `f` for every expression, outermost first.
 pub fn for_each_expr<'a>(suite: &'a [Stmt], f: impl FnMut(&'a Expr)) {
-    struct V<F>(F);
-    impl<'a, F: FnMut(&'a Expr)> Visitor<'a> for V<F> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            visitor::walk_expr(self, expr);
-        }
-    }
-    V(f).visit_body(suite);
+    ExprVisitor(f).visit_body(suite);
+}
+
+/// Call `f` for `expr` and every expression inside it, outermost first.
+pub fn for_each_expr_in<'a>(expr: &'a Expr, f: impl FnMut(&'a Expr)) {
+    ExprVisitor(f).visit_expr(expr);
 }
 
 /// Call `f` for every statement (at any depth), before its children.
@@ -120,6 +128,19 @@ mod tests {
                 fstring_pieces(f),
                 [Some("a"), Some("b"), None, Some("c"), Some("d")]
             );
+        });
+    }
+
+    #[test]
+    fn sub_expressions_are_visited_outermost_first() {
+        with_expr("f(a, g(b))\n", |expr| {
+            let mut names = Vec::new();
+            for_each_expr_in(expr, |e| {
+                if let Expr::Name(n) = e {
+                    names.push(n.id.to_string());
+                }
+            });
+            assert_eq!(names, ["f", "a", "g", "b"]);
         });
     }
 

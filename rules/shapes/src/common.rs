@@ -4,7 +4,7 @@
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::{StatementDeletion, delete_argument, delete_statement};
 use fwmigrate_rule::parser::{CookbookSymbol, TokenKind};
-use fwmigrate_rule::walk::for_each_stmt;
+use fwmigrate_rule::walk::{for_each_expr_in, for_each_stmt};
 use fwmigrate_rule::{Applicability, Context, Edit, Fix, Ranged, TextRange, TextSize};
 
 /// The cookbook class a call constructs, when it is `TrainerConfig(...)` or the legacy
@@ -191,19 +191,9 @@ fn collect_targets(
 
 /// Whether an expression contains a walrus (deleting it would drop a binding).
 pub fn contains_walrus(expr: &Expr) -> bool {
-    use fwmigrate_rule::ast::visitor::{self, Visitor};
-    struct V(bool);
-    impl<'a> Visitor<'a> for V {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if expr.is_named_expr() {
-                self.0 = true;
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut v = V(false);
-    v.visit_expr(expr);
-    v.0
+    let mut found = false;
+    for_each_expr_in(expr, |e| found |= e.is_named_expr());
+    found
 }
 
 /// The fix that deletes the keyword `kw` (named `name`) from `call`: safe, unless its value binds a

@@ -8,7 +8,7 @@ use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{Expr, ExprContext, Stmt};
 use fwmigrate_rule::parser::names::uses_in_scope;
 use fwmigrate_rule::parser::source::{is_at_line_start, line_end};
-use fwmigrate_rule::walk::for_each_expr;
+use fwmigrate_rule::walk::{for_each_expr, for_each_expr_in};
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
 use super::site::Site;
@@ -282,16 +282,4 @@ fn mentions(expr: &Expr, name: &str, aliases: &HashSet<String>) -> bool {
         }
     });
     found
-}
-
-/// Call `f` for `expr` and every expression inside it.
-fn for_each_expr_in<'a>(expr: &'a Expr, f: impl FnMut(&'a Expr)) {
-    struct V<F>(F);
-    impl<'a, F: FnMut(&'a Expr)> Visitor<'a> for V<F> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            visitor::walk_expr(self, expr);
-        }
-    }
-    V(f).visit_expr(expr);
 }
