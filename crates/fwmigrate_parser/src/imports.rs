@@ -8,38 +8,13 @@ use crate::ParsedFile;
 use crate::edits::{Edit, delete_list_element, delete_statement};
 use crate::semantic::{Binding, Semantic};
 use crate::source::{full_line_end, indentation_at, is_at_line_start};
+use crate::statements::statement_path;
 
 /// The statement with exactly this range, at any depth.
 fn stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a Stmt> {
-    fn find(body: &[Stmt], range: TextRange) -> Option<&Stmt> {
-        let stmt = body.iter().find(|s| s.range().contains_range(range))?;
-        if stmt.range() == range {
-            return Some(stmt);
-        }
-        match stmt {
-            Stmt::FunctionDef(s) => find(&s.body, range),
-            Stmt::ClassDef(s) => find(&s.body, range),
-            Stmt::If(s) => find(&s.body, range).or_else(|| {
-                s.elif_else_clauses
-                    .iter()
-                    .find_map(|c| find(&c.body, range))
-            }),
-            Stmt::Try(s) => find(&s.body, range)
-                .or_else(|| {
-                    s.handlers.iter().find_map(|h| match h {
-                        ast::ExceptHandler::ExceptHandler(h) => find(&h.body, range),
-                    })
-                })
-                .or_else(|| find(&s.orelse, range))
-                .or_else(|| find(&s.finalbody, range)),
-            Stmt::With(s) => find(&s.body, range),
-            Stmt::For(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-            Stmt::While(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-            Stmt::Match(s) => s.cases.iter().find_map(|c| find(&c.body, range)),
-            _ => None,
-        }
-    }
-    find(file.suite(), range)
+    statement_path(file.suite(), range)
+        .pop()
+        .filter(|stmt| stmt.range() == range)
 }
 
 /// The `from ... import ...` statement with exactly this range.

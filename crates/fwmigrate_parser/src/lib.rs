@@ -8,7 +8,8 @@
 //! - [`Edit`] and the helpers in [`edits`] and [`imports`] to delete an argument or a statement
 //!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports;
 //! - [`layout`] to move code to another indentation, and [`names`] to pick fresh local names for
-//!   generated code.
+//!   generated code;
+//! - [`statements`] to find the statements that enclose a range.
 
 pub mod edits;
 pub mod imports;
@@ -17,6 +18,7 @@ pub mod names;
 mod parsed;
 mod semantic;
 pub mod source;
+pub mod statements;
 
 pub use edits::Edit;
 pub use parsed::{ParseFailure, ParsedFile, SourceKind};

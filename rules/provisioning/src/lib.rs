@@ -3,7 +3,6 @@
 
 use fwmigrate_rule::Rule;
 
-mod common;
 pub mod fw101;
 pub mod fw102;
 pub mod fw103;

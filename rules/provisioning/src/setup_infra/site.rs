@@ -11,7 +11,7 @@ use fwmigrate_rule::walk::{for_each_stmt, keyword};
 use fwmigrate_rule::{Context, Ranged, TextRange, TextSize};
 
 use super::call::given;
-use crate::common::{child_bodies, statement_path};
+use fwmigrate_rule::parser::statements::{child_bodies, statement_path};
 
 /// The statement the call is assigned in, and its surroundings.
 pub struct Site<'a> {

@@ -1,8 +1,8 @@
-//! Helpers shared by the `provisioning` rules: where a statement stands (its enclosing
-//! statements, and the blocks a compound statement owns).
+//! Where a statement stands: the blocks a compound statement owns, and the chain of statements
+//! that enclose a range.
 
-use fwmigrate_rule::ast::{self, Stmt};
-use fwmigrate_rule::{Ranged, TextRange};
+use ruff_python_ast::{self as ast, Stmt};
+use ruff_text_size::{Ranged, TextRange};
 
 /// The statement bodies directly owned by a compound statement.
 pub fn child_bodies(stmt: &Stmt) -> Vec<&[Stmt]> {
@@ -56,7 +56,7 @@ pub fn statement_path(suite: &[Stmt], range: TextRange) -> Vec<&Stmt> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fwmigrate_rule::parser::{ParsedFile, SourceKind};
+    use crate::{ParsedFile, SourceKind};
 
     #[test]
     fn statement_path_follows_nested_blocks() {
