@@ -1,5 +1,4 @@
-//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal. See
-//! `../shared/spec/RULES.md` §3.
+//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal.
 
 use fwmigrate_rule::Rule;
 

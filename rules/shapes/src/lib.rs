@@ -1,5 +1,5 @@
 //! Rule family `shapes`: manual infrastructure fields that training and deployment shapes now
-//! own. See `../shared/spec/RULES.md` §3.
+//! own.
 
 use fwmigrate_rule::Rule;
 
