@@ -81,6 +81,16 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// The text of `region` with `edits` applied; every edit must lie inside `region` (offsets are
+/// those of `text`).
+pub fn apply_edits_in(text: &str, region: TextRange, edits: &[Edit]) -> String {
+    let relative: Vec<Edit> = edits
+        .iter()
+        .map(|e| Edit::replacement(e.range - region.start(), e.content.clone()))
+        .collect();
+    apply_edits(&text[region], &relative)
+}
+
 /// The ranges of a call's arguments in source order, each widened over wrapping parentheses.
 pub fn argument_ranges(file: &ParsedFile, arguments: &ast::Arguments) -> Vec<TextRange> {
     arguments
@@ -343,6 +353,46 @@ pub fn insert_argument(
     }
 }
 
+/// Insert several keyword arguments (e.g. `job_id=x`) before the call's keywords (after any
+/// positional ones), in the given order, as one edit in the style of the call.
+pub fn insert_keywords_first(
+    file: &ParsedFile,
+    arguments: &ast::Arguments,
+    keywords: &[String],
+) -> Option<Edit> {
+    if keywords.is_empty() {
+        return None;
+    }
+    if arguments.args.is_empty() && arguments.keywords.is_empty() {
+        return Some(Edit::insertion(
+            arguments.range.start() + TextSize::new(1),
+            keywords.join(", "),
+        ));
+    }
+    let position = if arguments.args.is_empty() {
+        ArgumentPosition::First
+    } else {
+        match arguments.keywords.first() {
+            Some(kw) => ArgumentPosition::Before(kw.range),
+            None => ArgumentPosition::Last,
+        }
+    };
+    let mut combined: Option<Edit> = None;
+    for kw in keywords {
+        let edit = insert_argument(file, arguments, kw, position);
+        combined = Some(match combined {
+            None => edit,
+            Some(mut prev) if prev.range == edit.range => {
+                prev.content.push_str(&edit.content);
+                prev
+            }
+            // Never happens for one position; keep the first insertion only.
+            Some(prev) => return Some(prev),
+        });
+    }
+    combined
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,6 +536,49 @@ mod tests {
         );
         let src = "f(\n    a=1\n)\n";
         assert_eq!(insert(src, "k=1", Last), "f(\n    a=1,\n    k=1\n)\n");
+    }
+
+    fn insert_first(src: &str, keywords: &[&str]) -> String {
+        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
+        let call = first_call(&file);
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        let edit = insert_keywords_first(&file, &call.arguments, &keywords).unwrap();
+        apply_edits(src, &[edit])
+    }
+
+    #[test]
+    fn inserts_several_keywords_first_in_order() {
+        assert_eq!(insert_first("f()\n", &["a=1", "b=2"]), "f(a=1, b=2)\n");
+        assert_eq!(
+            insert_first("f(x=0)\n", &["a=1", "b=2"]),
+            "f(a=1, b=2, x=0)\n"
+        );
+        // After the positional arguments.
+        assert_eq!(
+            insert_first("f(cfg, x=0)\n", &["a=1", "b=2"]),
+            "f(cfg, a=1, b=2, x=0)\n"
+        );
+        assert_eq!(insert_first("f(cfg)\n", &["a=1"]), "f(cfg, a=1)\n");
+        assert_eq!(
+            insert_first("f(\n    x=0,\n)\n", &["a=1", "b=2"]),
+            "f(\n    a=1,\n    b=2,\n    x=0,\n)\n"
+        );
+        let file = ParsedFile::parse("f()\n", SourceKind::Python).unwrap();
+        assert_eq!(
+            insert_keywords_first(&file, &first_call(&file).arguments, &[]),
+            None
+        );
+    }
+
+    #[test]
+    fn edits_apply_within_a_region() {
+        let text = "abc = def\n";
+        let region = TextRange::new(6.into(), 9.into());
+        let edits = [
+            Edit::replacement(TextRange::new(6.into(), 7.into()), "D"),
+            Edit::insertion(9.into(), "!"),
+        ];
+        assert_eq!(apply_edits_in(text, region, &edits), "Def!");
     }
 
     #[test]

@@ -8,38 +8,13 @@ use crate::ParsedFile;
 use crate::edits::{Edit, delete_list_element, delete_statement};
 use crate::semantic::{Binding, Semantic};
 use crate::source::{full_line_end, indentation_at, is_at_line_start};
+use crate::statements::statement_path;
 
 /// The statement with exactly this range, at any depth.
 fn stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a Stmt> {
-    fn find(body: &[Stmt], range: TextRange) -> Option<&Stmt> {
-        let stmt = body.iter().find(|s| s.range().contains_range(range))?;
-        if stmt.range() == range {
-            return Some(stmt);
-        }
-        match stmt {
-            Stmt::FunctionDef(s) => find(&s.body, range),
-            Stmt::ClassDef(s) => find(&s.body, range),
-            Stmt::If(s) => find(&s.body, range).or_else(|| {
-                s.elif_else_clauses
-                    .iter()
-                    .find_map(|c| find(&c.body, range))
-            }),
-            Stmt::Try(s) => find(&s.body, range)
-                .or_else(|| {
-                    s.handlers.iter().find_map(|h| match h {
-                        ast::ExceptHandler::ExceptHandler(h) => find(&h.body, range),
-                    })
-                })
-                .or_else(|| find(&s.orelse, range))
-                .or_else(|| find(&s.finalbody, range)),
-            Stmt::With(s) => find(&s.body, range),
-            Stmt::For(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-            Stmt::While(s) => find(&s.body, range).or_else(|| find(&s.orelse, range)),
-            Stmt::Match(s) => s.cases.iter().find_map(|c| find(&c.body, range)),
-            _ => None,
-        }
-    }
-    find(file.suite(), range)
+    statement_path(file.suite(), range)
+        .pop()
+        .filter(|stmt| stmt.range() == range)
 }
 
 /// The `from ... import ...` statement with exactly this range.
@@ -199,17 +174,7 @@ pub fn rename_binding(binding: &Binding, new_name: &str, asname: Option<&str>) -
 pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
     let text = file.source();
     let nl = file.line_ending().as_str();
-    let existing = file.suite().iter().find_map(|s| match s {
-        Stmt::ImportFrom(i)
-            if i.level == 0
-                && i.module.as_ref().is_some_and(|m| m.id.as_str() == module)
-                && !i.names.iter().any(|a| a.name.id.as_str() == "*") =>
-        {
-            Some(i)
-        }
-        _ => None,
-    });
-    if let Some(import) = existing {
+    if let Some(import) = module_from_import(file, module) {
         let names: Vec<&str> = import.names.iter().map(|a| a.name.id.as_str()).collect();
         let sorted = names.windows(2).all(|w| w[0] <= w[1]);
         let position = if sorted {
@@ -334,6 +299,150 @@ pub fn add_module_import(file: &ParsedFile, module: &str) -> Edit {
         Some(s) => Edit::insertion(logical_line_end(file, s.end()), line),
         None => Edit::insertion(first_code_offset(file), line),
     }
+}
+
+/// The module-level `from <module> import ...` (not a star import) that new names of `module`
+/// join.
+fn module_from_import<'a>(file: &'a ParsedFile, module: &str) -> Option<&'a ast::StmtImportFrom> {
+    file.suite().iter().find_map(|s| match s {
+        Stmt::ImportFrom(i)
+            if i.level == 0
+                && i.module.as_ref().is_some_and(|m| m.id.as_str() == module)
+                && !i.names.iter().any(|a| a.name.id.as_str() == "*") =>
+        {
+            Some(i)
+        }
+        _ => None,
+    })
+}
+
+/// The import edits that add `add` to the module-level `from <module> import ...` and remove the
+/// bindings `removed`. When that statement both gains and loses names, its name list is rewritten
+/// as a whole (at the sorted position of each new name when the names there are sorted), so the
+/// edits never conflict; otherwise the names are added as [`add_from_import`] does.
+pub fn update_from_import(
+    file: &ParsedFile,
+    semantic: &Semantic,
+    module: &str,
+    add: &[&str],
+    removed: &[&Binding],
+) -> Vec<Edit> {
+    let existing = module_from_import(file, module);
+    let in_existing = |b: &&Binding| existing.is_some_and(|i| b.stmt_range == i.range);
+    let mut edits = Vec::new();
+    match existing {
+        Some(import) if !add.is_empty() && removed.iter().any(in_existing) => {
+            let mut names: Vec<String> = import
+                .names
+                .iter()
+                .filter(|a| !removed.iter().any(|b| b.alias_range == a.range))
+                .map(|a| file.slice(a.range).to_string())
+                .collect();
+            let bare: Vec<&str> = import.names.iter().map(|a| a.name.id.as_str()).collect();
+            let sorted = bare.windows(2).all(|w| w[0] <= w[1]);
+            for name in add {
+                let at = if sorted {
+                    names
+                        .iter()
+                        .position(|n| n.as_str() > *name)
+                        .unwrap_or(names.len())
+                } else {
+                    names.len()
+                };
+                names.insert(at, (*name).to_string());
+            }
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            edits.extend(replace_from_names(file, import, &names));
+            let others: Vec<&Binding> = removed
+                .iter()
+                .copied()
+                .filter(|b| !in_existing(b))
+                .collect();
+            edits.extend(remove_bindings(file, semantic, &others));
+        }
+        _ => {
+            for name in add {
+                edits.push(add_from_import(file, module, name));
+            }
+            edits.extend(remove_bindings(file, semantic, removed));
+        }
+    }
+    edits
+}
+
+/// Merge insertions at the same point into one edit: two new `from M import X` lines of one
+/// module become one line, other insertions at one point are concatenated in order. Of edits
+/// that otherwise conflict, the first is kept.
+pub fn merge_import_insertions(edits: Vec<Edit>) -> Vec<Edit> {
+    let mut out: Vec<Edit> = Vec::new();
+    for e in edits {
+        if let Some(prev) = out
+            .iter_mut()
+            .find(|p| p.range == e.range && e.range.is_empty())
+        {
+            let merged = match (split_from_line(&prev.content), split_from_line(&e.content)) {
+                (Some((m1, n1, end1)), Some((m2, n2, _))) if m1 == m2 => {
+                    Some(format!("from {m1} import {n1}, {n2}{end1}"))
+                }
+                _ => None,
+            };
+            match merged {
+                Some(m) => prev.content = m,
+                None => prev.content.push_str(&e.content),
+            }
+            continue;
+        }
+        if out.iter().any(|p| p.conflicts_with(&e)) {
+            continue;
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// `from M import N<newline>` (one plain name) → `(M, N, newline)`.
+fn split_from_line(line: &str) -> Option<(&str, &str, &str)> {
+    let rest = line.strip_prefix("from ")?;
+    let (module, rest) = rest.split_once(" import ")?;
+    let name_end = rest.find(['\r', '\n'])?;
+    let (name, end) = rest.split_at(name_end);
+    (!name.contains(',') && !name.contains(' ')).then_some((module, name, end))
+}
+
+/// The local name under which the top-level module `module` (e.g. `os`) can be used at `offset`,
+/// and the `import <module>` edit when it has to be imported. An existing module-level
+/// `import <module> [as alias]` visible there is reused. `Err` when the name is already used for
+/// something else in the file.
+pub fn module_name_at(
+    file: &ParsedFile,
+    semantic: &Semantic,
+    module: &str,
+    offset: TextSize,
+) -> Result<(String, Option<Edit>), String> {
+    if let Some(b) = semantic.binding_at(module, offset)
+        && b.qualified == module
+        && !b.is_from
+    {
+        return Ok((module.to_string(), None));
+    }
+    if let Some(b) = semantic
+        .bindings()
+        .iter()
+        .find(|b| b.qualified == module && !b.is_from && b.scope.is_none())
+        && semantic
+            .binding_at(&b.name, offset)
+            .is_some_and(|v| v.alias_range == b.alias_range)
+    {
+        return Ok((b.name.clone(), None));
+    }
+    if !semantic.name_uses(module).is_empty()
+        || semantic.bindings().iter().any(|b| b.name == module)
+    {
+        return Err(format!(
+            "the name `{module}` is used for something else in this file"
+        ));
+    }
+    Ok((module.to_string(), Some(add_module_import(file, module))))
 }
 
 /// Just past the end of the logical line that `offset` is on: past its `Newline` token, so a
@@ -547,6 +656,104 @@ mod tests {
             add("#!/usr/bin/env python\nx = 1\n", m, "T"),
             "#!/usr/bin/env python\nfrom training.utils import T\nx = 1\n"
         );
+    }
+
+    #[test]
+    fn from_lines_split_and_merge() {
+        assert_eq!(
+            split_from_line("from training.utils import X\r\n"),
+            Some(("training.utils", "X", "\r\n"))
+        );
+        assert_eq!(split_from_line("import os\n"), None);
+        assert_eq!(split_from_line("from a import X, Y\n"), None);
+        let at = TextSize::new(5);
+        let merged = merge_import_insertions(vec![
+            Edit::insertion(at, "from training.utils import A\n"),
+            Edit::insertion(at, "from training.utils import b\n"),
+            Edit::insertion(TextSize::new(9), ", C"),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].content, "from training.utils import A, b\n");
+        let kept = merge_import_insertions(vec![
+            Edit::insertion(at, "import os\n"),
+            Edit::insertion(at, "from training.utils import A\n"),
+        ]);
+        assert_eq!(kept[0].content, "import os\nfrom training.utils import A\n");
+        let conflicting = merge_import_insertions(vec![
+            Edit::deletion(TextRange::new(TextSize::new(0), TextSize::new(4))),
+            Edit::insertion(TextSize::new(2), "x"),
+        ]);
+        assert_eq!(conflicting.len(), 1);
+    }
+
+    fn update(src: &str, add: &[&str], remove: &[&str]) -> String {
+        let edits = with_file(src, |file, semantic| {
+            let removed: Vec<&Binding> = semantic
+                .bindings()
+                .iter()
+                .filter(|b| remove.contains(&b.name.as_str()))
+                .collect();
+            update_from_import(file, semantic, "training.utils", add, &removed)
+        });
+        let out = apply_edits(src, &edits);
+        ParsedFile::parse(&out, SourceKind::Python).expect("the result parses");
+        out
+    }
+
+    #[test]
+    fn from_imports_gain_and_lose_names_at_once() {
+        // One statement gains and loses: its list is rewritten, sorted.
+        assert_eq!(
+            update(
+                "from training.utils import A, setup_infra\n",
+                &["build_service_client"],
+                &["setup_infra"]
+            ),
+            "from training.utils import A, build_service_client\n"
+        );
+        // The removed name is elsewhere: an addition and a removal.
+        assert_eq!(
+            update(
+                "from training.utils import A\nfrom training.utils.rl import setup_infra\n",
+                &["B"],
+                &["setup_infra"]
+            ),
+            "from training.utils import A, B\n"
+        );
+        // No statement of the module: a new line.
+        assert_eq!(
+            update("import os\n", &["B"], &[]),
+            "import os\nfrom training.utils import B\n"
+        );
+    }
+
+    fn module_name(src: &str, at: &str) -> Result<(String, Option<String>), String> {
+        with_file(src, |file, semantic| {
+            let offset = TextSize::new(src.find(at).unwrap() as u32);
+            module_name_at(file, semantic, "os", offset)
+                .map(|(name, edit)| (name, edit.map(|e| apply_edits(src, &[e]))))
+        })
+    }
+
+    #[test]
+    fn modules_are_reused_or_imported() {
+        assert_eq!(
+            module_name("import os\nx = 1\n", "x"),
+            Ok(("os".to_string(), None))
+        );
+        assert_eq!(
+            module_name("import os as system\nx = 1\n", "x"),
+            Ok(("system".to_string(), None))
+        );
+        assert_eq!(
+            module_name("import sys\nx = 1\n", "x"),
+            Ok((
+                "os".to_string(),
+                Some("import os\nimport sys\nx = 1\n".to_string())
+            ))
+        );
+        assert!(module_name("os = 1\nx = 1\n", "x").is_err());
+        assert!(module_name("from a import os\nx = 1\n", "x").is_err());
     }
 
     #[test]

@@ -4,15 +4,21 @@
 //! versions) and gives rules what they need:
 //!
 //! - [`ParsedFile`]: the module AST, its tokens, comment ranges and a line index;
-//! - [`Semantic`]: which local names are bound to the Fireworks cookbook or SDK (RULES §1);
+//! - [`Semantic`]: which local names are bound to the Fireworks cookbook or SDK;
 //! - [`Edit`] and the helpers in [`edits`] and [`imports`] to delete an argument or a statement
-//!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports.
+//!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports;
+//! - [`layout`] to move code to another indentation, and [`names`] to pick fresh local names for
+//!   generated code;
+//! - [`statements`] to find the statements that enclose a range.
 
 pub mod edits;
 pub mod imports;
+pub mod layout;
+pub mod names;
 mod parsed;
 mod semantic;
 pub mod source;
+pub mod statements;
 pub mod types;
 
 pub use edits::Edit;

@@ -2,8 +2,12 @@
 //!
 //! A rule sees one parsed file ([`Context`]) and pushes [`Finding`]s, each with an optional
 //! [`Fix`] made of text edits. Rules over non-Python files (dependency manifests) implement
-//! [`TextRule`] instead.
+//! [`TextRule`] instead. The helpers rules share live here too: [`walk`] (visiting the AST,
+//! reading keywords and literals), [`cookbook`] (recognising cookbook and SDK calls) and
+//! [`message`] (quoting source in messages).
 
+pub mod cookbook;
+pub mod message;
 pub mod walk;
 
 use std::path::Path;

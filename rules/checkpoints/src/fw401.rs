@@ -1,7 +1,8 @@
 //! FW401 `invalid-output-model-id`: an `output_model_id` the server rejects.
 
-use fwmigrate_rule::ast::{Expr, FStringPart, InterpolatedStringElement, Stmt, StringFlags};
-use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword};
+use fwmigrate_rule::ast::{Expr, Stmt, StringFlags};
+use fwmigrate_rule::message::truncate;
+use fwmigrate_rule::walk::{for_each_call, for_each_stmt, fstring_pieces, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
@@ -114,7 +115,7 @@ fn check_value(ctx: &Context, value: &Expr, findings: &mut Vec<Finding>) {
                     text.chars().count()
                 )
             };
-            let shown = shorten(text);
+            let shown = truncate(text, QUOTED_WIDTH);
             let sanitized = sanitize_model_id(text);
             let quote = literal
                 .value
@@ -164,19 +165,7 @@ fn check_value(ctx: &Context, value: &Expr, findings: &mut Vec<Finding>) {
             );
         }
         Expr::FString(fstring) => {
-            let mut literal = String::new();
-            for part in fstring.value.iter() {
-                match part {
-                    FStringPart::Literal(lit) => literal.push_str(&lit.value),
-                    FStringPart::FString(f) => {
-                        for element in f.elements.iter() {
-                            if let InterpolatedStringElement::Literal(lit) = element {
-                                literal.push_str(&lit.value);
-                            }
-                        }
-                    }
-                }
-            }
+            let literal: String = fstring_pieces(fstring).into_iter().flatten().collect();
             let problem = if let Some(bad) = describe_bad_chars(&literal) {
                 format!("its literal text contains {bad}; allowed: `a-z`, `0-9`, `-`")
             } else if literal.chars().count() > MAX_LEN {
@@ -190,7 +179,7 @@ fn check_value(ctx: &Context, value: &Expr, findings: &mut Vec<Finding>) {
                 format!(
                     "output_model_id `{}` is not a valid model id ({problem}). {CONSEQUENCE}. \
                      Build the id from `a-z`, `0-9` and `-` only.",
-                    shorten(ctx.slice(value.range()))
+                    truncate(ctx.slice(value.range()), QUOTED_WIDTH)
                 ),
             ));
         }
@@ -198,11 +187,5 @@ fn check_value(ctx: &Context, value: &Expr, findings: &mut Vec<Finding>) {
     }
 }
 
-fn shorten(text: &str) -> String {
-    if text.chars().count() > 70 {
-        let cut: String = text.chars().take(67).collect();
-        format!("{cut}...")
-    } else {
-        text.to_string()
-    }
-}
+/// The longest value quoted in a message, in characters (it is quoted as written).
+const QUOTED_WIDTH: usize = 70;

@@ -1,7 +1,8 @@
 //! FW402 `promote-positional`: `promote_checkpoint(job_id, checkpoint_id, ...)`.
 
-use fwmigrate_rule::ast::{self, Expr, FStringPart, StringFlags};
-use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::ast::{Expr, FStringPart, StringFlags};
+use fwmigrate_rule::cookbook::is_promote_checkpoint;
+use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::walk::{for_each_call, keyword};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity, TextRange};
 
@@ -45,20 +46,6 @@ rlor_mgr.promote_checkpoint(
 ```
 "#,
 };
-
-fn is_promote_checkpoint(ctx: &Context, call: &ast::ExprCall) -> bool {
-    match call.func.as_ref() {
-        // A method call is matched by name: only in files that use Fireworks.
-        Expr::Attribute(attr) => {
-            attr.attr.id.as_str() == "promote_checkpoint" && ctx.semantic.imports_fireworks()
-        }
-        Expr::Name(_) => matches!(
-            ctx.semantic.resolve_call(call),
-            Some(CookbookSymbol::Utils(n) | CookbookSymbol::Sdk(n)) if n == "promote_checkpoint"
-        ),
-        _ => false,
-    }
-}
 
 /// How an argument reads inside the suggested f-string.
 fn placeholder(ctx: &Context, expr: &Expr, fallback: &str) -> String {
@@ -118,7 +105,7 @@ impl Rule for PromotePositional {
                     "`{}(...)` passes the job and checkpoint ids positionally, a form the SDK \
                      deprecated: pass `name={prefix}\"accounts/<account>/rlorTrainerJobs/{job}/checkpoints/{ckpt}\"` \
                      instead of `{}, {}`.",
-                    ctx.slice(call.func.range()),
+                    callee_text(ctx, call),
                     ctx.slice(args[0].range()),
                     ctx.slice(args[1].range()),
                 ),

@@ -1,4 +1,4 @@
-//! Rule family `checkpoints`: promoting checkpoints to models. See `../shared/spec/RULES.md` §3.
+//! Rule family `checkpoints`: promoting checkpoints to models.
 
 use fwmigrate_rule::Rule;
 

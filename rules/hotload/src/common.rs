@@ -1,49 +1,7 @@
-//! Helpers shared by the `hotload` rules.
+//! Helpers shared by the `hotload` rules: the weight-sync scope a `DeployConfig(...)` runs with.
 
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::walk::keyword;
-use fwmigrate_rule::{Context, Ranged, TextRange};
-
-/// Whether a call constructs the cookbook's `DeployConfig` (RULES §1: the callee must resolve).
-pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
-    ctx.semantic
-        .resolve_call(call)
-        .is_some_and(|s| s.is_utils("DeployConfig"))
-}
-
-/// A call of `promote_checkpoint`: any `<x>.promote_checkpoint(...)` (the SDK's client and
-/// managers), or a bare name that resolves to the cookbook / SDK.
-pub fn is_promote_checkpoint(ctx: &Context, call: &ast::ExprCall) -> bool {
-    match call.func.as_ref() {
-        Expr::Attribute(attr) => attr.attr.id.as_str() == "promote_checkpoint",
-        Expr::Name(_) => matches!(
-            ctx.semantic.resolve_call(call),
-            Some(CookbookSymbol::Utils(n) | CookbookSymbol::Sdk(n)) if n == "promote_checkpoint"
-        ),
-        _ => false,
-    }
-}
-
-/// The callee as written, for messages.
-pub fn callee_text<'a>(ctx: &Context<'a>, call: &ast::ExprCall) -> &'a str {
-    ctx.slice(call.func.range())
-}
-
-/// A short, single-line rendering of a piece of source for messages.
-pub fn snippet(ctx: &Context, range: TextRange) -> String {
-    let collapsed: String = ctx
-        .slice(range)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if collapsed.chars().count() > 60 {
-        let cut: String = collapsed.chars().take(57).collect();
-        format!("{cut}...")
-    } else {
-        collapsed
-    }
-}
 
 /// The weight-sync scope a `DeployConfig(...)` call runs with, as far as the source tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,12 @@
 //! FW301 `hotload-scope-mixup`: `hot_load_deployment_id=` against a PER_TRAINER deployment.
 
+use fwmigrate_rule::cookbook::{is_deploy_config, is_promote_checkpoint};
+use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::parser::CookbookSymbol;
-use fwmigrate_rule::walk::{for_each_call, keyword};
+use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
 
-use crate::common::{Scope, callee_text, deploy_scope, is_deploy_config, is_promote_checkpoint};
+use crate::common::{Scope, deploy_scope};
 
 pub struct HotloadScopeMixup;
 
@@ -79,7 +81,7 @@ impl Rule for HotloadScopeMixup {
             let Some(kw) = keyword(call, "hot_load_deployment_id") else {
                 return;
             };
-            if kw.value.is_none_literal_expr() {
+            if is_none(&kw.value) {
                 return;
             }
             let callee = callee_text(ctx, call);

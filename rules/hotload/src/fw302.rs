@@ -1,10 +1,9 @@
 //! FW302 `hotload-bucket-conflict`: both `hot_load_bucket_url=` and `hot_load_trainer_job=`.
 
 use fwmigrate_rule::ast::Expr;
-use fwmigrate_rule::walk::{for_each_call, keyword};
+use fwmigrate_rule::message::{callee_text, snippet};
+use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
-
-use crate::common::{callee_text, snippet};
 
 pub struct HotloadBucketConflict;
 
@@ -55,7 +54,7 @@ impl Rule for HotloadBucketConflict {
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let fireworks_file = ctx.semantic.imports_fireworks();
         for_each_call(ctx.file.suite(), |call| {
-            let set = |name| keyword(call, name).filter(|k| !k.value.is_none_literal_expr());
+            let set = |name| keyword(call, name).filter(|k| !is_none(&k.value));
             let (Some(url), Some(job)) = (set("hot_load_bucket_url"), set("hot_load_trainer_job"))
             else {
                 return;

@@ -1,6 +1,8 @@
 //! FW303 `per-deployment-scope`: `WeightSyncScope.PER_DEPLOYMENT` on the SDK-managed path.
 
 use fwmigrate_rule::ast::Expr;
+use fwmigrate_rule::cookbook::is_deploy_config;
+use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr, keyword};
@@ -8,7 +10,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{Scope, callee_text, is_deploy_config, scope_member};
+use crate::common::{Scope, scope_member};
 
 pub struct PerDeploymentScope;
 

@@ -1,5 +1,5 @@
 //! Rule family `hotload`: weight-sync (hot-load) bucket settings that conflict with each other
-//! or that the SDK-managed path ignores. See `../shared/spec/RULES.md` §3.
+//! or that the SDK-managed path ignores.
 
 use fwmigrate_rule::Rule;
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use fwmigrate_rule::api::{self, Target};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::edits::{ArgumentPosition, delete_list_element, insert_argument};
+use fwmigrate_rule::parser::edits::delete_list_element;
 use fwmigrate_rule::parser::imports::add_from_import;
 use fwmigrate_rule::parser::{Binding, CookbookSymbol};
 use fwmigrate_rule::walk;
@@ -43,21 +43,6 @@ pub fn recipe_config(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
 pub fn recipe_main(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
     match ctx.semantic.resolve_call(call)? {
         CookbookSymbol::RecipeMain(recipe) => Some(recipe),
-        _ => None,
-    }
-}
-
-/// Whether the call constructs the cookbook utils class `name`.
-pub fn is_utils_call(ctx: &Context, call: &ast::ExprCall, name: &str) -> bool {
-    ctx.semantic
-        .resolve_call(call)
-        .is_some_and(|s| s.is_utils(name))
-}
-
-/// Whether `expr` is a call of the cookbook utils class `name`.
-pub fn as_utils_call<'a>(ctx: &Context, expr: &'a Expr, name: &str) -> Option<&'a ast::ExprCall> {
-    match expr {
-        Expr::Call(call) if is_utils_call(ctx, call, name) => Some(call),
         _ => None,
     }
 }
@@ -242,46 +227,6 @@ fn merge_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
     out
 }
 
-/// Insert several keyword arguments (e.g. `job_id=x`) before the call's keywords (after any
-/// positional ones), as one edit, in the style of the call.
-pub fn insert_keywords_first(
-    file: &ParsedFile,
-    arguments: &ast::Arguments,
-    keywords: &[String],
-) -> Option<Edit> {
-    if keywords.is_empty() {
-        return None;
-    }
-    if arguments.args.is_empty() && arguments.keywords.is_empty() {
-        return Some(Edit::insertion(
-            arguments.range.start() + TextSize::new(1),
-            keywords.join(", "),
-        ));
-    }
-    let position = if arguments.args.is_empty() {
-        ArgumentPosition::First
-    } else {
-        match arguments.keywords.first() {
-            Some(kw) => ArgumentPosition::Before(kw.range),
-            None => ArgumentPosition::Last,
-        }
-    };
-    let mut combined: Option<Edit> = None;
-    for kw in keywords {
-        let edit = insert_argument(file, arguments, kw, position);
-        combined = Some(match combined {
-            None => edit,
-            Some(mut prev) if prev.range == edit.range => {
-                prev.content.push_str(&edit.content);
-                prev
-            }
-            // Never happens for one position; keep the first insertion only.
-            Some(prev) => return Some(prev),
-        });
-    }
-    combined
-}
-
 /// The `InfraConfig` field a positional argument at `index` stands for, when every release that
 /// has `InfraConfig` agrees on it.
 pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
@@ -342,17 +287,6 @@ pub fn keyword_value<'a>(ctx: &Context<'a>, kw: &ast::Keyword) -> &'a str {
         ctx.slice(widened)
     } else {
         ctx.slice(kw.value.range())
-    }
-}
-
-/// A short, one-line rendering of a value for messages.
-pub fn short(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 60 {
-        let cut: String = one_line.chars().take(57).collect();
-        format!("{cut}...")
-    } else {
-        one_line
     }
 }
 

@@ -4,6 +4,8 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::cookbook::calls_utils;
+use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::Binding;
 use fwmigrate_rule::parser::imports::{add_from_import, remove_binding, rename_binding};
 use fwmigrate_rule::{
@@ -12,9 +14,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_use_ranges, import_binding, infra_positional_field, is_utils_call, keyword_value,
-    name_is_taken, plain_positional, positional_range, renamed_infra_field, short,
-    trainer_config_in_scope_given,
+    binding_use_ranges, import_binding, infra_positional_field, keyword_value, name_is_taken,
+    plain_positional, positional_range, renamed_infra_field, trainer_config_in_scope_given,
 };
 
 pub struct InfraConfigRule;
@@ -92,7 +93,7 @@ impl Rule for InfraConfigRule {
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let mut plans: Vec<Plan> = Vec::new();
         walk::for_each_call(ctx.file.suite(), |call| {
-            if is_utils_call(ctx, call, "InfraConfig") {
+            if calls_utils(ctx, call, "InfraConfig") {
                 plans.push(plan(ctx, call));
             }
         });

@@ -1,12 +1,13 @@
 //! FW002 `infra-keyword`: `infra=` → `trainer=`, and `cfg.infra.<field>` → `cfg.trainer.<field>`.
 
 use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::cookbook::as_utils_call;
 use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };
 
-use crate::common::{ConfigVars, as_utils_call, recipe_config, renamed_infra_field};
+use crate::common::{ConfigVars, recipe_config, renamed_infra_field};
 
 pub struct InfraKeyword;
 

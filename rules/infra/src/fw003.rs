@@ -2,6 +2,7 @@
 //! `hotload=HotloadConfig(...)`) on a recipe `Config` → top-level fields.
 
 use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end, line_start};
 use fwmigrate_rule::parser::{Binding, TokenKind};
@@ -12,7 +13,7 @@ use fwmigrate_rule::{
 
 use crate::common::{
     ConfigVars, GROUP_LIMIT, binding_uses, delete_arguments, import_binding, keyword_value,
-    plain_positional, positional_range, recipe_config, short,
+    plain_positional, positional_range, recipe_config,
 };
 
 pub struct WeightSyncConfigRule;

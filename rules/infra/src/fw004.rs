@@ -2,14 +2,17 @@
 //! `TrainerConfig`.
 
 use fwmigrate_rule::ast::{self, Expr};
+use fwmigrate_rule::cookbook::as_utils_call;
+use fwmigrate_rule::message::short;
+use fwmigrate_rule::parser::edits::insert_keywords_first;
 use fwmigrate_rule::parser::imports::add_module_import;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
 };
 
 use crate::common::{
-    ConfigVars, as_utils_call, delete_arguments, infra_call_mappable, insert_keywords_first,
-    keyword_value, name_is_taken, recipe_config, short, trainer_config_in_scope,
+    ConfigVars, delete_arguments, infra_call_mappable, keyword_value, name_is_taken, recipe_config,
+    trainer_config_in_scope,
 };
 
 pub struct JobIdIntoTrainer;

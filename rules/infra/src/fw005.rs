@@ -1,11 +1,12 @@
 //! FW005 `removed-config-field`: a keyword of a recipe `Config(...)` that the target recipe no
 //! longer has.
 
+use fwmigrate_rule::message::short;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };
 
-use crate::common::{delete_arguments, keyword_value, recipe_config, short};
+use crate::common::{delete_arguments, keyword_value, recipe_config};
 use crate::fw004::job_id_keywords;
 
 pub struct RemovedConfigField;

@@ -3,6 +3,7 @@
 
 use fwmigrate_rule::api::{self, ParamKind};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::{ArgumentPosition, insert_argument};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
@@ -11,7 +12,7 @@ use fwmigrate_rule::{
 
 use crate::common::{
     ConfigVar, config_var, delete_arguments, keyword_value, positional_range, recipe_config,
-    recipe_main, short,
+    recipe_main,
 };
 
 pub struct RecipeMainManagers;

@@ -1,5 +1,4 @@
-//! Rule family `infra`: porting recipe launches to the SDK-managed cookbook (RULES §3, FW001–FW007).
-//! See `../shared/spec/RULES.md`.
+//! Rule family `infra`: porting recipe launches to the SDK-managed cookbook (FW001–FW007).
 
 mod common;
 mod fw001;

@@ -6,8 +6,8 @@ use fwmigrate_rule::{
     TextSize,
 };
 
-use crate::common::calls_utils;
 use crate::setup_infra::analyze;
+use fwmigrate_rule::cookbook::calls_utils;
 
 pub struct SetupInfra;
 

@@ -7,8 +7,9 @@ use fwmigrate_rule::{
     ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
-use crate::common::{callee_text, calls_utils};
 use crate::setup_infra::analyze;
+use fwmigrate_rule::cookbook::calls_utils;
+use fwmigrate_rule::message::callee_text;
 
 pub struct ResourceCleanup;
 

@@ -5,7 +5,8 @@ use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity};
 
-use crate::common::{callee_text, calls_utils};
+use fwmigrate_rule::cookbook::calls_utils;
+use fwmigrate_rule::message::callee_text;
 
 pub struct CreateBaseReference;
 

@@ -8,7 +8,8 @@ use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity, TextRange};
 
-use crate::common::{callee_text, utils_callee};
+use fwmigrate_rule::cookbook::utils_callee;
+use fwmigrate_rule::message::callee_text;
 
 pub struct RemovedHelper;
 

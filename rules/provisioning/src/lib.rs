@@ -1,9 +1,7 @@
-//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal. See
-//! `../shared/spec/RULES.md` §3.
+//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal.
 
 use fwmigrate_rule::Rule;
 
-mod common;
 pub mod fw101;
 pub mod fw102;
 pub mod fw103;

@@ -1,45 +1,20 @@
-//! Helpers shared by the `shapes` rules: which calls are the cookbook's trainer / deployment
-//! config constructions, what a local variable was bound to, and short value snippets for
-//! messages.
+//! Helpers shared by the `shapes` rules: which calls are the cookbook's trainer config
+//! constructions, what a local variable was bound to, and deleting a statement or keyword.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::edits::{StatementDeletion, delete_statement};
+use fwmigrate_rule::parser::edits::{StatementDeletion, delete_argument, delete_statement};
 use fwmigrate_rule::parser::{CookbookSymbol, TokenKind};
-use fwmigrate_rule::walk::for_each_stmt;
-use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
+use fwmigrate_rule::walk::{for_each_expr_in, for_each_stmt};
+use fwmigrate_rule::{Applicability, Context, Edit, Fix, Ranged, TextRange, TextSize};
 
 /// The cookbook class a call constructs, when it is `TrainerConfig(...)` or the legacy
-/// `InfraConfig(...)` from a cookbook utils module (RULES §1). Calls whose callee does not
+/// `InfraConfig(...)` from a cookbook utils module. Calls whose callee does not
 /// resolve (a local class, another library) return `None`.
 pub fn trainer_class(ctx: &Context, call: &ast::ExprCall) -> Option<&'static str> {
     match ctx.semantic.resolve_call(call)? {
         CookbookSymbol::Utils(name) if name == "TrainerConfig" => Some("TrainerConfig"),
         CookbookSymbol::Utils(name) if name == "InfraConfig" => Some("InfraConfig"),
         _ => None,
-    }
-}
-
-/// Whether a call constructs the cookbook's `DeployConfig`.
-pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
-    ctx.semantic
-        .resolve_call(call)
-        .is_some_and(|s| s.is_utils("DeployConfig"))
-}
-
-/// The callee as written (`TrainerConfig`, `utils.InfraConfig`), for messages.
-pub fn callee_text<'a>(ctx: &Context<'a>, call: &ast::ExprCall) -> &'a str {
-    ctx.slice(call.func.range())
-}
-
-/// A short, single-line rendering of a piece of source for messages.
-pub fn snippet(ctx: &Context, range: TextRange) -> String {
-    let text = ctx.slice(range);
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() > 60 {
-        let cut: String = collapsed.chars().take(57).collect();
-        format!("{cut}...")
-    } else {
-        collapsed
     }
 }
 
@@ -216,24 +191,27 @@ fn collect_targets(
 
 /// Whether an expression contains a walrus (deleting it would drop a binding).
 pub fn contains_walrus(expr: &Expr) -> bool {
-    use fwmigrate_rule::ast::visitor::{self, Visitor};
-    struct V(bool);
-    impl<'a> Visitor<'a> for V {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if expr.is_named_expr() {
-                self.0 = true;
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut v = V(false);
-    v.visit_expr(expr);
-    v.0
+    let mut found = false;
+    for_each_expr_in(expr, |e| found |= e.is_named_expr());
+    found
 }
 
-/// Whether a keyword's value is the literal `None`.
-pub fn is_none(expr: &Expr) -> bool {
-    expr.is_none_literal_expr()
+/// The fix that deletes the keyword `kw` (named `name`) from `call`: safe, unless its value binds a
+/// name with `:=` (the binding would go with it).
+pub fn delete_keyword_fix(
+    ctx: &Context,
+    call: &ast::ExprCall,
+    kw: &ast::Keyword,
+    name: &str,
+) -> Fix {
+    let edit = delete_argument(ctx.file, &call.arguments, kw.range());
+    let fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
+    if contains_walrus(&kw.value) {
+        fix.with_applicability(Applicability::Unsafe)
+            .with_reason("the value binds a name with `:=`")
+    } else {
+        fix
+    }
 }
 
 /// Delete a statement like [`delete_statement`], and also one that shares its line with another

@@ -1,15 +1,15 @@
 //! FW201 `trainer-accelerator`: accelerator fields on the trainer config.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::parser::CookbookSymbol;
-use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, keyword_name};
+use fwmigrate_rule::walk::{for_each_call, for_each_stmt, is_none, keyword, keyword_name};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
 use crate::common::{
-    LocalVars, VarKind, callee_text, contains_walrus, delete_stmt, is_none, snippet, trainer_class,
+    LocalVars, VarKind, contains_walrus, delete_keyword_fix, delete_stmt, trainer_class,
 };
 
 pub struct TrainerAccelerator;
@@ -123,13 +123,7 @@ fn check_keywords(ctx: &Context, findings: &mut Vec<Finding>) {
             } else {
                 format!("{}: {ADVICE}.", effect(ctx.target, &what))
             };
-            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
-            let mut fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
-            if contains_walrus(&kw.value) {
-                fix = fix
-                    .with_applicability(Applicability::Unsafe)
-                    .with_reason("the value binds a name with `:=`");
-            }
+            let fix = delete_keyword_fix(ctx, call, kw, name);
             findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
         }
     });

@@ -1,14 +1,22 @@
 //! FW202 `trainer-node-count`: `node_count=` on the trainer config.
 
-use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::walk::{for_each_call, keyword};
-use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+
+use crate::trainer_keyword::TrainerKeyword;
+
+/// The rule: `node_count=` on the trainer config.
+pub static TRAINER_NODE_COUNT: TrainerKeyword = TrainerKeyword {
+    meta: &META,
+    keyword: "node_count",
+    requires_shape: false,
+    message: |what, _| {
+        format!(
+            "{what} is ignored by the current SDK: the training shape decides the node count. \
+             Delete it, and pick a larger training shape if you need more capacity."
+        )
+    },
+    reason: "removes a value the script set; check the shape's capacity",
 };
-
-use crate::common::{callee_text, snippet, trainer_class};
-
-pub struct TrainerNodeCount;
 
 pub static META: RuleMeta = RuleMeta {
     code: "FW202",
@@ -46,30 +54,3 @@ TrainerConfig(training_shape_id=SHAPE)
 ```
 "#,
 };
-
-impl Rule for TrainerNodeCount {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
-        for_each_call(ctx.file.suite(), |call| {
-            if trainer_class(ctx, call).is_none() {
-                return;
-            }
-            let Some(kw) = keyword(call, "node_count") else {
-                return;
-            };
-            let message = format!(
-                "`{}` on `{}(...)` is ignored by the current SDK: the training shape decides the \
-                 node count. Delete it, and pick a larger training shape if you need more capacity.",
-                snippet(ctx, kw.range()),
-                callee_text(ctx, call)
-            );
-            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
-            let fix = Fix::unsafe_edits("Delete `node_count=`", vec![edit])
-                .with_reason("removes a value the script set; check the shape's capacity");
-            findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
-        });
-    }
-}

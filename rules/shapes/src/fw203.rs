@@ -1,14 +1,23 @@
 //! FW203 `trainer-image-tag`: `custom_image_tag=` next to a training shape.
 
-use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::walk::{for_each_call, keyword};
-use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+
+use crate::trainer_keyword::TrainerKeyword;
+
+/// The rule: `custom_image_tag=` on the trainer config.
+pub static TRAINER_IMAGE_TAG: TrainerKeyword = TrainerKeyword {
+    meta: &META,
+    keyword: "custom_image_tag",
+    requires_shape: true,
+    message: |what, shape| {
+        format!(
+            "{what} next to `{}`: the training shape owns the trainer image. Delete the tag to \
+             run the image the shape was validated with.",
+            shape.unwrap_or_default()
+        )
+    },
+    reason: "the trainer will run the shape's image instead of the custom tag",
 };
-
-use crate::common::{callee_text, is_none, snippet, trainer_class};
-
-pub struct TrainerImageTag;
 
 pub static META: RuleMeta = RuleMeta {
     code: "FW203",
@@ -46,35 +55,3 @@ TrainerConfig(training_shape_id=SHAPE)
 ```
 "#,
 };
-
-impl Rule for TrainerImageTag {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
-        for_each_call(ctx.file.suite(), |call| {
-            if trainer_class(ctx, call).is_none() {
-                return;
-            }
-            let Some(kw) = keyword(call, "custom_image_tag") else {
-                return;
-            };
-            let Some(shape) = keyword(call, "training_shape_id").filter(|k| !is_none(&k.value))
-            else {
-                return;
-            };
-            let message = format!(
-                "`{}` on `{}(...)` next to `{}`: the training shape owns the trainer image. \
-                 Delete the tag to run the image the shape was validated with.",
-                snippet(ctx, kw.range()),
-                callee_text(ctx, call),
-                snippet(ctx, shape.range())
-            );
-            let edit = delete_argument(ctx.file, &call.arguments, kw.range());
-            let fix = Fix::unsafe_edits("Delete `custom_image_tag=`", vec![edit])
-                .with_reason("the trainer will run the shape's image instead of the custom tag");
-            findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
-        });
-    }
-}

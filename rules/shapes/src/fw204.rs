@@ -1,12 +1,13 @@
 //! FW204 `deployment-manual-infra`: hardware fields on `DeployConfig(...)`.
 
-use fwmigrate_rule::parser::edits::delete_argument;
+use fwmigrate_rule::cookbook::is_deploy_config;
+use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, keyword_name};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
-use crate::common::{callee_text, contains_walrus, is_deploy_config, snippet};
+use crate::common::delete_keyword_fix;
 
 pub struct DeploymentManualInfra;
 
@@ -99,13 +100,7 @@ impl Rule for DeploymentManualInfra {
                     }
                     _ => continue,
                 };
-                let edit = delete_argument(ctx.file, &call.arguments, kw.range());
-                let mut fix = Fix::safe(format!("Delete `{name}=`"), vec![edit]);
-                if contains_walrus(&kw.value) {
-                    fix = fix
-                        .with_applicability(Applicability::Unsafe)
-                        .with_reason("the value binds a name with `:=`");
-                }
+                let fix = delete_keyword_fix(ctx, call, kw, name);
                 findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
             }
         });

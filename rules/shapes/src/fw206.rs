@@ -1,10 +1,9 @@
 //! FW206 `short-shape-id`: a training shape given by a short id.
 
-use fwmigrate_rule::ast::{Expr, FStringPart, InterpolatedStringElement};
-use fwmigrate_rule::walk::{for_each_call, keyword_name};
+use fwmigrate_rule::ast::Expr;
+use fwmigrate_rule::message::{callee_text, snippet};
+use fwmigrate_rule::walk::{for_each_call, fstring_pieces, keyword_name};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
-
-use crate::common::{callee_text, snippet};
 
 pub struct ShortShapeId;
 
@@ -70,21 +69,12 @@ fn fstring_prefix(expr: &Expr) -> Option<String> {
     let Expr::FString(f) = expr else {
         return None;
     };
-    let mut prefix = String::new();
-    for part in f.value.iter() {
-        match part {
-            FStringPart::Literal(lit) => prefix.push_str(&lit.value),
-            FStringPart::FString(fs) => {
-                for element in fs.elements.iter() {
-                    match element {
-                        InterpolatedStringElement::Literal(lit) => prefix.push_str(&lit.value),
-                        InterpolatedStringElement::Interpolation(_) => return Some(prefix),
-                    }
-                }
-            }
-        }
-    }
-    Some(prefix)
+    Some(
+        fstring_pieces(f)
+            .into_iter()
+            .map_while(|piece| piece)
+            .collect(),
+    )
 }
 
 impl Rule for ShortShapeId {

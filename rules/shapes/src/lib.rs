@@ -1,5 +1,5 @@
 //! Rule family `shapes`: manual infrastructure fields that training and deployment shapes now
-//! own. See `../shared/spec/RULES.md` §3.
+//! own.
 
 use fwmigrate_rule::Rule;
 
@@ -10,12 +10,13 @@ pub mod fw203;
 pub mod fw204;
 pub mod fw205;
 pub mod fw206;
+mod trainer_keyword;
 
 /// Every rule of this family, in code order.
 pub static RULES: &[&'static dyn Rule] = &[
     &fw201::TrainerAccelerator,
-    &fw202::TrainerNodeCount,
-    &fw203::TrainerImageTag,
+    &fw202::TRAINER_NODE_COUNT,
+    &fw203::TRAINER_IMAGE_TAG,
     &fw204::DeploymentManualInfra,
     &fw205::PinnedShapeVersion,
     &fw206::ShortShapeId,

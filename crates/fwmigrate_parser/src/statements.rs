@@ -1,41 +1,8 @@
-//! Helpers shared by the `provisioning` rules: which calls are the cookbook's removed helpers,
-//! where a statement stands (its enclosing statements), and short snippets for messages.
+//! Where a statement stands: the blocks a compound statement owns, and the chain of statements
+//! that enclose a range.
 
-use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::CookbookSymbol;
-use fwmigrate_rule::{Context, Ranged, TextRange};
-
-/// Whether a call's callee resolves to the cookbook utils symbol `name` (RULES §1).
-pub fn calls_utils(ctx: &Context, call: &ast::ExprCall, name: &str) -> bool {
-    ctx.semantic
-        .resolve_call(call)
-        .is_some_and(|s| s.is_utils(name))
-}
-
-/// The cookbook utils symbol a call's callee resolves to, if any.
-pub fn utils_callee(ctx: &Context, call: &ast::ExprCall) -> Option<String> {
-    match ctx.semantic.resolve_call(call)? {
-        CookbookSymbol::Utils(name) => Some(name),
-        _ => None,
-    }
-}
-
-/// A short, single-line rendering of a piece of source for messages.
-pub fn snippet(ctx: &Context, range: TextRange) -> String {
-    let text = ctx.slice(range);
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() > 48 {
-        let cut: String = collapsed.chars().take(45).collect();
-        format!("{cut}...")
-    } else {
-        collapsed
-    }
-}
-
-/// The callee as written (`setup_infra`, `utils.setup_infra`), for messages.
-pub fn callee_text<'a>(ctx: &Context<'a>, call: &ast::ExprCall) -> &'a str {
-    ctx.slice(call.func.range())
-}
+use ruff_python_ast::{self as ast, Stmt};
+use ruff_text_size::{Ranged, TextRange};
 
 /// The statement bodies directly owned by a compound statement.
 pub fn child_bodies(stmt: &Stmt) -> Vec<&[Stmt]> {
@@ -86,25 +53,10 @@ pub fn statement_path(suite: &[Stmt], range: TextRange) -> Vec<&Stmt> {
     out
 }
 
-/// Whether `expr` is the literal `None`.
-pub fn is_none(expr: &Expr) -> bool {
-    expr.is_none_literal_expr()
-}
-
-/// Whether `expr` is the literal `False`.
-pub fn is_false(expr: &Expr) -> bool {
-    matches!(expr, Expr::BooleanLiteral(b) if !b.value)
-}
-
-/// Whether `expr` is the literal `True`.
-pub fn is_true(expr: &Expr) -> bool {
-    matches!(expr, Expr::BooleanLiteral(b) if b.value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fwmigrate_rule::parser::{ParsedFile, SourceKind};
+    use crate::{ParsedFile, SourceKind};
 
     #[test]
     fn statement_path_follows_nested_blocks() {
