@@ -36,7 +36,7 @@ pub static FW501: RuleMeta = RuleMeta {
     // Project names are case-insensitive; these are the spellings seen in practice. `check`
     // itself searches case-insensitively, and the engine does not prefilter manifests today.
     needles: &["fireworks", "Fireworks", "FIREWORKS", "FireWorks"],
-    summary: "A `fireworks-ai` dependency pinned below the SDK release the target cookbook needs",
+    summary: "A `fireworks-ai` dependency pinned below the SDK release the target cookbook needs.",
     explanation: r#"## What it finds
 
 A dependency declaration of the Fireworks SDK, `fireworks-ai` (any spelling that normalises to
@@ -74,7 +74,7 @@ nothing. The installed version follows the pin, not the code.
 
 ## Fix safety
 
-The fix is **unsafe**: it changes which SDK gets installed, which may need other pins (and a
+**Unsafe**: the fix changes which SDK gets installed, which may need other pins (and a
 lock file) to move with it. It rewrites only the version specifier, keeping the name, extras,
 environment markers, quotes, comments and the rest of the file byte for byte. A hash-pinned
 requirement (`--hash=...`: pip's hash-checking mode needs `==` pins) gets no automatic fix:
