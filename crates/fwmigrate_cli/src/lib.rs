@@ -36,7 +36,7 @@ pub(crate) fn interrupted() -> bool {
 /// Stack size of the threads that parse and lint.
 const WORKER_STACK: usize = 256 << 20;
 
-/// Run the command line with the process's arguments; the exit code follows CLI.md.
+/// Run the command line with the process's arguments; the exit codes are listed in README.md.
 pub fn main() -> ExitCode {
     deep_default_stacks();
     let args = match Args::try_parse() {

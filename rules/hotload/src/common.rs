@@ -5,7 +5,8 @@ use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::walk::keyword;
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
-/// Whether a call constructs the cookbook's `DeployConfig` (RULES §1: the callee must resolve).
+/// Whether a call constructs the cookbook's `DeployConfig` (the callee must resolve:
+/// `docs/behaviour.md`, "Name resolution").
 pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
     ctx.semantic
         .resolve_call(call)

@@ -1,5 +1,6 @@
-//! Rule family `infra`: porting recipe launches to the SDK-managed cookbook (RULES §3, FW001–FW007).
-//! See `../shared/spec/RULES.md`.
+//! Rule family `infra`: porting recipe launches to the SDK-managed cookbook (FW001–FW007).
+//! Each rule is documented in `docs/rules/` (generated from its `RuleMeta`); what all rules share
+//! is in `docs/behaviour.md`.
 
 mod common;
 mod fw001;

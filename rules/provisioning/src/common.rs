@@ -5,7 +5,8 @@ use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
-/// Whether a call's callee resolves to the cookbook utils symbol `name` (RULES §1).
+/// Whether a call's callee resolves to the cookbook utils symbol `name` (`docs/behaviour.md`,
+/// "Name resolution").
 pub fn calls_utils(ctx: &Context, call: &ast::ExprCall, name: &str) -> bool {
     ctx.semantic
         .resolve_call(call)

@@ -1,4 +1,5 @@
-//! Rule family `sdk`. See `../shared/spec/RULES.md`.
+//! Rule family `sdk`. Its rule is documented in `docs/rules/` (generated from its `RuleMeta`);
+//! what all rules share is in `docs/behaviour.md`.
 //!
 //! FW501 `sdk-pin` reads dependency manifests (`pyproject.toml`, requirements files,
 //! `setup.cfg`) and reports a `fireworks-ai` declaration whose version range lies entirely
