@@ -358,7 +358,12 @@ fn explain_and_list_rules() {
     let dir = tree(&[]);
     let out = run(dir.path(), &["--explain", "FW001"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("infra-config"));
+    let text = stdout(&out);
+    // Title and summary first, then the documentation sections, then the metadata line.
+    assert!(text.starts_with("# FW001 `infra-config`\n\n`InfraConfig(...)` is replaced by"));
+    assert!(text.contains("\n\n## What it finds\n"));
+    assert!(text.contains("\n\n## Fix safety\n\n**Safe**"));
+    assert!(text.ends_with("fix: safe, targets: 2026.06, 2026.08.\n"));
     let out = run(dir.path(), &["--list-rules"]);
     let text = stdout(&out);
     for code in [
@@ -667,7 +672,7 @@ fn dependency_files_and_their_includes_are_checked() {
     );
 }
 
-/// Files are reported in path order (component by component, as CLI.md asks), whatever order
+/// Files are reported in path order (component by component, as README.md says), whatever order
 /// the walk's threads finish them in, with one folder (processed as the walk goes) or several
 /// paths (listed first), and with a file that a requirements file includes.
 #[test]

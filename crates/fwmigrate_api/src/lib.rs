@@ -41,7 +41,7 @@ impl Target {
         }
     }
 
-    /// The minimum `fireworks-ai` SDK specifier for this target (RULES §2).
+    /// The minimum `fireworks-ai` SDK specifier for this target (`docs/behaviour.md`, "Targets").
     pub fn min_sdk_specifier(self) -> &'static str {
         match self {
             Target::V2026_06 => ">=1.2.0a74",

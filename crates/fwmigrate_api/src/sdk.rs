@@ -32,7 +32,7 @@ impl SdkVersion {
             .expect("a valid version")
     }
 
-    /// The default for a target: the newest known release in its range (RULES §2); every target
+    /// The default for a target: the newest known release in its range (`docs/behaviour.md`, "Targets"); every target
     /// admits the newest release today.
     pub fn default_for(_target: Target) -> Self {
         Self::newest()

@@ -1,4 +1,4 @@
-//! Command-line arguments (CLI.md).
+//! Command-line arguments (described in README.md).
 
 use std::path::PathBuf;
 

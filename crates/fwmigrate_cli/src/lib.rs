@@ -36,7 +36,7 @@ pub(crate) fn interrupted() -> bool {
 /// Stack size of the threads that parse and lint.
 const WORKER_STACK: usize = 256 << 20;
 
-/// Run the command line with the process's arguments; the exit code follows CLI.md.
+/// Run the command line with the process's arguments; the exit codes are listed in README.md.
 pub fn main() -> ExitCode {
     deep_default_stacks();
     let args = match Args::try_parse() {
@@ -524,8 +524,8 @@ fn explain(code: &str) -> Result<u8, String> {
         None => "none",
     };
     let targets: Vec<&str> = meta.targets.iter().map(|t| t.as_str()).collect();
-    let mut out = String::new();
-    out.push_str(meta.explanation.trim_end());
+    let mut out = format!("# {} `{}`\n\n{}\n\n", meta.code, meta.name, meta.summary);
+    out.push_str(meta.explanation.trim());
     out.push_str(&format!(
         "\n\nCode: {} ({}), family `{}`, severity {}, fix: {fix}, targets: {}.\n",
         meta.code,

@@ -4,7 +4,8 @@
 //! versions) and gives rules what they need:
 //!
 //! - [`ParsedFile`]: the module AST, its tokens, comment ranges and a line index;
-//! - [`Semantic`]: which local names are bound to the Fireworks cookbook or SDK;
+//! - [`Semantic`]: which local names are bound to the Fireworks cookbook or SDK
+//!   (`docs/behaviour.md`);
 //! - [`Edit`] and the helpers in [`edits`] and [`imports`] to delete an argument or a statement
 //!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports;
 //! - [`layout`] to move code to another indentation, and [`names`] to pick fresh local names for

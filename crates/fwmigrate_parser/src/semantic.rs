@@ -1,4 +1,5 @@
-//! Resolution of local names to Fireworks cookbook and SDK symbols (RULES §1).
+//! Resolution of local names to Fireworks cookbook and SDK symbols (`docs/behaviour.md`, "Name
+//! resolution").
 //!
 //! One walk over the module records every import binding (with the function scope it lives in),
 //! star imports, names that function scopes bind locally, every name reference, and a table of
@@ -11,7 +12,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-/// The cookbook package roots recognised by default (RULES §1).
+/// The cookbook package roots recognised by default (`docs/behaviour.md`, "Name resolution").
 pub const DEFAULT_ROOTS: &[&str] = &[
     "training",
     "training_cookbook",

@@ -23,27 +23,30 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["output_model_id"],
     summary: "An `output_model_id` that is not 1-63 characters of `[a-z0-9-]`.",
-    explanation: r#"## FW401 `invalid-output-model-id`
+    explanation: r#"## What it finds
 
-**What it finds.** A string literal passed as `output_model_id=` to any call (a recipe
-`Config(...)`, `promote_checkpoint(...)`, a helper of your own: the keyword name is specific
-enough), or assigned to an `.output_model_id` attribute, that is not 1-63 characters of
-`[a-z0-9-]`. A full resource name `accounts/<a>/models/<m>` is reported too: the field takes the
-model id only. An f-string is checked on its literal parts: it is reported when those already
-contain a character outside the charset (or exceed 63 characters); values that are not literals
-are not checked.
+A string literal passed as `output_model_id=` to any call (a recipe `Config(...)`,
+`promote_checkpoint(...)`, a helper of your own: the keyword name is specific enough), or
+assigned to an `.output_model_id` attribute, that is not 1-63 characters of `[a-z0-9-]`. A full
+resource name `accounts/<a>/models/<m>` is reported too: the field takes the model id only. An
+f-string is checked on its literal parts: it is reported when those already contain a character
+outside the charset (or exceed 63 characters); values that are not literals are not checked.
 
-**Why it matters.** The promote is rejected after training. The rejected promote orphans the
-sampler blob, and a later promote of the same checkpoint then fails with
-`checkpoint "<name>" not found in GCS`: a long run ends without a usable model.
+## Why it matters
 
-**Fix (unsafe).** Replace the literal with a sanitised id: a full resource name becomes its
+The promote is rejected after training. The rejected promote orphans the sampler blob, and a
+later promote of the same checkpoint then fails with `checkpoint "<name>" not found in GCS`: a
+long run ends without a usable model.
+
+## Fix safety
+
+**Unsafe**: the fix replaces the literal with a sanitised id: a full resource name becomes its
 model part, then the value is lower-cased, each run of other characters becomes `-`, repeated
 `-` collapse, the result is cut to 63 characters and leading/trailing `-` are stripped. It is
 unsafe because the model gets a different id than the script named: update whatever looks the
 model up. No fix for f-strings, or when nothing valid is left (e.g. `"___"`).
 
-**Example.**
+## Example
 
 ```python
 # before

@@ -18,22 +18,24 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["promote_checkpoint"],
     summary: "`promote_checkpoint(job_id, checkpoint_id, ...)` with positional ids is deprecated; pass `name=`.",
-    explanation: r#"## FW402 `promote-positional`
+    explanation: r#"## What it finds
 
-**What it finds.** A `promote_checkpoint(...)` call that passes the trainer job id and the
-checkpoint id as its first two positional arguments, without `name=`. Any
-`<x>.promote_checkpoint(...)` method call counts (the SDK's clients and managers are rarely
-resolvable where they are used), and a bare `promote_checkpoint(...)` when it resolves to the
-cookbook or the SDK.
+A `promote_checkpoint(...)` call that passes the trainer job id and the checkpoint id as its
+first two positional arguments, without `name=`. Any `<x>.promote_checkpoint(...)` method call
+counts (the SDK's clients and managers are rarely resolvable where they are used), and a bare
+`promote_checkpoint(...)` when it resolves to the cookbook or the SDK.
 
-**Why it matters.** The positional form is deprecated by the SDK. The supported form names the
-checkpoint with its full resource name:
-`name="accounts/<a>/rlorTrainerJobs/<job>/checkpoints/<ckpt>"`.
+## Why it matters
 
-**Fix.** None: the account is not in the call. The message shows the `name=` to build from the
+The positional form is deprecated by the SDK. The supported form names the checkpoint with its
+full resource name: `name="accounts/<a>/rlorTrainerJobs/<job>/checkpoints/<ckpt>"`.
+
+## Fix safety
+
+**None**: the account is not in the call. The message shows the `name=` to build from the
 call's own arguments.
 
-**Example.**
+## Example
 
 ```python
 # before

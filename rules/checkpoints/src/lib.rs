@@ -1,4 +1,5 @@
-//! Rule family `checkpoints`: promoting checkpoints to models.
+//! Rule family `checkpoints`: promoting checkpoints to models. Each rule is documented in
+//! `docs/rules/` (generated from its `RuleMeta`); what all rules share is in `docs/behaviour.md`.
 
 use fwmigrate_rule::Rule;
 

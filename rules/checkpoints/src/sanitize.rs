@@ -21,8 +21,8 @@ pub fn model_of_resource_name(value: &str) -> Option<&str> {
     (!account.is_empty() && !model.is_empty() && !model.contains('/')).then_some(model)
 }
 
-/// Turn a string into a model id (RULES FW401): a full resource name becomes its model part;
-/// then lower-case, replace each run of other characters with `-`, collapse repeated `-`, cut
+/// Turn a string into a model id (`docs/rules/FW401.md`): a full resource name becomes its model
+/// part; then lower-case, replace each run of other characters with `-`, collapse repeated `-`, cut
 /// to 63 characters, strip leading and trailing `-`. The result may be empty.
 pub fn sanitize_model_id(value: &str) -> String {
     let base = model_of_resource_name(value).unwrap_or(value);

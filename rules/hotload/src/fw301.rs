@@ -20,9 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["hot_load_deployment_id"],
     summary: "`hot_load_deployment_id=` on a trainer-side call while the DeployConfig uses the PER_TRAINER scope.",
-    explanation: r#"## FW301 `hotload-scope-mixup`
-
-**What it finds.**
+    explanation: r#"## What it finds
 
 1. `hot_load_deployment_id=` passed to a trainer-side call - the cookbook's
    `create_trainer_job(...)` / `request_trainer_job(...)` or the SDK's `TrainerJobConfig(...)` -
@@ -33,20 +31,25 @@ pub static META: RuleMeta = RuleMeta {
 2. `hot_load_deployment_id=` passed to any `<x>.promote_checkpoint(...)` call. Warning-level
    message: the SDK deprecated the argument.
 
-**Why it matters.** PER_TRAINER and `hot_load_deployment_id` are two different bucket scopes
-for weight sync: a trainer set up with both does not agree with its deployment on which bucket
-carries the weights. Pick one; the SDK-managed path always runs PER_TRAINER, so drop
-`hot_load_deployment_id=`.
+## Why it matters
 
-**Name resolution.** The trainer-side callee must resolve to the cookbook utils or the SDK
-(plain, aliased, module-qualified, or imported inside a function), and the `DeployConfig` must
-resolve to the cookbook. A file without a cookbook `DeployConfig(...)`, or whose
-`weight_sync_scope` is a variable or `**kwargs`, gets no finding for case 1: the scope is not
-known. `hot_load_deployment_id=None` is not reported.
+PER_TRAINER and `hot_load_deployment_id` are two different bucket scopes for weight sync: a
+trainer set up with both does not agree with its deployment on which bucket carries the weights.
+Pick one; the SDK-managed path always runs PER_TRAINER, so drop `hot_load_deployment_id=`.
 
-**Fix.** None: which scope is right depends on how the deployment was created.
+## Name resolution
 
-**Example.**
+The trainer-side callee must resolve to the cookbook utils or the SDK (plain, aliased,
+module-qualified, or imported inside a function), and the `DeployConfig` must resolve to the
+cookbook. A file without a cookbook `DeployConfig(...)`, or whose `weight_sync_scope` is a
+variable or `**kwargs`, gets no finding for case 1: the scope is not known.
+`hot_load_deployment_id=None` is not reported.
+
+## Fix safety
+
+**None**: which scope is right depends on how the deployment was created.
+
+## Example
 
 ```python
 deploy_cfg = DeployConfig(deployment_id=deployment_id)   # PER_TRAINER by default

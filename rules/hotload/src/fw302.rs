@@ -17,24 +17,30 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["hot_load_bucket_url"],
     summary: "One call sets both `hot_load_bucket_url=` and `hot_load_trainer_job=`; the server rejects it.",
-    explanation: r#"## FW302 `hotload-bucket-conflict`
+    explanation: r#"## What it finds
 
-**What it finds.** A single call that passes both `hot_load_bucket_url=` and
-`hot_load_trainer_job=` (neither `None`).
+A single call that passes both `hot_load_bucket_url=` and `hot_load_trainer_job=` (neither
+`None`).
 
-**Why it matters.** They are two ways to name the hot-load bucket: an explicit URL, or the
-bucket of a trainer job. The server rejects a request that sets both, so the deployment is never
-created or updated. Set exactly one.
+## Why it matters
 
-**Name resolution.** The call must be a Fireworks call: its callee resolves to the cookbook or
-the SDK (`DeployConfig(...)`, SDK classes, ...), or it is a method call
+They are two ways to name the hot-load bucket: an explicit URL, or the bucket of a trainer job.
+The server rejects a request that sets both, so the deployment is never created or updated. Set
+exactly one.
+
+## Name resolution
+
+The call must be a Fireworks call: its callee resolves to the cookbook or the SDK
+(`DeployConfig(...)`, SDK classes, ...), or it is a method call
 (`deploy_mgr.create_or_get(...)`) in a file that imports the cookbook or the SDK - manager
 instances are usually built far from where they are used, so a method call cannot be resolved
 further. Calls of unresolved plain names (`dict(...)`, a local helper) are not reported.
 
-**Fix.** None: only you know which bucket the deployment should read.
+## Fix safety
 
-**Example.**
+**None**: only you know which bucket the deployment should read.
+
+## Example
 
 ```python
 deploy_mgr.create_or_get(

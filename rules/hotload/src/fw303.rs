@@ -24,25 +24,31 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["PER_DEPLOYMENT", "per_deployment"],
     summary: "`weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT` on DeployConfig is ignored by the SDK-managed path.",
-    explanation: r#"## FW303 `per-deployment-scope`
+    explanation: r#"## What it finds
 
-**What it finds.** `weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT` (or the string
-`"per_deployment"`) passed to the cookbook's `DeployConfig(...)` in a file that uses the
-SDK-managed path, i.e. a file that never mentions `setup_infra`.
+`weight_sync_scope=WeightSyncScope.PER_DEPLOYMENT` (or the string `"per_deployment"`) passed to
+the cookbook's `DeployConfig(...)` in a file that uses the SDK-managed path, i.e. a file that
+never mentions `setup_infra`.
 
-**Why it matters.** The managed path (`build_service_client(...)`, recipe `main(cfg)`) always
-syncs weights PER_TRAINER and ignores the field: the script reads as if it used a
-deployment-scoped bucket, and it does not. Files still on `setup_infra` are left alone: there
-the scope is honoured (FW101 migrates them first).
+## Why it matters
 
-**Name resolution.** `DeployConfig` must resolve to a cookbook utils module (plain, aliased,
+The managed path (`build_service_client(...)`, recipe `main(cfg)`) always syncs weights
+PER_TRAINER and ignores the field: the script reads as if it used a deployment-scoped bucket,
+and it does not. Files still on `setup_infra` are left alone: there the scope is honoured (FW101
+migrates them first).
+
+## Name resolution
+
+`DeployConfig` must resolve to a cookbook utils module (plain, aliased,
 module-qualified, imported inside a function). Another library's `DeployConfig` is not reported.
 
-**Fix (unsafe).** Delete the keyword; the `WeightSyncScope` import goes too when nothing else
+## Fix safety
+
+**Unsafe**: the fix deletes the keyword; the `WeightSyncScope` import goes too when nothing else
 uses it. Unsafe because it removes a setting the author chose: make sure no other code relies on
 the deployment-scoped bucket.
 
-**Example.**
+## Example
 
 ```python
 # before

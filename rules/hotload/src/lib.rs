@@ -1,5 +1,6 @@
 //! Rule family `hotload`: weight-sync (hot-load) bucket settings that conflict with each other
-//! or that the SDK-managed path ignores.
+//! or that the SDK-managed path ignores. Each rule is documented in `docs/rules/` (generated from
+//! its `RuleMeta`); what all rules share is in `docs/behaviour.md`.
 
 use fwmigrate_rule::Rule;
 

@@ -29,14 +29,14 @@ pub static META: RuleMeta = RuleMeta {
     targets: ALL_TARGETS,
     requires_import: true,
     needles: &["InfraConfig"],
-    summary: "`InfraConfig(...)` is replaced by `TrainerConfig(...)`",
+    summary: "`InfraConfig(...)` is replaced by `TrainerConfig(...)`.",
     explanation: r#"## What it finds
 
-A construction of the cookbook's `InfraConfig(...)` (resolved through imports: `from
-training.utils import InfraConfig as IC`, `utils.InfraConfig(...)`, star imports, imports inside
-functions). A local class that happens to be called `InfraConfig` is not reported.
+A construction of the cookbook's `InfraConfig(...)` (resolved through imports:
+`from training.utils import InfraConfig as IC`, `utils.InfraConfig(...)`, star imports, imports
+inside functions). A local class that happens to be called `InfraConfig` is not reported.
 
-## Why
+## Why it matters
 
 Since the 2026.06 release the recipes and `build_service_client(...)` take a
 `TrainerConfig` (`trainer=`), and `InfraConfig` only survives as a legacy class that nothing in
@@ -55,11 +55,12 @@ Severity: warning. Constructing `InfraConfig` does not fail by itself at either 
 it where a `TrainerConfig` is expected does, and that is reported by FW002 (`infra=`) and the
 provisioning rules.
 
-## Fix (safe)
+## Fix safety
 
-Renames the callee (keeping a module qualifier: `utils.InfraConfig` → `utils.TrainerConfig`) and
-the keywords. Positional arguments are turned into keywords by the legacy field order when that
-order is the same in every release (the first two); otherwise the fix is display-only.
+**Safe**: the fix renames the callee (keeping a module qualifier: `utils.InfraConfig` →
+`utils.TrainerConfig`) and the keywords. Positional arguments are turned into keywords by the
+legacy field order when that order is the same in every release (the first two); otherwise the
+fix is display-only.
 
 All the calls made through one import are rewritten by one fix, together with the import:
 renamed in place (`from training.utils import DeployConfig, InfraConfig` keeps its order), or

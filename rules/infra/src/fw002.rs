@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     // `infra=` / `infra =` keywords and `.infra` attribute access: every form FW002 rewrites.
     needles: &[".infra", "infra=", "infra ="],
-    summary: "`infra=` on a recipe `Config` is `trainer=` now",
+    summary: "`infra=` on a recipe `Config` is `trainer=` now.",
     explanation: r#"## What it finds
 
 - `infra=` passed to a recipe `Config(...)` (`rl_loop.Config`, `sft_loop.Config`, ... resolved
@@ -31,7 +31,7 @@ pub static META: RuleMeta = RuleMeta {
 - attribute access `cfg.infra` / `cfg.infra.<field>` (reads and assignments) on a recipe config,
   and `dataclasses.replace(cfg, infra=...)` on one.
 
-## Why
+## Why it matters
 
 Every recipe `Config` renamed its `infra` field to `trainer` (a `TrainerConfig`). Passing
 `infra=` is a `TypeError` at both targets, and `cfg.infra` an `AttributeError`. Inside the
@@ -39,13 +39,13 @@ trainer config three fields were renamed (`ref_training_shape_id` →
 `reference_training_shape_id`, `trainer_timeout_s` → `timeout_s`, `trainer_replica_count` →
 `replica_count`), so `cfg.infra.trainer_timeout_s` becomes `cfg.trainer.timeout_s`.
 
-## Fix
+## Fix safety
 
-Safe: rename the keyword (the `InfraConfig(...)` value is FW001's business), or the attribute
-when `cfg` is bound in the same scope only to recipe `Config(...)` constructions, or annotated
-with a recipe `Config`. When the type of `cfg` is only guessed from its name (`cfg`, `config`,
-`*_cfg`, `self.config`, ...) in a file that imports a recipe, the fix is unsafe. A call that
-passes both `infra=` and `trainer=` gets no automatic fix.
+**Safe**: the fix renames the keyword (the `InfraConfig(...)` value is FW001's business), or the
+attribute when `cfg` is bound in the same scope only to recipe `Config(...)` constructions, or
+annotated with a recipe `Config`. When the type of `cfg` is only guessed from its name (`cfg`,
+`config`, `*_cfg`, `self.config`, ...) in a file that imports a recipe, the fix is unsafe. A
+call that passes both `infra=` and `trainer=` gets no automatic fix.
 
 ## Example
 

@@ -27,14 +27,14 @@ pub static META: RuleMeta = RuleMeta {
     targets: ALL_TARGETS,
     requires_import: true,
     needles: &["weight_sync", "hotload"],
-    summary: "`weight_sync=WeightSyncConfig(...)` is gone: its fields are top-level `Config` fields",
+    summary: "`weight_sync=WeightSyncConfig(...)` is gone: its fields are top-level `Config` fields.",
     explanation: r#"## What it finds
 
 `weight_sync=` (or the early-2026 spelling `hotload=HotloadConfig(...)`) passed to a recipe
 `Config(...)`, and `cfg.weight_sync.<field>` on a variable that is bound only to a recipe
 `Config(...)` in its scope (or annotated with one).
 
-## Why
+## Why it matters
 
 Recipe configs no longer have a `weight_sync` field (a `TypeError` at both targets). The fields
 that still mean something are top-level fields of the recipe `Config`; the others have no home
@@ -52,9 +52,9 @@ any more:
 `hot_load_before_training` → `weight_sync_before_training`, `hot_load_timeout` →
 `weight_sync_timeout`.
 
-## Fix
+## Fix safety
 
-Safe when the value is an inline `WeightSyncConfig(...)` and the recipe is known: the hoisted
+**Safe** when the value is an inline `WeightSyncConfig(...)` and the recipe is known: the hoisted
 fields replace the `weight_sync=` keyword, in their original order (one per line when the keyword
 had its own line; comments on their lines move with them). The message names every dropped
 field with its value. A field the call already passes at the top level wins over the nested one

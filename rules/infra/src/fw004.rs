@@ -28,7 +28,7 @@ pub static META: RuleMeta = RuleMeta {
     // Job ids are only moved out of recipe configs, and a recipe is only reachable through an
     // import that names `recipes`.
     needles: &["recipes"],
-    summary: "Job ids passed at the top level of a recipe `Config` belong in its `TrainerConfig`",
+    summary: "Job ids passed at the top level of a recipe `Config` belong in its `TrainerConfig`.",
     explanation: r#"## What it finds
 
 Job ids passed at the top level of a recipe `Config(...)`:
@@ -44,14 +44,14 @@ Also attribute access `cfg.policy_job_id` (reads and assignments) on a variable 
 recipe `Config(...)` in its scope: it becomes `cfg.trainer.job_id` (safe; the recipes always
 build a trainer config).
 
-## Why
+## Why it matters
 
 The recipe configs lost these fields (a `TypeError` at both targets); re-attaching to an existing
 trainer job is now a property of the trainer config.
 
-## Fix
+## Fix safety
 
-Safe: every job id of the call moves, in one fix, into the inline `trainer=TrainerConfig(...)`
+**Safe**: every job id of the call moves, in one fix, into the inline `trainer=TrainerConfig(...)`
 (or `infra=InfraConfig(...)`, which FW001/FW002 rename) as its first keywords, in the order
 `job_id`, `reference_job_id`, in the call's layout. Without a trainer argument, the keyword
 becomes `trainer=TrainerConfig(job_id=...)` and `TrainerConfig` is imported. When `trainer=` is a

@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     // Recipe `Config`s resolve only through an import of a `<root>.recipes...` module.
     needles: &["recipes"],
-    summary: "A recipe `Config` keyword that the target release no longer has",
+    summary: "A recipe `Config` keyword that the target release no longer has.",
     explanation: r#"## What it finds
 
 A keyword argument of a recipe `Config(...)` that the target release's recipe no longer has and
@@ -29,14 +29,14 @@ that no other rule maps (`infra=` is FW002, `weight_sync=`/`hotload=` FW003, job
 The check is driven by the embedded field tables of each release; a recipe whose field list is
 unknown at the target (a vendored or newer recipe) is never reported.
 
-## Why
+## Why it matters
 
 Recipe configs are dataclasses: an unknown keyword is a `TypeError` when the script starts. The
 finding names the target so it is found before the run is.
 
-## Fix
+## Fix safety
 
-Safe only for fields the recipes already ignored before the migration: `policy_base_url`,
+**Safe** only for fields the recipes already ignored before the migration: `policy_base_url`,
 `reference_base_url`, `trainer_base_url`, and `rollout_base_model` on `rl_loop` (the keyword is
 deleted). Every other removed field (`ppo_n_minibatches`, `synchronous_training`, `policy_loss`,
 `runner`, ... depending on recipe and target) has no automatic fix: its setting has no direct

@@ -27,7 +27,7 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     // A recipe `main` resolves only through an import of a `<root>.recipes...` module.
     needles: &["recipes"],
-    summary: "A recipe `main()` call passes managers or options the new `main` no longer takes",
+    summary: "A recipe `main()` call passes managers or options the new `main` no longer takes.",
     explanation: r#"## What it finds
 
 A call of a recipe's `main(...)` (resolved through imports, including
@@ -41,12 +41,14 @@ longer takes:
 `distillation_loop.main` still takes `rlor_mgr` and `cancel_on_exit` and is left alone, as is any
 `main` that does not resolve to a cookbook recipe.
 
-## Why
+## Why it matters
 
 The new `main(config)` provisions the trainer and the deployment itself (through the SDK), so
 passing managers is a `TypeError`.
 
-## Fix
+## Fix safety
+
+**Safe** where there is a fix:
 
 - Managers: deleted (safe). The other rule of this family, FW007, then deletes the now unused
   `TrainerJobManager(...)` / `DeploymentManager(...)` assignments.

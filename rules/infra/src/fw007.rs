@@ -22,14 +22,14 @@ pub static META: RuleMeta = RuleMeta {
     targets: ALL_TARGETS,
     requires_import: true,
     needles: &["TrainerJobManager", "DeploymentManager"],
-    summary: "A `TrainerJobManager`/`DeploymentManager` is created and never used",
+    summary: "A `TrainerJobManager`/`DeploymentManager` is created and never used.",
     explanation: r#"## What it finds
 
-An assignment `name = TrainerJobManager(...)` or `name = DeploymentManager(...)` (the SDK classes
-from `fireworks.training.sdk`, resolved through imports) inside a function, whose target is
-never read in that function; or in the `if __name__ == "__main__":` block of a script, whose
-target is never read anywhere in the file. Usually the follow-up of FW006: once the recipe `main()` stops
-taking `rlor_mgr`/`deploy_mgr`, the managers built for it are dead code.
+An assignment `name = TrainerJobManager(...)` or `name = DeploymentManager(...)` (the SDK
+classes from `fireworks.training.sdk`, resolved through imports) inside a function, whose target
+is never read in that function; or in the `if __name__ == "__main__":` block of a script, whose
+target is never read anywhere in the file. Usually the follow-up of FW006: once the recipe
+`main()` stops taking `rlor_mgr`/`deploy_mgr`, the managers built for it are dead code.
 
 Left alone:
 
@@ -42,19 +42,19 @@ Left alone:
   `os.environ.get(...)` / `os.getenv(...)`, or an arithmetic/boolean combination of these. Any
   other call in an argument keeps the statement.
 
-## Why
+## Why it matters
 
 The managers are no longer needed: the recipe (or `FiretitanServiceClient`) provisions and
 cleans up through the SDK. Constructing one only reads credentials.
 
 Severity: warning, the code still runs.
 
-## Fix (safe)
+## Fix safety
 
-Delete the statement (a block left empty gets `pass`; no double blank line is left), and the
-import of the class when nothing else uses it (the whole import statement when it was its last
-name). In `--check` on unmigrated code this only fires where the manager is already unused;
-`--apply` picks up the rest after FW006 has removed the last use.
+**Safe**: the fix deletes the statement (a block left empty gets `pass`; no double blank line is
+left), and the import of the class when nothing else uses it (the whole import statement when it
+was its last name). In `--check` on unmigrated code this only fires where the manager is already
+unused; `--apply` picks up the rest after FW006 has removed the last use.
 
 ## Example
 

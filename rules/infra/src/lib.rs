@@ -1,4 +1,6 @@
 //! Rule family `infra`: porting recipe launches to the SDK-managed cookbook (FW001–FW007).
+//! Each rule is documented in `docs/rules/` (generated from its `RuleMeta`); what all rules share
+//! is in `docs/behaviour.md`.
 
 mod common;
 mod fw001;

@@ -21,17 +21,19 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["setup_infra"],
     summary: "`setup_infra(...)` is gone: provision through the SDK-managed service (`build_service_client`).",
-    explanation: r#"## FW101 `setup-infra`
+    explanation: r#"## What it finds
 
-**What it finds.** Calls of the cookbook's `setup_infra(...)` (imported from a cookbook utils
-module such as `training.utils` or `training.utils.rl`, aliased or module-qualified, imports
-inside functions included). A local function of the same name is not reported.
+Calls of the cookbook's `setup_infra(...)` (imported from a cookbook utils module such as
+`training.utils` or `training.utils.rl`, aliased or module-qualified, imports inside functions
+included). A local function of the same name is not reported.
 
-**Why it matters.** `setup_infra` was removed when provisioning moved behind the SDK: the script
-fails with an `ImportError`. The replacement is the SDK-managed service built by the cookbook
-wrapper `build_service_client(...)`; it creates the trainer, the reference and the deployment,
-and cleans them up on `service.close()`. (For most scripts the recommended path is a recipe
-`Config` plus `main(cfg)`.)
+## Why it matters
+
+`setup_infra` was removed when provisioning moved behind the SDK: the script fails with an
+`ImportError`. The replacement is the SDK-managed service built by the cookbook wrapper
+`build_service_client(...)`; it creates the trainer, the reference and the deployment, and
+cleans them up on `service.close()`. (For most scripts the recommended path is a recipe `Config`
+plus `main(cfg)`.)
 
 The message is written for the call site: it lists the `build_service_client(...)` keywords
 filled from the call's own arguments (`base_model`, `lora_rank` → `max_lora_rank` at `2026.08`,
@@ -52,8 +54,11 @@ how each attribute of the returned object maps:
 `rlor_mgr=`, `deploy_mgr=` and `role_prefix=` have no equivalent: the service provisions, names
 and cleans up its own jobs.
 
-**Fix (unsafe)** for the canonical shape: one `x = setup_infra(...)` on its own line, optionally
-directly inside `with ResourceCleanup(...) as cleanup:` (whose `cleanup` is used for nothing but
+## Fix safety
+
+**Unsafe** for the canonical shape, display-only for anything else. The canonical shape is one
+`x = setup_infra(...)` on its own line, optionally directly inside
+`with ResourceCleanup(...) as cleanup:` (whose `cleanup` is used for nothing but
 `cleanup=cleanup`), and `x` used afterwards in the same block only through the attributes above.
 The fix
 
@@ -84,7 +89,7 @@ function, a reattachment whose `infra_cfg=` is a variable, `on_status=`, positio
 the `ResourceCleanup`, ...) gets a
 display-only suggestion with the generated code.
 
-**Example.**
+## Example
 
 ```python
 # before

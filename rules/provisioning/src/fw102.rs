@@ -4,7 +4,7 @@
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, string_value};
 use fwmigrate_rule::{
-    ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
 };
 
 use crate::setup_infra::analyze;
@@ -18,31 +18,35 @@ pub static META: RuleMeta = RuleMeta {
     name: "resource-cleanup",
     family: "provisioning",
     severity: Severity::Error,
-    fix: None,
+    fix: Some(Applicability::DisplayOnly),
     targets: ALL_TARGETS,
     requires_import: true,
     needles: &["ResourceCleanup"],
     summary: "`ResourceCleanup(...)` is gone: the SDK-managed service owns cleanup.",
-    explanation: r#"## FW102 `resource-cleanup`
+    explanation: r#"## What it finds
 
-**What it finds.** Constructions of the cookbook's `ResourceCleanup(...)` (usually
+Constructions of the cookbook's `ResourceCleanup(...)` (usually
 `with ResourceCleanup(rlor_mgr, deploy_mgr) as cleanup:`), resolved through imports like every
 cookbook name; and the manual registrations on it, `cleanup.trainer(job_id)` and
 `cleanup.deployment(deployment_id, action=...)`.
 
-**Why it matters.** `ResourceCleanup` was removed (an `ImportError` at the target). The service
-returned by `build_service_client(...)` owns the jobs it creates and cleans them up on
-`service.close()`: `cleanup_trainer_on_close=True` deletes the trainer,
+## Why it matters
+
+`ResourceCleanup` was removed (an `ImportError` at the target). The service returned by
+`build_service_client(...)` owns the jobs it creates and cleans them up on `service.close()`:
+`cleanup_trainer_on_close=True` deletes the trainer,
 `cleanup_deployment_on_close="scale_to_zero"` / `"delete"` (at `2026.08`) scales down or deletes
 the deployment. Call `service.close()` in a `finally:` block.
 
-**Fix.** Display-only. The `with` goes away together with FW101's unsafe fix when the block is
+## Fix safety
+
+**Display-only**. The `with` goes away together with FW101's unsafe fix when the block is
 FW101's canonical shape (one `setup_infra(..., cleanup=cleanup)` directly inside it, `cleanup`
 used for nothing else): FW101's fix removes the `with`, dedents its body and sets the clean-up
 options, so this finding carries no edit of its own. Manual registrations get a suggestion
 naming the matching service option.
 
-**Example.**
+## Example
 
 ```python
 # before

@@ -3,7 +3,9 @@
 
 use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::walk::for_each_call;
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity};
+use fwmigrate_rule::{
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+};
 
 use fwmigrate_rule::cookbook::calls_utils;
 use fwmigrate_rule::message::callee_text;
@@ -15,28 +17,32 @@ pub static META: RuleMeta = RuleMeta {
     name: "create-base-reference",
     family: "provisioning",
     severity: Severity::Error,
-    fix: None,
+    fix: Some(Applicability::DisplayOnly),
     targets: ALL_TARGETS,
     requires_import: true,
     needles: &["create_base_reference", "make_reference_client"],
     summary: "`client.create_base_reference()` / `make_reference_client(...)`: create the reference through the service.",
-    explanation: r#"## FW103 `create-base-reference`
+    explanation: r#"## What it finds
 
-**What it finds.** Calls of `<client>.create_base_reference()` (the legacy `ReconnectableClient`
-method that opened a base-weights reference on the policy's trainer), and calls of the cookbook's
+Calls of `<client>.create_base_reference()` (the legacy `ReconnectableClient` method that opened
+a base-weights reference on the policy's trainer), and calls of the cookbook's
 `make_reference_client(...)` (never public, but listed in the migration guide).
 `create_base_reference()` is a method, so its receiver cannot be resolved: it is reported only
 in files that import the cookbook or the Fireworks SDK, and never on a method of an object that
 comes from another imported module.
 
-**Why it matters.** Both are gone at the target release (`AttributeError` / `ImportError`).
-The SDK-managed service decides whether the reference shares the policy trainer (LoRA) or needs
-a separate frozen trainer, and cleans it up on `service.close()`.
+## Why it matters
 
-**Fix.** Display-only: the replacement needs the `service` that replaces `setup_infra(...)`
+Both are gone at the target release (`AttributeError` / `ImportError`). The SDK-managed service
+decides whether the reference shares the policy trainer (LoRA) or needs a separate frozen
+trainer, and cleans it up on `service.close()`.
+
+## Fix safety
+
+**Display-only**: the replacement needs the `service` that replaces `setup_infra(...)`
 (see FW101) and the base model, which the call site does not show.
 
-**Example.**
+## Example
 
 ```python
 # before

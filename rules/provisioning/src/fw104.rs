@@ -109,9 +109,7 @@ pub static META: RuleMeta = RuleMeta {
         "make_reference_client",
     ],
     summary: "A provisioning helper that no longer exists in the cookbook, or an unused import of one.",
-    explanation: r#"## FW104 `removed-helper`
-
-**What it finds.**
+    explanation: r#"## What it finds
 
 - Calls (and other references, such as a type annotation) of the cookbook helpers that were
   removed when provisioning moved behind the SDK: `Infra`, `create_trainer_job`,
@@ -124,15 +122,19 @@ pub static META: RuleMeta = RuleMeta {
 
 A local function with the same name, or a helper from another library, is not reported.
 
-**Why it matters.** Each of these names is an `ImportError` at the target release: the script
-stops before it does anything. The message names what replaces the helper (usually the
-SDK-managed service that `build_service_client(...)` returns, or the SDK's
-`TrainerJobManager` / `DeploymentManager` for standalone jobs).
+## Why it matters
 
-**Fix.** None: the replacement depends on what the code does with the helper's result. An unused
+Each of these names is an `ImportError` at the target release: the script stops before it does
+anything. The message names what replaces the helper (usually the SDK-managed service that
+`build_service_client(...)` returns, or the SDK's `TrainerJobManager` / `DeploymentManager` for
+standalone jobs).
+
+## Fix safety
+
+**None**: the replacement depends on what the code does with the helper's result. An unused
 import can simply be deleted.
 
-**Example.**
+## Example
 
 ```python
 # before

@@ -1,4 +1,6 @@
-//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal.
+//! Rule family `provisioning`: `setup_infra` and `ResourceCleanup` removal. Each rule is
+//! documented in `docs/rules/` (generated from its `RuleMeta`); what all rules share is in
+//! `docs/behaviour.md`.
 
 use fwmigrate_rule::Rule;
 

@@ -1,4 +1,5 @@
-//! Rule family `sdk`. See `../shared/spec/RULES.md`.
+//! Rule family `sdk`. Its rule is documented in `docs/rules/` (generated from its `RuleMeta`);
+//! what all rules share is in `docs/behaviour.md`.
 //!
 //! FW501 `sdk-pin` reads dependency manifests (`pyproject.toml`, requirements files,
 //! `setup.cfg`) and reports a `fireworks-ai` declaration whose version range lies entirely
@@ -36,7 +37,7 @@ pub static FW501: RuleMeta = RuleMeta {
     // Project names are case-insensitive; these are the spellings seen in practice. `check`
     // itself searches case-insensitively, and the engine does not prefilter manifests today.
     needles: &["fireworks", "Fireworks", "FIREWORKS", "FireWorks"],
-    summary: "A `fireworks-ai` dependency pinned below the SDK release the target cookbook needs",
+    summary: "A `fireworks-ai` dependency pinned below the SDK release the target cookbook needs.",
     explanation: r#"## What it finds
 
 A dependency declaration of the Fireworks SDK, `fireworks-ai` (any spelling that normalises to
@@ -74,7 +75,7 @@ nothing. The installed version follows the pin, not the code.
 
 ## Fix safety
 
-The fix is **unsafe**: it changes which SDK gets installed, which may need other pins (and a
+**Unsafe**: the fix changes which SDK gets installed, which may need other pins (and a
 lock file) to move with it. It rewrites only the version specifier, keeping the name, extras,
 environment markers, quotes, comments and the rest of the file byte for byte. A hash-pinned
 requirement (`--hash=...`: pip's hash-checking mode needs `==` pins) gets no automatic fix:

@@ -8,8 +8,8 @@ use fwmigrate_rule::walk::{for_each_expr_in, for_each_stmt};
 use fwmigrate_rule::{Applicability, Context, Edit, Fix, Ranged, TextRange, TextSize};
 
 /// The cookbook class a call constructs, when it is `TrainerConfig(...)` or the legacy
-/// `InfraConfig(...)` from a cookbook utils module. Calls whose callee does not
-/// resolve (a local class, another library) return `None`.
+/// `InfraConfig(...)` from a cookbook utils module (`docs/behaviour.md`, "Name resolution").
+/// Calls whose callee does not resolve (a local class, another library) return `None`.
 pub fn trainer_class(ctx: &Context, call: &ast::ExprCall) -> Option<&'static str> {
     match ctx.semantic.resolve_call(call)? {
         CookbookSymbol::Utils(name) if name == "TrainerConfig" => Some("TrainerConfig"),

@@ -26,25 +26,28 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["accelerator_"],
     summary: "`accelerator_type=` / `accelerator_count=` on the trainer config: shapes own the hardware.",
-    explanation: r#"## FW201 `trainer-accelerator`
+    explanation: r#"## What it finds
 
-**What it finds.** `accelerator_type=` / `accelerator_count=` passed to the cookbook's
-`TrainerConfig(...)` or legacy `InfraConfig(...)`, and statements that assign those fields on a
-trainer config: `cfg.trainer.accelerator_type = ...`, `cfg.infra.accelerator_count = ...`,
+`accelerator_type=` / `accelerator_count=` passed to the cookbook's `TrainerConfig(...)` or
+legacy `InfraConfig(...)`, and statements that assign those fields on a trainer config:
+`cfg.trainer.accelerator_type = ...`, `cfg.infra.accelerator_count = ...`,
 `trainer_cfg.accelerator_count = ...`.
 
-**Why it matters.** Training shapes own the hardware: a client cannot choose trainer
-accelerators. At `2026.06` `TrainerConfig` still accepts the fields and ignores them; at
-`2026.08` the keywords raise `TypeError`, and assigning the attributes does nothing. Set
-`training_shape_id`, or leave it unset so the recipe picks the smallest validated shape.
+## Why it matters
 
-**What counts as the cookbook's config.** A call fires only when its callee resolves to
-`TrainerConfig` / `InfraConfig` imported from a cookbook utils module (`training.utils`,
-`training.utils.config`, ..., aliased or module-qualified like `utils.TrainerConfig(...)`,
-imports inside functions included). A local class of the same name, another library's config,
-or a callee that does not resolve gets no finding. For assignments, the owner must be
-`<x>.trainer` / `<x>.infra` or a variable bound to a cookbook `TrainerConfig(...)` /
-`InfraConfig(...)` construction:
+Training shapes own the hardware: a client cannot choose trainer accelerators. At `2026.06`
+`TrainerConfig` still accepts the fields and ignores them; at `2026.08` the keywords raise
+`TypeError`, and assigning the attributes does nothing. Set `training_shape_id`, or leave it
+unset so the recipe picks the smallest validated shape.
+
+## What counts as the cookbook's config
+
+A call fires only when its callee resolves to `TrainerConfig` / `InfraConfig` imported from a
+cookbook utils module (`training.utils`, `training.utils.config`, ..., aliased or
+module-qualified like `utils.TrainerConfig(...)`, imports inside functions included). A local
+class of the same name, another library's config, or a callee that does not resolve gets no
+finding. For assignments, the owner must be `<x>.trainer` / `<x>.infra` or a variable bound to a
+cookbook `TrainerConfig(...)` / `InfraConfig(...)` construction:
 
 - when `<x>` is bound in the same scope to a recipe `Config(...)` construction (or annotated
   with it), or the variable is bound to a trainer config construction, the fix is **safe**;
@@ -52,12 +55,14 @@ or a callee that does not resolve gets no finding. For assignments, the owner mu
   `self.cfg`, ...), the finding is reported only in files that import the cookbook, and the fix
   is **unsafe**.
 
-**Fix (safe).** Delete the keyword (with its comma, and its line when it had one of its own;
-comments on other lines stay), or delete the assignment statement. A statement that is the only
+## Fix safety
+
+**Safe**: the fix deletes the keyword (with its comma, and its line when it had one of its own;
+comments on other lines stay), or the assignment statement. A statement that is the only
 one in its block becomes `pass`. A keyword whose line carries a comment becomes an unsafe fix
 (the comment would go with it).
 
-**Example.**
+## Example
 
 ```python
 # before

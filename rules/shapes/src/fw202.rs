@@ -28,23 +28,29 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["node_count"],
     summary: "`node_count=` on the trainer config is ignored by the current SDK.",
-    explanation: r#"## FW202 `trainer-node-count`
+    explanation: r#"## What it finds
 
-**What it finds.** `node_count=` passed to the cookbook's `TrainerConfig(...)` or legacy
+`node_count=` passed to the cookbook's `TrainerConfig(...)` or legacy
 `InfraConfig(...)`.
 
-**Why it matters.** The current SDK ignores the field: the training shape decides how many
-nodes a trainer gets. A script that sets it suggests a multi-node run that does not happen.
+## Why it matters
 
-**What counts as the cookbook's config.** Only a callee that resolves to `TrainerConfig` /
-`InfraConfig` from a cookbook utils module (plain, aliased, module-qualified, or imported inside
-a function). A local class of the same name or a callee that does not resolve gets no finding;
-so does the SDK's own `TrainerJobConfig`, which is not this config.
+The current SDK ignores the field: the training shape decides how many nodes a trainer gets. A
+script that sets it suggests a multi-node run that does not happen.
 
-**Fix (unsafe).** Delete the keyword. It is unsafe because it removes a value the author chose:
+## What counts as the cookbook's config
+
+Only a callee that resolves to `TrainerConfig` / `InfraConfig` from a cookbook utils module
+(plain, aliased, module-qualified, or imported inside a function). A local class of the same
+name or a callee that does not resolve gets no finding; so does the SDK's own
+`TrainerJobConfig`, which is not this config.
+
+## Fix safety
+
+**Unsafe**: the fix deletes the keyword. It is unsafe because it removes a value the author chose:
 check that the training shape gives the capacity you expect (pick a larger shape if not).
 
-**Example.**
+## Example
 
 ```python
 # before

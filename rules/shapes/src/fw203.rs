@@ -29,23 +29,29 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["custom_image_tag"],
     summary: "`custom_image_tag=` on a trainer config that also sets `training_shape_id`: the shape owns the image.",
-    explanation: r#"## FW203 `trainer-image-tag`
+    explanation: r#"## What it finds
 
-**What it finds.** `custom_image_tag=` passed to the cookbook's `TrainerConfig(...)` or legacy
+`custom_image_tag=` passed to the cookbook's `TrainerConfig(...)` or legacy
 `InfraConfig(...)` in a call that also sets `training_shape_id=` (to anything but `None`).
 Without a shape in the same call there is no finding: the tag may be what the trainer runs.
 
-**Why it matters.** A validated training shape pins the trainer image. A custom tag next to it
-either conflicts with the shape or silently runs an image the shape was not validated with.
+## Why it matters
 
-**What counts as the cookbook's config.** Only a callee that resolves to `TrainerConfig` /
-`InfraConfig` from a cookbook utils module (plain, aliased, module-qualified, or imported inside
-a function). Look-alikes and unresolved callees get no finding.
+A validated training shape pins the trainer image. A custom tag next to it either conflicts with
+the shape or silently runs an image the shape was not validated with.
 
-**Fix (unsafe).** Delete the keyword; unsafe because the trainer then runs the shape's image
+## What counts as the cookbook's config
+
+Only a callee that resolves to `TrainerConfig` / `InfraConfig` from a cookbook utils module
+(plain, aliased, module-qualified, or imported inside a function). Look-alikes and unresolved
+callees get no finding.
+
+## Fix safety
+
+**Unsafe**: the fix deletes the keyword; unsafe because the trainer then runs the shape's image
 instead of the one the script asked for.
 
-**Example.**
+## Example
 
 ```python
 # before

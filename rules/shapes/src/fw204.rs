@@ -25,10 +25,9 @@ pub static META: RuleMeta = RuleMeta {
         "deployment_shape",
     ],
     summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region (2026.08), shape.",
-    explanation: r#"## FW204 `deployment-manual-infra`
+    explanation: r#"## What it finds
 
-**What it finds.** Keywords of the cookbook's `DeployConfig(...)` that choose deployment
-hardware by hand:
+Keywords of the cookbook's `DeployConfig(...)` that choose deployment hardware by hand:
 
 | keyword | target | finding | fix |
 |---|---|---|---|
@@ -38,19 +37,27 @@ hardware by hand:
 
 At `2026.06` `DeployConfig` still has `deployment_region`, so that keyword is not reported there.
 
-**Why it matters.** With SDK-managed provisioning the SDK resolves the versioned deployment
-shape from the training profile; an explicit `deployment_shape=` pins a shape that may not match
-the trainer, and the accelerator / region fields no longer do anything (or no longer exist).
-There is no automatic fix for `deployment_shape=`: removing it changes which deployment you get,
-so the decision is yours.
+## Why it matters
 
-**What counts as the cookbook's config.** Only a callee that resolves to `DeployConfig` from a
-cookbook utils module (plain, aliased, module-qualified, or imported inside a function). A local
-`DeployConfig` class or a callee that does not resolve gets no finding.
+With SDK-managed provisioning the SDK resolves the versioned deployment shape from the training
+profile; an explicit `deployment_shape=` pins a shape that may not match the trainer, and the
+accelerator / region fields no longer do anything (or no longer exist). There is no automatic
+fix for `deployment_shape=`: removing it changes which deployment you get, so the decision is
+yours.
 
-**Fix (safe).** Delete the keyword with its comma (and its line when it had one of its own).
+## What counts as the cookbook's config
 
-**Example.**
+Only a callee that resolves to `DeployConfig` from a cookbook utils module (plain, aliased,
+module-qualified, or imported inside a function). A local `DeployConfig` class or a callee that
+does not resolve gets no finding.
+
+## Fix safety
+
+**Safe** for `deployment_accelerator_type=` and `deployment_region=`: the fix deletes the
+keyword with its comma (and its line when it had one of its own). `deployment_shape=` gets no
+fix.
+
+## Example
 
 ```python
 # before

@@ -19,23 +19,27 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: false,
     needles: &["trainingShapes/"],
     summary: "A training shape name pinned to `/versions/<v>`; use the unversioned name.",
-    explanation: r#"## FW205 `pinned-shape-version`
+    explanation: r#"## What it finds
 
-**What it finds.** Any string literal whose whole value is a versioned training shape name,
+Any string literal whose whole value is a versioned training shape name,
 `accounts/<a>/trainingShapes/<s>/versions/<v>`: a keyword value, an assignment, the default of
 a CLI option, a dict value. No cookbook import is needed: the string itself is specific enough.
 Deployment shapes (`accounts/<a>/deploymentShapes/<s>/versions/<v>`) are the opposite case (the
 SDK resolves a *versioned* deployment shape) and are never reported. Strings built with
 f-strings are not checked.
 
-**Why it matters.** The SDK resolves the latest validated version of a training shape. A pinned
-version stops receiving fixes and fails once that version is retired.
+## Why it matters
 
-**Fix (unsafe).** Strip `/versions/<v>` from the literal. It is unsafe because the run then uses
+The SDK resolves the latest validated version of a training shape. A pinned version stops
+receiving fixes and fails once that version is retired.
+
+## Fix safety
+
+**Unsafe**: the fix strips `/versions/<v>` from the literal. It is unsafe because the run then uses
 the shape's current version instead of the pinned one. When the version is split across
 implicitly concatenated literals or written with escapes, there is no automatic fix.
 
-**Example.**
+## Example
 
 ```python
 # before

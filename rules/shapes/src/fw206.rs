@@ -23,25 +23,31 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: &["training_shape_id"],
     summary: "A training shape passed as a short id instead of `accounts/<a>/trainingShapes/<s>`.",
-    explanation: r#"## FW206 `short-shape-id`
+    explanation: r#"## What it finds
 
-**What it finds.** A string literal passed as `training_shape_id=`,
-`reference_training_shape_id=` or `ref_training_shape_id=` that is not a full training shape
-name `accounts/<a>/trainingShapes/<s>` (a versioned name is full too; FW205 reports the version).
-An f-string is reported when its leading literal text already rules out the `accounts/` prefix
+A string literal passed as `training_shape_id=`, `reference_training_shape_id=` or
+`ref_training_shape_id=` that is not a full training shape name
+`accounts/<a>/trainingShapes/<s>` (a versioned name is full too; FW205 reports the version). An
+f-string is reported when its leading literal text already rules out the `accounts/` prefix
 (`f"ts-{size}-policy"`). Empty strings and non-literal values are not checked.
 
-**Why it matters.** The SDK rejects short ids such as `"ts-qwen3-8b-policy"`; the run fails at
-provisioning time, after the script has already done its setup work.
+## Why it matters
 
-**What counts as a shape keyword.** The keyword must belong to a call whose callee resolves to
-the cookbook or the SDK (`TrainerConfig`, `InfraConfig`, `create_trainer_job`, SDK classes, ...;
-plain, aliased or module-qualified). Another library's `training_shape_id=` is left alone.
+The SDK rejects short ids such as `"ts-qwen3-8b-policy"`; the run fails at provisioning time,
+after the script has already done its setup work.
 
-**Fix.** None: only you know the account that owns the shape. Public shapes live under
+## What counts as a shape keyword
+
+The keyword must belong to a call whose callee resolves to the cookbook or the SDK
+(`TrainerConfig`, `InfraConfig`, `create_trainer_job`, SDK classes, ...; plain, aliased or
+module-qualified). Another library's `training_shape_id=` is left alone.
+
+## Fix safety
+
+**None**: only you know the account that owns the shape. Public shapes live under
 `accounts/fireworks/trainingShapes/`.
 
-**Example.**
+## Example
 
 ```python
 # before

@@ -1,5 +1,6 @@
 //! Rule family `shapes`: manual infrastructure fields that training and deployment shapes now
-//! own.
+//! own. Each rule is documented in `docs/rules/` (generated from its `RuleMeta`); what all rules
+//! share is in `docs/behaviour.md`.
 
 use fwmigrate_rule::Rule;
 
