@@ -1,4 +1,4 @@
-//! Which tabled class a receiver is an instance of (RULES `conformance`: receivers with a known
+//! Which tabled class a receiver is an instance of (see FW602 in `docs/rules/`: receivers with a known
 //! type).
 //!
 //! A name has a known type when every assignment to it in its scope is a call of a tabled class

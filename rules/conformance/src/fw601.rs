@@ -25,9 +25,9 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: NEEDLES,
     summary: "An import of a cookbook or SDK module or name that does not exist at the target.",
-    explanation: r#"## FW601 `missing-name`
+    explanation: r#"## What it finds
 
-**What it finds.** An import of a module or name of the cookbook (`training.utils`,
+An import of a module or name of the cookbook (`training.utils`,
 `training.recipes`, `training.provision`, `training.renderer`, under any configured cookbook root)
 or of the SDK (`fireworks.training.sdk`) that does not exist at the target release (with the
 selected SDK version, `--sdk-version`). Each missing name is reported at its place in the import,
@@ -38,16 +38,20 @@ Only names that some known release had are reported: a name no cookbook or SDK r
 is more likely a package of your own that happens to be called `training`. Modules of the cookbook
 outside its packages (`training.examples`, `training.tests`) are unknown, not missing.
 
-**Why it matters.** It is an `ImportError` at the target, before any of the script runs.
+## Why it matters
 
-**Fix.** Safe when the module was renamed with the same contents (`training.recipes.opd_loop` →
+It is an `ImportError` at the target, before any of the script runs.
+
+## Fix safety
+
+**Safe** when the module was renamed with the same contents (`training.recipes.opd_loop` →
 `training.recipes.distillation_loop` and `training.utils.opd` → `training.utils.distillation`,
 renamed on 2026-06-04), or when the name moved to another module of the same package with the
 same kind (class, function) and the import names only that one name: the module in the import is
 rewritten. Otherwise no fix: the message says where the name went, or that it was removed and
 which rule covers its uses.
 
-**Example.**
+## Example
 
 ```python
 # before

@@ -23,9 +23,9 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: NEEDLES,
     summary: "An attribute of a cookbook or SDK module, class or object that does not exist at the target.",
-    explanation: r#"## FW602 `missing-attribute`
+    explanation: r#"## What it finds
 
-**What it finds.** An attribute the target release does not have:
+An attribute the target release does not have:
 
 - `m.Name` where `m` is a cookbook or SDK module bound by an import (`rl_loop.InfraConfig` when
   `rl_loop` no longer imports `InfraConfig`, `utils.setup_infra`);
@@ -41,12 +41,16 @@ and from the selected SDK release (`--sdk-version`), following re-exports and ba
 Anything the tables cannot see through (a class with a base from another package, a module with
 a `__getattr__`) is not reported.
 
-**Why it matters.** It is an `AttributeError` at the target.
+## Why it matters
 
-**Fix.** None applied. When a module attribute moved to another module of the same package
+It is an `AttributeError` at the target.
+
+## Fix safety
+
+**Display-only**: nothing is applied. When a module attribute moved to another module of the same package
 with the same kind, the suggestion shows the import to use instead.
 
-**Example.**
+## Example
 
 ```python
 service = build_service_client(...)

@@ -26,9 +26,9 @@ pub static META: RuleMeta = RuleMeta {
     requires_import: true,
     needles: NEEDLES,
     summary: "A call of a cookbook or SDK callable whose arguments do not bind to its signature at the target.",
-    explanation: r#"## FW603 `arguments-do-not-bind`
+    explanation: r#"## What it finds
 
-**What it finds.** A call of a cookbook or SDK function, class or method whose arguments do not
+A call of a cookbook or SDK function, class or method whose arguments do not
 bind to its signature at the target release (and the selected SDK version): an unknown keyword,
 too many positional arguments, a keyword for a positional-only parameter, an argument given twice,
 or a missing required argument. Signatures come from API tables generated from the source:
@@ -41,14 +41,18 @@ field, FW006 `rlor_mgr=`, FW201 `accelerator_type=`, ...), that rule's finding s
 whatever still does not bind after its fix is reported in the same run
 (`sft_loop.main(config, deploy_mgr=...)` once FW006 removed `rlor_mgr`).
 
-**Why it matters.** It is a `TypeError` at the target, often only when the script reaches that
+## Why it matters
+
+It is a `TypeError` at the target, often only when the script reaches that
 line after minutes of provisioning.
 
-**Fix.** Safe only for reviewed renames: `build_service_client(lora_rank=...)` →
+## Fix safety
+
+**Safe** only for reviewed renames: `build_service_client(lora_rank=...)` →
 `max_lora_rank=` at 2026.08. Otherwise none; the message lists the accepted parameters nearest to
 an unknown keyword.
 
-**Example.**
+## Example
 
 ```python
 DeployConfig(deployment_id="d", create_deployment=True)  # FW603: no `create_deployment` at 2026.08
