@@ -324,6 +324,28 @@ impl ApiView {
         Member::Missing
     }
 
+    /// The class of an instance attribute or property, from its annotation (`infra.policy` is a
+    /// `ReconnectableClient` when `Infra` declares `policy: ReconnectableClient`).
+    pub fn attribute_class(
+        &self,
+        class: ClassRef<'static>,
+        name: &str,
+    ) -> Option<ClassRef<'static>> {
+        let (mro, _) = self.mro(class);
+        for c in &mro {
+            if let Some(f) = c.class.fields.iter().find(|f| f.name == name) {
+                return self.annotation_class(c.home, f.ty.as_deref()?);
+            }
+            if let Some(m) = c.class.methods.get(name) {
+                return match m.kind {
+                    Some(MethodKind::Property) => self.annotation_class(c.home, m.ret.as_deref()?),
+                    _ => None,
+                };
+            }
+        }
+        None
+    }
+
     /// The constructor's signature (without `self`), when the tables show it.
     pub fn constructor(&self, class: ClassRef<'static>) -> Option<Signature> {
         let (mro, externals) = self.mro(class);

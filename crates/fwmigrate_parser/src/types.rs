@@ -37,7 +37,7 @@ pub struct TypeIndex<'a> {
     /// name → (innermost function scope, what was bound).
     names: HashMap<&'a str, Vec<(Option<TextRange>, Bound<'a>)>>,
     /// (class, attribute) → what `self.attribute = ...` bound in that class's methods.
-    attrs: HashMap<(TextRange, &'a str), Vec<Bound<'a>>>,
+    attrs: HashMap<TextRange, HashMap<&'a str, Vec<Bound<'a>>>>,
     functions: Vec<FunctionInfo<'a>>,
 }
 
@@ -90,20 +90,29 @@ impl<'a> TypeIndex<'a> {
             }
             Expr::Name(name) => self.name_class(name, semantic, view, depth),
             Expr::Attribute(attr) => {
-                let Expr::Name(this) = &*attr.value else {
-                    return None;
-                };
-                let function = self.innermost_function(attr.range.start())?;
-                let class = function.class?;
-                let first = first_param(function.def)?;
-                if first != this.id.as_str() || is_static_or_class(function.def) {
-                    return None;
+                if let Some(bound) = self.self_attribute(attr) {
+                    return self.agree(bound, semantic, view, depth);
                 }
-                let bound = self.attrs.get(&(class, attr.attr.as_str()))?;
-                self.agree(bound, semantic, view, depth)
+                // An attribute of an instance of a tabled class, by its annotation.
+                let owner = self.class_of_depth(&attr.value, semantic, view, depth + 1)?;
+                view.attribute_class(owner, attr.attr.as_str())
             }
             _ => None,
         }
+    }
+
+    /// What `self.x = ...` bound in the class of the method `self.x` is read in.
+    fn self_attribute(&self, attr: &ast::ExprAttribute) -> Option<&Vec<Bound<'a>>> {
+        let Expr::Name(this) = &*attr.value else {
+            return None;
+        };
+        let function = self.innermost_function(attr.range.start())?;
+        let class = function.class?;
+        let first = first_param(function.def)?;
+        if first != this.id.as_str() || is_static_or_class(function.def) {
+            return None;
+        }
+        self.attrs.get(&class)?.get(attr.attr.as_str())
     }
 
     fn name_class(
@@ -324,7 +333,9 @@ impl<'a> Builder<'a> {
                 {
                     self.index
                         .attrs
-                        .entry((class, attr.attr.as_str()))
+                        .entry(class)
+                        .or_default()
+                        .entry(attr.attr.as_str())
                         .or_default()
                         .push(bound);
                 }

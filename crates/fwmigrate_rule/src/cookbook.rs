@@ -1,7 +1,9 @@
 //! Recognising calls of the Fireworks cookbook and SDK: a callee counts only when it resolves
 //! through the file's imports, so a local look-alike never does.
 
+use crate::api::sdk;
 use crate::parser::CookbookSymbol;
+use crate::parser::types::TypeIndex;
 use crate::{Context, ast};
 
 /// Whether a call's callee resolves to the cookbook utils symbol `name` (`setup_infra`,
@@ -37,13 +39,24 @@ pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
     calls_utils(ctx, call, "DeployConfig")
 }
 
-/// A call of `promote_checkpoint`: any `<x>.promote_checkpoint(...)` in a file that uses
-/// Fireworks (the SDK's clients and managers are rarely resolvable where they are used, so a
-/// method call is matched by name), or a bare name that resolves to the cookbook or the SDK.
+/// Whether `expr` is an instance of a cookbook or SDK class: its type is known from the API
+/// tables, at the target or in the legacy cookbook the code was written against (see
+/// `fwmigrate_parser::types`). A receiver of the user's own class, or of unknown type, is not.
+pub fn has_tabled_type(ctx: &Context, expr: &ast::Expr) -> bool {
+    let types = TypeIndex::new(ctx.file.suite());
+    [sdk::view(ctx.target, ctx.sdk_version), sdk::legacy_view()]
+        .iter()
+        .any(|view| types.class_of(expr, ctx.semantic, view).is_some())
+}
+
+/// A call of `promote_checkpoint`: `<x>.promote_checkpoint(...)` on a receiver whose type the
+/// tables know (a cookbook or SDK object), or a bare name that resolves to the cookbook or the SDK.
 pub fn is_promote_checkpoint(ctx: &Context, call: &ast::ExprCall) -> bool {
     match call.func.as_ref() {
         ast::Expr::Attribute(attr) => {
-            attr.attr.id.as_str() == "promote_checkpoint" && ctx.semantic.imports_fireworks()
+            attr.attr.id.as_str() == "promote_checkpoint"
+                && ctx.semantic.imports_fireworks()
+                && has_tabled_type(ctx, &attr.value)
         }
         ast::Expr::Name(_) => matches!(
             ctx.semantic.resolve_call(call),

@@ -7,7 +7,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use fwmigrate_rule::cookbook::calls_utils;
+use fwmigrate_rule::cookbook::{calls_utils, has_tabled_type};
 use fwmigrate_rule::message::callee_text;
 
 pub struct CreateBaseReference;
@@ -86,10 +86,9 @@ impl Rule for CreateBaseReference {
                 if attr.attr.id.as_str() != "create_base_reference" || !cookbook {
                     return;
                 }
-                // `othermodule.create_base_reference()`: the receiver is another library.
-                if ctx.semantic.qualified_name(&attr.value).is_some()
-                    && ctx.semantic.resolve(&attr.value).is_none()
-                {
+                // Only on a cookbook or SDK object (a client from `setup_infra(...)`, an annotated
+                // parameter): another library's method of the same name is not ours.
+                if !has_tabled_type(ctx, &attr.value) {
                     return;
                 }
                 format!(
