@@ -289,10 +289,16 @@ def add_own_cases(report: Report, objects: dict[int, dict]) -> None:
                 continue
             except AttributeError:
                 continue
-            for kind, npos, keywords in own_calls(surface.params_of(msig)):
+            calls = own_calls(surface.params_of(msig))
+            prefix = "method"
+            if surface.lookup_static(obj, meth)[0] is not obj:
+                # Inherited: the defining class has the four cases; here, that the receiver's
+                # class reaches the method is enough.
+                calls, prefix = calls[:2], "inherited-method"
+            for kind, npos, keywords in calls:
                 verdict = judge_call(None, msig, npos, keywords)
-                report.cases.append(method_case(module, f"method-{kind}", msubject, module, name,
-                                                meth, access, npos, keywords, verdict))
+                report.cases.append(method_case(module, f"{prefix}-{kind}", msubject, module,
+                                                name, meth, access, npos, keywords, verdict))
 
 
 def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface) -> None:
