@@ -141,6 +141,29 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// The generator's own tests (stubs, surface walk, judging) on a small package they write.
+#[test]
+fn case_generator_unit_tests() {
+    let Some(py) = python() else {
+        let require = std::env::var("FWMIGRATE_REQUIRE_DIFFERENTIAL").is_ok_and(|v| v == "1");
+        assert!(
+            !require,
+            "FWMIGRATE_REQUIRE_DIFFERENTIAL=1 but no python3 (3.10 or newer)"
+        );
+        eprintln!("SKIPPED: no python3 (3.10 or newer) on PATH");
+        return;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential");
+    let out = Command::new(py)
+        .args(["-m", "unittest", "discover", "-s"])
+        .arg(&dir)
+        .args(["-p", "test_*.py"])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
 #[test]
 fn conformance_verdicts_agree_with_python() {
     let require = std::env::var("FWMIGRATE_REQUIRE_DIFFERENTIAL").is_ok_and(|v| v == "1");
