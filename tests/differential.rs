@@ -25,12 +25,14 @@ use std::process::Command;
 mod common;
 use common::{fwmigrate, stderr, stdout, target_dir, text};
 
-/// (target release, SDK version) pairs checked. The legacy side is always the `legacy` cookbook
-/// with SDK 1.2.0a74 (the generator's defaults).
+/// (target release, SDK version) pairs checked: each target with the newest SDK and with the
+/// oldest its range admits. The legacy side is always the `legacy` cookbook with SDK 1.2.0a74
+/// (the generator's defaults).
 const RUNS: &[(&str, &str)] = &[
     ("2026.08", "1.2.30"),
     ("2026.08", "1.2.9"),
     ("2026.06", "1.2.30"),
+    ("2026.06", "1.2.0a74"),
 ];
 /// The codes whose verdicts the cases decide.
 const CODES: &[&str] = &["FW601", "FW602", "FW603"];
