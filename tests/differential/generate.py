@@ -312,7 +312,7 @@ def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface) -> Non
         spellings.sort(key=lambda s: spelling_key(s[0], defined_in))
         for module, name, entry in spellings:
             target_module = surf.modules.get(module)
-            if target_module is None or not surface._has(target_module, name):
+            if target_module is None or not surface.has_attribute(target_module, name):
                 continue
             obj = getattr(target_module, name)
             if inspect.isclass(obj) or inspect.isfunction(obj):

@@ -89,7 +89,7 @@ def public_names(module: Any) -> list[str]:
     third-party packages) are not its own."""
     declared = getattr(module, "__all__", None)
     if isinstance(declared, (list, tuple)) and all(isinstance(n, str) for n in declared):
-        return sorted({n for n in declared if _has(module, n)})
+        return sorted({n for n in declared if has_attribute(module, n)})
     names = []
     for name, value in vars(module).items():
         if name.startswith("_"):
@@ -108,7 +108,7 @@ def public_names(module: Any) -> list[str]:
     return sorted(names)
 
 
-def _has(module: Any, name: str) -> bool:
+def has_attribute(module: Any, name: str) -> bool:
     try:
         getattr(module, name)
     except Exception:  # noqa: BLE001 - a lazy attribute whose import fails
