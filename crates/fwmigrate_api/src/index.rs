@@ -318,6 +318,12 @@ impl ApiView {
                 BaseKind::Object | BaseKind::Transparent => {}
                 BaseKind::Enum if ENUM_API.contains(&name) => return Member::Attr,
                 BaseKind::Enum => {}
+                // `class E(str, Enum)`: the value type's methods are all lower case; a member
+                // name is upper case.
+                BaseKind::ValueType if name.chars().any(|c| c.is_ascii_lowercase()) => {
+                    return Member::Unknown;
+                }
+                BaseKind::ValueType => {}
                 _ => return Member::Unknown,
             }
         }
@@ -366,10 +372,18 @@ impl ApiView {
             }
         }
         let mut constructor = None;
+        let is_enum = externals.contains(&BaseKind::Enum);
         for kind in &externals {
             match kind {
                 BaseKind::Object | BaseKind::Transparent => {}
+                BaseKind::ValueType if is_enum => {}
                 BaseKind::Pydantic => constructor = Some(self.pydantic_signature(&mro)),
+                BaseKind::Enum => {
+                    // `EnumType.__call__`: look a member up by value (or make a new enum).
+                    constructor = Some(Signature::parse(
+                        "value, names=, *, module=, qualname=, type=, start=, boundary=",
+                    ))
+                }
                 BaseKind::NamedTuple => {
                     let fields = &mro[0].class.fields;
                     constructor = Some(Signature {
@@ -449,6 +463,19 @@ impl ApiView {
                 }
             }
         }
+        // Unknown keywords are dropped silently unless the model forbids extras (pydantic's
+        // default is `ignore`), and kept with `allow`: either way the call binds.
+        let forbid = mro
+            .iter()
+            .find_map(|c| c.class.extra.as_deref())
+            .is_some_and(|e| e == "forbid");
+        if !forbid {
+            params.push(Param {
+                name: "data".to_string(),
+                kind: ParamKind::VarKeyword,
+                default: false,
+            });
+        }
         Signature { params }
     }
 
@@ -523,6 +550,8 @@ pub enum BaseKind {
     Pydantic,
     NamedTuple,
     Enum,
+    /// `str` or `int` (the value type of an enum such as `class E(str, Enum)`).
+    ValueType,
     Other,
 }
 
@@ -536,6 +565,7 @@ impl BaseKind {
             "pydantic.BaseModel" | "pydantic.main.BaseModel" => BaseKind::Pydantic,
             "typing.NamedTuple" => BaseKind::NamedTuple,
             "enum.Enum" | "enum.IntEnum" | "enum.StrEnum" => BaseKind::Enum,
+            "builtins.str" | "builtins.int" => BaseKind::ValueType,
             _ => BaseKind::Other,
         }
     }

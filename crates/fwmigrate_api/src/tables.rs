@@ -88,9 +88,6 @@ pub struct Class {
     /// `@dataclass` (and its `kw_only`), or another decorator that may change the class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataclass: Option<Dataclass>,
-    /// A class decorator other than `dataclass` that is not known to keep the constructor.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub opaque: bool,
     /// Annotated class attributes in order (dataclass and pydantic fields).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
@@ -100,6 +97,9 @@ pub struct Class {
     /// Other class attributes (assigned values, nested classes, enum members).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<String>,
+    /// pydantic's `extra` setting (`forbid`, `allow`, `ignore`) when the class sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
     /// A metaclass other than `ABCMeta`, `__getattr__`, or `__slots__` tricks: attributes beyond the
     /// listed ones may exist.
     #[serde(default, skip_serializing_if = "is_false")]

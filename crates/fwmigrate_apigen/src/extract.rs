@@ -24,6 +24,25 @@ pub struct Extracted {
     pub stars: Vec<PendingStar>,
 }
 
+/// Function decorators that change the signature Python reports. Any other decorator is taken to
+/// keep it, as `inspect.signature` does when the wrapper carries `__wrapped__`
+/// (`functools.wraps`), which is how nearly every decorator is written.
+const SIGNATURE_CHANGING_DECORATORS: &[&str] = &[
+    "click.command",
+    "click.group",
+    "click.option",
+    "click.argument",
+    "command",
+    "typer.command",
+    "pytest.fixture",
+    "fixture",
+    "hydra.main",
+    "singledispatch",
+    "functools.singledispatch",
+    "functools.partial",
+    "partial",
+];
+
 /// Function decorators that keep the signature (they use `functools.wraps` or change nothing).
 const TRANSPARENT_FN_DECORATORS: &[&str] = &[
     "abstractmethod",
@@ -179,6 +198,19 @@ impl<'a> Reader<'a> {
                                     }
                                     _ => Symbol::Value { ty: None },
                                 },
+                                // `{"Name": "submodule"}` read as
+                                // `getattr(import_module(f"{__name__}.{submodule}"), name)`.
+                                Expr::StringLiteral(m) => {
+                                    let m = m.value.to_str();
+                                    let module = if m.contains('.') {
+                                        m.to_string()
+                                    } else {
+                                        join(self.module, m)
+                                    };
+                                    Symbol::Ref {
+                                        to: join(&module, key.value.to_str()),
+                                    }
+                                }
                                 _ => Symbol::Value { ty: None },
                             };
                             found.push((key.value.to_str().to_string(), symbol));
@@ -314,11 +346,13 @@ impl<'a> Reader<'a> {
                 }
             }
             Stmt::Try(try_stmt) => {
-                self.body(&try_stmt.body);
+                // The fallback in `except ImportError:` runs only when the body fails: what the
+                // body binds is what Python has when it succeeds.
                 for handler in &try_stmt.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
                     self.body(&handler.body);
                 }
+                self.body(&try_stmt.body);
                 self.body(&try_stmt.orelse);
                 self.body(&try_stmt.finalbody);
             }
@@ -412,9 +446,10 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|d| self.decorator_name(&d.expression))
             .collect();
-        let transparent = decorators
-            .iter()
-            .all(|d| TRANSPARENT_FN_DECORATORS.contains(&d.as_str()));
+        let transparent = decorators.iter().all(|d| {
+            TRANSPARENT_FN_DECORATORS.contains(&d.as_str())
+                || !SIGNATURE_CHANGING_DECORATORS.contains(&d.as_str())
+        });
         Function {
             sig: transparent.then(|| signature(&def.parameters)),
             ret: def.returns.as_deref().map(|r| self.text(r)),
@@ -510,8 +545,10 @@ impl<'a> Reader<'a> {
                         "property" | "functools.cached_property" | "cached_property" => {
                             kind = Some(MethodKind::Property)
                         }
-                        other if TRANSPARENT_FN_DECORATORS.contains(&other) => {}
-                        _ => transparent = false,
+                        other if SIGNATURE_CHANGING_DECORATORS.contains(&other) => {
+                            transparent = false
+                        }
+                        _ => {}
                     }
                 }
                 if kind.is_none()
@@ -590,10 +627,26 @@ impl<'a> Reader<'a> {
                 for target in &assign.targets {
                     if let Expr::Name(name) = target {
                         class.attrs.push(name.id.to_string());
+                        if name.id.as_str() == "model_config" {
+                            class.extra = extra_setting(&assign.value).or(class.extra.take());
+                        }
                     }
                 }
             }
-            Stmt::ClassDef(nested) => class.attrs.push(nested.name.to_string()),
+            Stmt::ClassDef(nested) => {
+                class.attrs.push(nested.name.to_string());
+                // pydantic v1 style: `class Config: extra = "forbid"`
+                if nested.name.as_str() == "Config" {
+                    for s in &nested.body {
+                        if let Stmt::Assign(a) = s
+                            && let [Expr::Name(n)] = a.targets.as_slice()
+                            && n.id.as_str() == "extra"
+                        {
+                            class.extra = setting_value(&a.value);
+                        }
+                    }
+                }
+            }
             Stmt::If(if_stmt) => {
                 if !is_type_checking(&if_stmt.test) {
                     for s in &if_stmt.body {
@@ -681,6 +734,34 @@ fn walk_stmts<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
             Stmt::While(s) => walk_stmts(&s.body, f),
             _ => {}
         }
+    }
+}
+
+/// `extra` of a pydantic `model_config = ConfigDict(extra="forbid")` or `{"extra": "forbid"}`.
+fn extra_setting(value: &Expr) -> Option<String> {
+    match value {
+        Expr::Call(call) => call
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "extra"))
+            .and_then(|k| setting_value(&k.value)),
+        Expr::Dict(dict) => dict.items.iter().find_map(|item| match &item.key {
+            Some(Expr::StringLiteral(k)) if k.value.to_str() == "extra" => {
+                setting_value(&item.value)
+            }
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// `"forbid"` or `Extra.forbid`.
+fn setting_value(value: &Expr) -> Option<String> {
+    match value {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        Expr::Attribute(a) => Some(a.attr.to_string()),
+        _ => None,
     }
 }
 

@@ -27,7 +27,10 @@ fn committed_tables_match_the_sources() {
         None => workspace().join("../shared/cookbook-src"),
     };
     if !cookbook_src.join("2026.08").is_dir() {
-        skip(&format!("no cookbook sources at {}", cookbook_src.display()));
+        skip(&format!(
+            "no cookbook sources at {}",
+            cookbook_src.display()
+        ));
         return;
     }
     let wheels = workspace().join("target/apigen-wheels");
