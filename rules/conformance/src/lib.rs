@@ -13,6 +13,7 @@ pub mod fw601;
 pub mod fw602;
 pub mod fw603;
 pub mod fw604;
+pub mod fw605;
 
 /// Every rule of this family, in code order.
 pub static RULES: &[&'static dyn Rule] = &[
@@ -20,4 +21,5 @@ pub static RULES: &[&'static dyn Rule] = &[
     &fw602::MissingAttribute,
     &fw603::ArgumentsDoNotBind,
     &fw604::SdkDeprecated,
+    &fw605::SdkBehaviourChange,
 ];
