@@ -244,7 +244,10 @@ fn fixed_controller_in_scope(
     let Resolved::Class(class) = view.resolve(&format!("{SDK_PACKAGE}.{NAME}")) else {
         return None;
     };
-    let is_it = |path: &str| matches!(view.resolve(path), Resolved::Class(c) if std::ptr::eq(c.class, class.class));
+    let is_it = |path: &str| match view.resolve(path) {
+        Resolved::Class(c) => std::ptr::eq(c.class, class.class),
+        _ => false,
+    };
     let visible = |b: &&fwmigrate_rule::parser::Binding| {
         ctx.semantic
             .binding_at(&b.name, offset)
