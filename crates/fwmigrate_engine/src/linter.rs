@@ -74,6 +74,8 @@ pub struct Diagnostic {
     /// Whether `--unsafe-fixes` would apply it (`[-]`).
     pub fixable_unsafe: bool,
     pub skipped: Option<SkipReason>,
+    /// The finding's own severity, when it differs from its rule's.
+    pub severity: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -82,7 +84,7 @@ impl Diagnostic {
     }
 
     pub fn severity(&self) -> Severity {
-        self.rule.severity
+        self.severity.unwrap_or(self.rule.severity)
     }
 }
 
@@ -437,6 +439,7 @@ impl Linter {
                 message: f.message,
                 range: f.range,
                 fix: f.fix,
+                severity: f.severity,
             })
             .collect();
         findings.sort_by(|a, b| {
@@ -593,6 +596,7 @@ impl Linter {
                     fixable,
                     fixable_unsafe,
                     skipped,
+                    severity: f.severity,
                 }
             })
             .collect()
@@ -628,6 +632,7 @@ impl Linter {
                         message: f.message,
                         range: f.range,
                         fix: f.fix,
+                        severity: f.severity,
                     }));
                 }
             }
@@ -738,6 +743,7 @@ struct PassFinding {
     message: String,
     range: TextRange,
     fix: Option<Fix>,
+    severity: Option<Severity>,
 }
 
 struct Pass {
@@ -762,6 +768,7 @@ fn builtin(
         fixable: false,
         fixable_unsafe: false,
         skipped: None,
+        severity: None,
     }
 }
 
@@ -988,6 +995,34 @@ mod tests {
         assert_eq!(out.fixed.as_deref(), Some("new()\nnew(new())\n"));
         assert_eq!(out.fixes_applied, 3);
         assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_finding_keeps_its_own_severity() {
+        struct Mixed(&'static RuleMeta);
+        impl Rule for Mixed {
+            fn meta(&self) -> &'static RuleMeta {
+                self.0
+            }
+            fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+                walk::for_each_call(ctx.file.suite(), |call| {
+                    let f = Finding::new(self.0, call.range(), "found");
+                    findings.push(match ctx.slice(call.func.as_ref()) {
+                        "soft" => f.with_severity(Severity::Warning),
+                        _ => f,
+                    });
+                });
+            }
+        }
+        let rule: &'static dyn Rule = Box::leak(Box::new(Mixed(meta("FW001", "mixed"))));
+        let out = linter(&[rule]).lint_python(
+            Path::new("t.py"),
+            "hard()\nsoft()\n",
+            SourceKind::Python,
+            Mode::Check,
+        );
+        let severities: Vec<Severity> = out.diagnostics.iter().map(Diagnostic::severity).collect();
+        assert_eq!(severities, [Severity::Error, Severity::Warning]);
     }
 
     #[test]

@@ -138,6 +138,9 @@ pub struct Finding {
     /// `conformance` finding gives way to a specific finding that starts at its own start or at
     /// one of these.
     pub also_at: Vec<TextRange>,
+    /// The severity of this finding when it differs from its rule's (a rule whose findings are
+    /// errors except for one kind, which is only a warning).
+    pub severity: Option<Severity>,
 }
 
 impl Finding {
@@ -148,7 +151,14 @@ impl Finding {
             message: message.into(),
             fix: None,
             also_at: Vec::new(),
+            severity: None,
         }
+    }
+
+    /// Report this finding at `severity` instead of its rule's.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
     }
 
     pub fn with_also_at(mut self, also_at: Vec<TextRange>) -> Self {

@@ -11,7 +11,9 @@ use fwmigrate_rule::{
     TextRange,
 };
 
-use crate::common::{NEEDLES, at, in_scope, known_somewhere, moved_to, renamed_module, view};
+use crate::common::{
+    NEEDLES, at, in_scope, known_somewhere, moved_to, removal_note, renamed_module, view,
+};
 
 pub struct MissingName;
 
@@ -49,7 +51,9 @@ It is an `ImportError` at the target, before any of the script runs.
 renamed on 2026-06-04), or when the name moved to another module of the same package with the
 same kind (class, function) and the import names only that one name: the module in the import is
 rewritten. Otherwise no fix: the message says where the name went, or that it was removed and
-which rule covers its uses.
+which rule covers its uses. For an SDK name that an earlier SDK release had
+(`install_tinker_service_client`, the module `fireworks.training.sdk.tinker_compat`), it names
+the release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
 
 ## Example
 
@@ -137,6 +141,8 @@ impl Rule for MissingName {
                                 })
                             }
                             None => {
+                                let gone = format!("{owner}.{name}");
+                                message.push_str(&removal_note(ctx, &gone).unwrap_or_default());
                                 message.push('.');
                                 None
                             }
@@ -182,6 +188,8 @@ fn check_from(
                 ))
             }
             None => {
+                message
+                    .push_str(&removal_note(ctx, &format!("{owner}.{name}")).unwrap_or_default());
                 message.push('.');
                 None
             }
@@ -244,6 +252,9 @@ fn missing_name_finding(
                 "the import names other names too: move this one by hand",
             )
         });
+    } else if let Some(note) = removal_note(ctx, &format!("{path}.{name}")) {
+        message.push_str(&note);
+        message.push('.');
     } else if REMOVED_UTILS.contains(&name) {
         message.push_str(&format!(
             "; it was removed with the move to SDK-managed provisioning ({} covers its uses).",

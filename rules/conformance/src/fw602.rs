@@ -9,7 +9,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{NEEDLES, at, in_scope, known_somewhere, moved_to, view};
+use crate::common::{NEEDLES, at, in_scope, known_somewhere, moved_to, removal_note, view};
 
 pub struct MissingAttribute;
 
@@ -41,6 +41,10 @@ and from the selected SDK release (`--sdk-version`), following re-exports and ba
 Anything the tables cannot see through (a class with a base from another package, a module with
 a `__getattr__`) is not reported.
 
+For an SDK attribute or method that an earlier SDK release had
+(`save_weights_and_get_sampling_client` on a `FiretitanTrainingClient`), the message names the
+release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
+
 ## Why it matters
 
 It is an `AttributeError` at the target.
@@ -54,7 +58,9 @@ with the same kind, the suggestion shows the import to use instead.
 
 ```python
 service = build_service_client(...)
-service.save_weights_and_get_sampling_client("step-1")  # FW602 at fireworks-ai 1.2.25 and later
+training_client = service.create_training_client(base_model, lora_rank=16)
+# FW602 at fireworks-ai 1.2.25 and later: removed in 1.2.25 (1.2.12 still has it)
+training_client.save_weights_and_get_sampling_client("step-1")
 ```
 "#,
 };
@@ -106,6 +112,7 @@ impl Rule for MissingAttribute {
                         "the module is bound under another name: import the new one by hand",
                     ));
                 } else {
+                    message.push_str(&removal_note(ctx, &path).unwrap_or_default());
                     message.push('.');
                 }
                 findings.push(Finding::new(&META, expr.range(), message).with_fix_opt(fix));
@@ -137,11 +144,12 @@ fn method_call(
     if !matches!(view.member(class, method), Member::Missing) {
         return;
     }
+    let note = removal_note(ctx, &format!("{}.{method}", class.path())).unwrap_or_default();
     findings.push(Finding::new(
         &META,
         call.func.range(),
         format!(
-            "`{}` is a `{}`, which has no `{method}` at {} (an AttributeError).",
+            "`{}` is a `{}`, which has no `{method}` at {} (an AttributeError){note}.",
             ctx.slice(attr.value.range()),
             class.name,
             at(ctx)

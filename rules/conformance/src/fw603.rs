@@ -1,10 +1,9 @@
 //! FW603 `arguments-do-not-bind`: a call of a tabled callable whose arguments do not bind to its
 //! signature at the target (a `TypeError`).
 
-use fwmigrate_rule::api::index::{ApiView, Member, Resolved, call_signature};
 use fwmigrate_rule::api::tables::Signature;
-use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::types::{TypeIndex, table_path};
+use fwmigrate_rule::ast;
+use fwmigrate_rule::parser::types::TypeIndex;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
@@ -12,7 +11,7 @@ use fwmigrate_rule::{
 };
 
 use crate::bind::{BindError, bind, nearest};
-use crate::common::{NEEDLES, at, in_scope, view};
+use crate::common::{Callee, NEEDLES, at, callee, view};
 
 pub struct ArgumentsDoNotBind;
 
@@ -68,47 +67,6 @@ const RENAMES: &[(&str, &str, &str, Target)] = &[(
     Target::V2026_08,
 )];
 
-/// What a call calls, with its signature and its dotted name (for renames).
-fn callee_signature(
-    ctx: &Context,
-    view: &ApiView,
-    types: &TypeIndex,
-    call: &ast::ExprCall,
-) -> Option<(Signature, Option<String>)> {
-    if let Some(path) = table_path(ctx.semantic, &call.func) {
-        if !in_scope(&path) {
-            return None;
-        }
-        return match view.resolve(&path) {
-            Resolved::Class(class) => Some((view.constructor(class)?, Some(class.path()))),
-            Resolved::Function {
-                home,
-                function,
-                owner,
-            } => {
-                let name = path.rsplit('.').next().unwrap_or(&path);
-                let full = match owner {
-                    Some(c) => format!("{}.{name}", c.path()),
-                    None => format!("{home}.{name}"),
-                };
-                Some((call_signature(function, false)?, Some(full)))
-            }
-            _ => None,
-        };
-    }
-    let Expr::Attribute(attr) = &*call.func else {
-        return None;
-    };
-    let class = types.class_of(&attr.value, ctx.semantic, view)?;
-    match view.member(class, attr.attr.as_str()) {
-        Member::Method { function, owner } => Some((
-            call_signature(function, true)?,
-            Some(format!("{}.{}", owner.path(), attr.attr.as_str())),
-        )),
-        _ => None,
-    }
-}
-
 impl Rule for ArgumentsDoNotBind {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -118,9 +76,14 @@ impl Rule for ArgumentsDoNotBind {
         let view = view(ctx);
         let types = TypeIndex::new(ctx.file.suite());
         for_each_call(ctx.file.suite(), |call| {
-            let Some((sig, full)) = callee_signature(ctx, &view, &types, call) else {
+            let Some(Callee {
+                path,
+                sig: Some(sig),
+            }) = callee(ctx, &view, &types, call)
+            else {
                 return;
             };
+            let full = Some(path);
             let callee = ctx.slice(call.func.range());
             let mut errors = bind(&sig, call);
             // A reviewed rename fixes the unknown keyword and the missing one at once: one finding.

@@ -12,10 +12,14 @@ pub mod common;
 pub mod fw601;
 pub mod fw602;
 pub mod fw603;
+pub mod fw604;
+pub mod fw605;
 
 /// Every rule of this family, in code order.
 pub static RULES: &[&'static dyn Rule] = &[
     &fw601::MissingName,
     &fw602::MissingAttribute,
     &fw603::ArgumentsDoNotBind,
+    &fw604::SdkDeprecated,
+    &fw605::SdkBehaviourChange,
 ];
