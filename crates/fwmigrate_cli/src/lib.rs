@@ -274,14 +274,26 @@ fn run(args: &Args) -> Result<u8, String> {
     report(args, mode, &results, &walk_errors, false)
 }
 
-/// The files that `results` include and that are not in `seen` yet (which they join). Paths
-/// are compared without `.` and `name/..` components: `deps/../base.txt` is `base.txt`.
+/// The files that `results` include and that are not in `seen` yet (which they join). They
+/// go by their names without `.` and `name/..` components (`deps/../base.txt` is `base.txt`),
+/// unless a symbolic link makes that another file.
 fn includes_of(results: &[FileResult], seen: &mut BTreeSet<PathBuf>) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = results
         .iter()
         .flat_map(|r| r.includes.iter())
-        .filter(|p| p.is_file() && seen.insert(normalize(p)))
-        .cloned()
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let short = normalize(p);
+            let same = |a: &Path, b: &Path| {
+                matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+            };
+            if short == *p || same(&short, p) {
+                short
+            } else {
+                p.clone()
+            }
+        })
+        .filter(|p| seen.insert(p.clone()))
         .collect();
     out.sort();
     out
