@@ -230,12 +230,12 @@ impl Job<'_> {
                 path.display()
             );
         }
-        let doc = Source {
+        let source = Source {
             kind,
             included,
             stdin: false,
         };
-        self.run_bytes(doc, &path, bytes, &settings, &mut result);
+        self.run_bytes(source, &path, bytes, &settings, &mut result);
         result
     }
 
@@ -266,12 +266,12 @@ impl Job<'_> {
                 }
             }
             Ok(settings) => {
-                let doc = Source {
+                let source = Source {
                     kind,
                     included: false,
                     stdin: true,
                 };
-                self.run_bytes(doc, name, bytes, &settings, &mut result)
+                self.run_bytes(source, name, bytes, &settings, &mut result)
             }
             Err(e) => result.errors.push(e.0),
         }
@@ -319,12 +319,12 @@ impl Job<'_> {
             source_type: source_type(source.kind),
             included: source.included,
         };
-        let outcome: FileOutcome = linter.lint(&doc, engine_mode);
+        let mut outcome: FileOutcome = linter.lint(&doc, engine_mode);
         if let Some(e) = &outcome.error {
             result.errors.push(format!("{}: {e}", result.path));
             return;
         }
-        result.includes = outcome.includes.clone();
+        result.includes = std::mem::take(&mut outcome.includes);
         result.records = records(&result.path, &outcome, body);
         result.fixes_applied = outcome.fixes_applied;
         if let Some(fixed) = &outcome.fixed {

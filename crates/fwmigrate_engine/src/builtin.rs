@@ -51,11 +51,14 @@ pub static FW999: RuleMeta = RuleMeta {
     targets: ALL_TARGETS,
     requires_import: false,
     needles: &[],
-    summary: "A fix produced invalid Python (or did not converge); the file was left unchanged.",
+    summary: "A fix produced an invalid file or did not converge (the file is left unchanged), or a rule failed.",
     explanation: "## FW999 `internal-fix-error`\n\n\
-fwmigrate parses every fixed file again. If a result would not parse, or fixes keep changing the \
-file after the pass limit, every change to that file is dropped and this finding names the \
-rules involved. The file on disk is untouched. Please report it with the file's snippet.\n",
+fwmigrate checks every fixed file again: a Python file or notebook must still parse, a \
+dependency file must still be well formed (`pyproject.toml` must still be TOML). If a result \
+is not, or fixes keep changing the file after the pass limit, every change to that file is \
+dropped and this finding names the rules involved. The file on disk is untouched. A rule that \
+fails with an internal error is reported the same way (its findings for the file are missing; \
+the other rules still run). Please report it with the file's snippet.\n",
 };
 
 /// The engine's own rules, for listings.
