@@ -731,3 +731,62 @@ fn output_is_in_path_order_whatever_the_threads_do() {
     ]);
     assert_eq!(order(&args), want, "several paths");
 }
+
+/// Files included with `-r` are checked once each, under one name, and so are the files they
+/// include in turn; found by its name alone, an included file is not read.
+#[test]
+fn includes_are_followed_transitively_and_checked_once() {
+    let dir = tree(&[
+        ("requirements.txt", "-r deps/../base.txt\n-r base.txt\n"),
+        ("base.txt", "-r pins.txt\nfireworks-ai==1.2.0a60\n"),
+        (
+            "pins.txt",
+            "fireworks-ai<1.2  # fwmigrate: ignore[FW501]\nfireworks-ai<1.1\n",
+        ),
+        ("deps/keep.txt", "fireworks-ai==1.0\n"),
+    ]);
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines.iter().any(|l| l.contains("base.txt:2:1: FW501")),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("pins.txt:2:1: FW501")),
+        "{text}"
+    );
+    // Checking the included file alone, by its name, reads nothing.
+    let out = run(dir.path(), &["--check", "base.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// stdin goes through the same pipeline as files: a dependency file by its name.
+#[test]
+fn stdin_reads_dependency_files_by_name() {
+    let dir = tree(&[]);
+    let out = run_stdin(
+        dir.path(),
+        &["--check", "--stdin-filename", "requirements.txt", "-"],
+        "fireworks-ai==1.2.0a60\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("requirements.txt:1:1: FW501"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_stdin(
+        dir.path(),
+        &[
+            "--apply",
+            "--unsafe-fixes",
+            "--stdin-filename",
+            "requirements.txt",
+            "-",
+        ],
+        "fireworks-ai==1.2.0a60\n",
+    );
+    assert_eq!(stdout(&out), "fireworks-ai>=1.2.9,<2\n");
+}

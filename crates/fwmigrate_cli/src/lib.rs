@@ -2,10 +2,8 @@
 
 mod args;
 mod config;
-mod notebook;
 mod output;
 mod process;
-pub mod registry;
 mod settings;
 mod walk;
 mod write;
@@ -20,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use rayon::prelude::*;
+
+pub use fwmigrate_registry as registry;
 
 use args::{Args, ColorChoice, Mode, OutputFormat};
 use output::Style;
@@ -241,27 +241,21 @@ fn run(args: &Args) -> Result<u8, String> {
     });
     let mut results: Vec<FileResult> = results.into_inner().unwrap_or_default();
     let manifests = manifests.into_inner().unwrap_or_default();
-    // Files that requirements files include (`-r base.txt`) are checked too, once.
-    let mut seen = BTreeSet::new();
-    let extra: Vec<walk::Candidate> = results
-        .iter()
-        .flat_map(|r| r.includes.iter())
-        .filter(|p| p.is_file() && !manifests.contains(*p) && seen.insert((*p).clone()))
-        .map(|p| walk::Candidate {
-            path: p.clone(),
-            kind: walk::FileKind::Manifest,
-            explicit: true,
-        })
-        .collect();
-    results.extend(
-        extra
+    // Files that requirements files include (`-r base.txt`) are checked too, once each, and
+    // so are the files those include in turn.
+    let mut seen: BTreeSet<PathBuf> = manifests.iter().map(|p| normalize(p)).collect();
+    let mut next: Vec<PathBuf> = includes_of(&results, &mut seen);
+    while !next.is_empty() && !interrupted() {
+        let found: Vec<FileResult> = next
             .par_iter()
-            .map_init(walk::Worker::default, |worker, f| {
-                run_guarded(&job, f, worker)
+            .map_init(walk::Worker::default, |worker, path| {
+                guarded(path, || job.run_included(path, worker), |r| r)
             })
             .filter(|r| !r.is_empty())
-            .collect::<Vec<_>>(),
-    );
+            .collect();
+        next = includes_of(&found, &mut seen);
+        results.extend(found);
+    }
     // Files in path order, whatever order the threads finished them in.
     walk::sort_by_path(&mut results, |r| Path::new(&r.path));
     if interrupted() {
@@ -278,6 +272,52 @@ fn run(args: &Args) -> Result<u8, String> {
         return Err(config_errors.join("\n"));
     }
     report(args, mode, &results, &walk_errors, false)
+}
+
+/// The files that `results` include and that are not in `seen` yet (which they join). They
+/// go by their names without `.` and `name/..` components (`deps/../base.txt` is `base.txt`),
+/// unless a symbolic link makes that another file.
+fn includes_of(results: &[FileResult], seen: &mut BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = results
+        .iter()
+        .flat_map(|r| r.includes.iter())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let short = normalize(p);
+            let same = |a: &Path, b: &Path| {
+                matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+            };
+            if short == *p || same(&short, p) {
+                short
+            } else {
+                p.clone()
+            }
+        })
+        .filter(|p| seen.insert(p.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// `a/./b/../c` → `a/c` (lexically; symlinks are not resolved).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if !matches!(
+                    out.components().next_back(),
+                    None | Some(Component::ParentDir)
+                ) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Run `f` for the file `path`; a panic anywhere in it becomes an FW999 finding for that file

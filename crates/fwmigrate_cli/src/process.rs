@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{Diagnostic, FileOutcome, Mode as EngineMode, SkipReason};
-use fwmigrate_parser::{LineIndex, SourceKind};
+use fwmigrate_engine::{
+    Diagnostic, Document, FileOutcome, Mode as EngineMode, SkipReason, SourceType,
+};
 
 use crate::args::Mode;
 use crate::settings::{FileSettings, Resolver};
@@ -58,8 +59,6 @@ pub struct FileResult {
     pub diff: Option<String>,
     /// For stdin with `--apply`: the text to print.
     pub stdout_text: Option<String>,
-    /// For notebooks: the new JSON text when fixes changed a cell.
-    pub notebook_json: Option<String>,
     /// For requirements files: files they include with `-r` / `-c`.
     pub includes: Vec<PathBuf>,
 }
@@ -78,7 +77,6 @@ impl FileResult {
             && self.fixes_applied == 0
             && self.diff.is_none()
             && self.stdout_text.is_none()
-            && self.notebook_json.is_none()
             && self.includes.is_empty()
     }
 }
@@ -126,6 +124,8 @@ pub enum Prepared {
 /// A file read and past the prefilter, waiting to be parsed and linted.
 pub struct Pending {
     kind: FileKind,
+    /// A manifest named by another manifest's include.
+    included: bool,
     pub path: PathBuf,
     bytes: Vec<u8>,
     settings: std::sync::Arc<FileSettings>,
@@ -154,6 +154,10 @@ impl Job<'_> {
     /// The cheap first half of [`Job::run`]: settings, one read, the prefilter. Most files end
     /// here; the others come back with their bytes for [`Job::finish`].
     pub fn prepare(&self, candidate: &Candidate, worker: &mut Worker) -> Prepared {
+        self.prepare_as(candidate, false, worker)
+    }
+
+    fn prepare_as(&self, candidate: &Candidate, included: bool, worker: &mut Worker) -> Prepared {
         let path = &candidate.path;
         // Most files are read, found clean and dropped: their result stays empty and costs no
         // allocation (the path is spelled out only when there is something to say).
@@ -169,7 +173,7 @@ impl Job<'_> {
             }
         };
         let linter = &settings.linter;
-        if candidate.kind == FileKind::Manifest && !linter.wants_text_file(path) {
+        if candidate.kind == FileKind::Manifest && !included && !linter.wants_text_file(path) {
             return Prepared::Done(result);
         }
         if matches!(candidate.kind, FileKind::Python | FileKind::Stub) && !linter.has_python_rules()
@@ -199,6 +203,7 @@ impl Job<'_> {
         result.path = display(path);
         Prepared::Pending(Pending {
             kind: candidate.kind,
+            included,
             path: path.clone(),
             bytes: std::mem::take(buf),
             settings,
@@ -210,6 +215,7 @@ impl Job<'_> {
     pub fn finish(&self, pending: Pending) -> FileResult {
         let Pending {
             kind,
+            included,
             path,
             bytes,
             settings,
@@ -224,8 +230,26 @@ impl Job<'_> {
                 path.display()
             );
         }
-        self.run_bytes(kind, &path, bytes, &settings, &mut result, false);
+        let source = Source {
+            kind,
+            included,
+            stdin: false,
+        };
+        self.run_bytes(source, &path, bytes, &settings, &mut result);
         result
+    }
+
+    /// Check and fix a manifest that another one includes (`-r base.txt`), whatever its name.
+    pub fn run_included(&self, path: &Path, worker: &mut Worker) -> FileResult {
+        let candidate = Candidate {
+            path: path.to_path_buf(),
+            kind: FileKind::Manifest,
+            explicit: true,
+        };
+        match self.prepare_as(&candidate, true, worker) {
+            Prepared::Done(result) => result,
+            Prepared::Pending(pending) => self.finish(pending),
+        }
     }
 
     /// Lint text read from stdin.
@@ -241,7 +265,14 @@ impl Job<'_> {
                     result.stdout_text = Some(String::from_utf8_lossy(&bytes).into_owned());
                 }
             }
-            Ok(settings) => self.run_bytes(kind, name, bytes, &settings, &mut result, true),
+            Ok(settings) => {
+                let source = Source {
+                    kind,
+                    included: false,
+                    stdin: true,
+                };
+                self.run_bytes(source, name, bytes, &settings, &mut result)
+            }
             Err(e) => result.errors.push(e.0),
         }
         result
@@ -249,12 +280,11 @@ impl Job<'_> {
 
     fn run_bytes(
         &self,
-        kind: FileKind,
+        source: Source,
         path: &Path,
         bytes: Vec<u8>,
         settings: &FileSettings,
         result: &mut FileResult,
-        stdin: bool,
     ) {
         let linter = &settings.linter;
         if bytes.contains(&0) {
@@ -283,37 +313,29 @@ impl Job<'_> {
             Mode::Check => EngineMode::Check,
             Mode::Diff | Mode::Apply => EngineMode::Fix,
         };
-        if kind == FileKind::Manifest {
-            result.includes = fwmigrate_rules_sdk::included_files(path, body);
-        }
-        let outcome: FileOutcome = match kind {
-            FileKind::Manifest => linter.lint_text(path, body, engine_mode),
-            FileKind::Stub => linter.lint_python(path, body, SourceKind::Stub, engine_mode),
-            FileKind::Python => linter.lint_python(path, body, SourceKind::Python, engine_mode),
-            FileKind::Notebook => {
-                crate::notebook::lint(linter, path, body, engine_mode, result);
-                if let Some(json) = result.notebook_json.take() {
-                    let new_text = format!("{bom}{json}");
-                    self.finish_fixed(path, &text, new_text, result, stdin);
-                }
-                return;
-            }
+        let doc = Document {
+            path,
+            text: body,
+            source_type: source_type(source.kind),
+            included: source.included,
         };
-        let final_text = outcome.fixed.as_deref().unwrap_or(body);
-        result.records = records(&result.path, &outcome.diagnostics, final_text);
+        let mut outcome: FileOutcome = linter.lint(&doc, engine_mode);
+        if let Some(e) = &outcome.error {
+            result.errors.push(format!("{}: {e}", result.path));
+            return;
+        }
+        result.includes = std::mem::take(&mut outcome.includes);
+        result.records = records(&result.path, &outcome, body);
         result.fixes_applied = outcome.fixes_applied;
         if let Some(fixed) = &outcome.fixed {
             let new_text = format!("{bom}{fixed}");
-            let written = self.finish_fixed(path, &text, new_text, result, stdin);
-            if !written && self.mode == Mode::Apply && !stdin {
+            let written = self.finish_fixed(path, &text, new_text, result, source.stdin);
+            if !written && self.mode == Mode::Apply && !source.stdin {
                 // Report what the file on disk still has.
-                let check = match kind {
-                    FileKind::Manifest => linter.lint_text(path, body, EngineMode::Check),
-                    _ => linter.lint_python(path, body, source_kind(kind), EngineMode::Check),
-                };
-                result.records = records(&result.path, &check.diagnostics, body);
+                let check = linter.lint(&doc, EngineMode::Check);
+                result.records = records(&result.path, &check, body);
             }
-        } else if stdin && self.mode == Mode::Apply {
+        } else if source.stdin && self.mode == Mode::Apply {
             result.stdout_text = Some(text.clone());
         }
     }
@@ -401,70 +423,70 @@ fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> Result<(), ReadEr
     Ok(())
 }
 
-fn source_kind(kind: FileKind) -> SourceKind {
+/// How a file came to be linted.
+#[derive(Clone, Copy)]
+struct Source {
+    kind: FileKind,
+    /// A manifest named by another manifest's include.
+    included: bool,
+    /// Read from stdin: the result is printed, not written.
+    stdin: bool,
+}
+
+/// The engine's adapter for a kind of file.
+fn source_type(kind: FileKind) -> SourceType {
     match kind {
-        FileKind::Stub => SourceKind::Stub,
-        _ => SourceKind::Python,
+        FileKind::Python => SourceType::Python,
+        FileKind::Stub => SourceType::Stub,
+        FileKind::Notebook => SourceType::Notebook,
+        FileKind::Manifest => SourceType::Manifest,
     }
 }
 
-/// Turn diagnostics located in `text` into records.
-pub fn records(path: &str, diagnostics: &[Diagnostic], text: &str) -> Vec<Record> {
-    if diagnostics.is_empty() {
+/// Turn an outcome's diagnostics into records (`document`: the text that was linted).
+pub fn records(path: &str, outcome: &FileOutcome, document: &str) -> Vec<Record> {
+    if outcome.diagnostics.is_empty() {
         return Vec::new();
     }
-    let lines = LineIndex::new(text);
-    let line_text = |row: usize| -> String {
-        if row == 0 || row > lines.line_count() {
-            return String::new();
-        }
-        let start = usize::from(lines.line_start(row - 1));
-        let end = if row < lines.line_count() {
-            usize::from(lines.line_start(row))
-        } else {
-            text.len()
-        };
-        text[start..end].trim_end_matches(['\n', '\r']).to_string()
-    };
-    diagnostics
+    let at = outcome.locator(document);
+    outcome
+        .diagnostics
         .iter()
-        .map(|d| {
-            let last = d.end.row.min(d.start.row + 4);
-            let excerpt = (d.start.row..=last.max(d.start.row))
-                .map(|row| (row, line_text(row)))
-                .collect();
-            Record {
-                path: path.to_string(),
-                code: d.rule.code,
-                name: d.rule.name,
-                severity: d.severity().as_str(),
-                message: d.message.clone(),
-                start: (d.start.row, d.start.column),
-                end: (d.end.row, d.end.column),
-                fix: d.fix.as_ref().map(|f| FixRecord {
-                    applicability: f.applicability.as_str(),
-                    title: f.title.clone(),
-                    suggestion: f.suggestion.clone(),
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let s = lines.location(text, e.range.start());
-                            let en = lines.location(text, e.range.end());
-                            EditRecord {
-                                content: e.content.clone(),
-                                start: (s.row, s.column),
-                                end: (en.row, en.column),
-                            }
-                        })
-                        .collect(),
-                }),
-                skipped: skip_message(d),
-                fixable: d.fixable,
-                fixable_unsafe: d.fixable_unsafe,
-                excerpt,
-                cell: None,
-            }
+        .map(|d| Record {
+            path: path.to_string(),
+            code: d.rule.code,
+            name: d.rule.name,
+            severity: d.severity().as_str(),
+            message: d.message.clone(),
+            start: (d.start.row, d.start.column),
+            end: (d.end.row, d.end.column),
+            fix: d.fix.as_ref().map(|f| FixRecord {
+                applicability: f.applicability.as_str(),
+                title: f.title.clone(),
+                suggestion: f.suggestion.clone(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let s = at.location(d, e.range.start());
+                        let en = at.location(d, e.range.end());
+                        EditRecord {
+                            content: e.content.clone(),
+                            start: (s.row, s.column),
+                            end: (en.row, en.column),
+                        }
+                    })
+                    .collect(),
+            }),
+            skipped: skip_message(d),
+            fixable: d.fixable,
+            fixable_unsafe: d.fixable_unsafe,
+            excerpt: at
+                .excerpt(d, 5)
+                .into_iter()
+                .map(|(row, line)| (row, line.to_string()))
+                .collect(),
+            cell: d.cell,
         })
         .collect()
 }

@@ -1,13 +1,28 @@
-//! The fwmigrate engine: runs the selected rules over one file, applies fixes pass by pass until
-//! nothing changes, and guarantees that a result parses (or the file is left alone).
+//! The fwmigrate engine: lints one document at a time (a Python file, a notebook, a dependency
+//! manifest, stdin or an editor's buffer) with the selected rules, applies fixes pass by pass
+//! until nothing changes, and guarantees that a result is well formed (or the document is left
+//! alone).
+//!
+//! Modules depend on each other one way only, from the entry point down:
+//! `linter` → the adapters (`python`, `notebook`, `manifest`) → `fix` (the one fix loop) →
+//! `suppression`, `diagnostic`, `ruleset` → `builtin`.
 
 mod builtin;
+mod diagnostic;
+mod fix;
 mod linter;
+mod manifest;
+mod notebook;
 mod prefilter;
+mod python;
+mod ruleset;
 mod selection;
 mod suppression;
 
 pub use builtin::{BUILTIN_RULES, FW000, FW900, FW999};
-pub use linter::{Diagnostic, FileOutcome, Linter, LinterSettings, MAX_PASSES, Mode, SkipReason};
+pub use diagnostic::{Diagnostic, FileOutcome, Locator, NotebookCells, SkipReason};
+pub use fix::{MAX_PASSES, Mode};
+pub use linter::{Document, Linter, SourceType};
 pub use prefilter::Prefilter;
+pub use ruleset::LinterSettings;
 pub use selection::{RuleSelector, SelectionError, select_rules};

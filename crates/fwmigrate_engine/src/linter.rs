@@ -1,153 +1,112 @@
-//! Running rules over one file, and the fix loop.
+//! The engine's entry point: a [`Linter`] holds the selected rules and settings of a run and
+//! lints one [`Document`] at a time, whatever its kind, through the one fix loop.
 
-use std::collections::BTreeSet;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use fwmigrate_parser::edits::apply_edits;
-use fwmigrate_parser::{
-    Edit, LineIndex, ParsedFile, Semantic, SemanticSettings, SourceKind, SourceLocation, TextRange,
-    TextSize,
-};
-use fwmigrate_rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleMeta, SdkVersion, Severity, Suppressions,
-    Target, TextRule,
-};
+use fwmigrate_parser::SourceKind;
+use fwmigrate_rule::{Rule, TextRule};
 
-use crate::builtin::{FW000, FW900, FW999};
+use crate::builtin::FW900;
+use crate::diagnostic::FileOutcome;
+use crate::fix::{self, Mode};
+use crate::manifest::Manifest;
+use crate::notebook::Notebook;
 use crate::prefilter::Prefilter;
-use crate::suppression::{self, Directive};
+use crate::python::Python;
+use crate::ruleset::{LinterSettings, RuleSet};
+use crate::suppression;
 
-/// After this many passes a file that still changes is left alone and reported.
-pub const MAX_PASSES: usize = 16;
-
-/// What to do with a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Report findings; compute no fixed text.
-    Check,
-    /// Apply fixes to a fixed point; report what remains.
-    Fix,
+/// The kinds of source the engine reads, each through its adapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceType {
+    /// A `.py` module.
+    Python,
+    /// A `.pyi` stub.
+    Stub,
+    /// A Jupyter notebook (`.ipynb`): its JSON text.
+    Notebook,
+    /// A dependency manifest read by text rules (`pyproject.toml`, requirements files,
+    /// `setup.cfg`).
+    Manifest,
 }
 
-/// Why a finding's fix was not applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// Unsafe, and `--unsafe-fixes` was not given.
-    Unsafe,
-    /// A suggestion only.
-    DisplayOnly,
-    /// The fix overlaps another one that was applied first.
-    Overlaps,
-    /// The file does not parse.
-    SyntaxError,
-    /// The file's fixes were dropped (see the FW999 finding).
-    Reverted,
-    /// `--check`/`--diff`: the fix would be applied by `--apply`.
-    NotRequested,
-}
-
-impl SkipReason {
-    pub fn message(&self) -> &'static str {
-        match self {
-            SkipReason::Unsafe => "unsafe: rerun with --unsafe-fixes",
-            SkipReason::DisplayOnly => "display-only",
-            SkipReason::Overlaps => "overlaps another fix",
-            SkipReason::SyntaxError => "file has syntax errors",
-            SkipReason::Reverted => "the file's fixes were dropped (see FW999)",
-            SkipReason::NotRequested => "run with --apply",
+impl SourceType {
+    /// The kind a file is by its name: `None` for files fwmigrate does not read. Whether a
+    /// text rule reads a given manifest is for [`Linter::wants_text_file`] to say.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?;
+        if name == "pyproject.toml" || name == "setup.cfg" {
+            return Some(Self::Manifest);
+        }
+        match path.extension()?.to_str()? {
+            "py" => Some(Self::Python),
+            "pyi" => Some(Self::Stub),
+            "ipynb" => Some(Self::Notebook),
+            "txt" | "in" => Some(Self::Manifest),
+            _ => None,
         }
     }
 }
 
-/// A finding as reported: with its rule, location and fix status.
-#[derive(Debug, Clone)]
-pub struct Diagnostic {
-    pub rule: &'static RuleMeta,
-    pub message: String,
-    pub range: TextRange,
-    pub start: SourceLocation,
-    pub end: SourceLocation,
-    pub fix: Option<Fix>,
-    /// Whether the current options would apply the fix (`[*]`).
-    pub fixable: bool,
-    /// Whether `--unsafe-fixes` would apply it (`[-]`).
-    pub fixable_unsafe: bool,
-    pub skipped: Option<SkipReason>,
-    /// The finding's own severity, when it differs from its rule's.
-    pub severity: Option<Severity>,
+/// One document to lint, in memory: a file's text (without a UTF-8 BOM), stdin, or an editor's
+/// buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// Its name: for messages, rules that read paths, and which text rules read it.
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub source_type: SourceType,
+    /// Manifests only: the document was named by another manifest's include (`-r base.txt`,
+    /// see [`FileOutcome::includes`]) rather than found by its name.
+    pub included: bool,
 }
 
-impl Diagnostic {
-    pub fn code(&self) -> &'static str {
-        self.rule.code
+impl<'a> Document<'a> {
+    pub fn new(path: &'a Path, text: &'a str, source_type: SourceType) -> Self {
+        Self {
+            path,
+            text,
+            source_type,
+            included: false,
+        }
     }
 
-    pub fn severity(&self) -> Severity {
-        self.severity.unwrap_or(self.rule.severity)
+    /// A manifest that another manifest includes.
+    pub fn included(path: &'a Path, text: &'a str) -> Self {
+        Self {
+            included: true,
+            ..Self::new(path, text, SourceType::Manifest)
+        }
     }
 }
 
-/// The result of linting one file.
-#[derive(Debug, Clone, Default)]
-pub struct FileOutcome {
-    /// Findings, sorted by position, located in `final_text` (or the input when unchanged).
-    pub diagnostics: Vec<Diagnostic>,
-    /// The fixed text, when `Mode::Fix` changed anything.
-    pub fixed: Option<String>,
-    /// How many fixes were applied.
-    pub fixes_applied: usize,
-    /// True when the file was skipped by the prefilter or an ignore-file directive.
-    pub skipped: bool,
-    /// For notebooks: the cell ranges in the fixed text.
-    pub cells: Option<Vec<TextRange>>,
-}
-
-/// Settings for one run.
-#[derive(Debug, Clone, Default)]
-pub struct LinterSettings {
-    pub target: Target,
-    pub sdk_version: SdkVersion,
-    pub unsafe_fixes: bool,
-    pub semantic: SemanticSettings,
-}
-
-/// The selected rules and settings, shared by all files of a run.
+/// The selected rules and settings, shared by all documents of a run (and across threads).
 pub struct Linter {
-    rules: Vec<&'static dyn Rule>,
-    text_rules: Vec<&'static dyn TextRule>,
-    settings: LinterSettings,
+    rules: RuleSet,
     prefilter: Prefilter,
-    unused_suppression: bool,
-    enabled: BTreeSet<&'static str>,
 }
 
 impl Linter {
     /// `rules`/`text_rules`: the registry; `enabled`: the selected codes (builtin codes included).
+    /// Rules not enabled, or not at the settings' target, never run.
     pub fn new(
         rules: &[&'static dyn Rule],
         text_rules: &[&'static dyn TextRule],
         enabled: &[&str],
         settings: LinterSettings,
     ) -> Self {
-        let target = settings.target;
-        let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(&target);
-        let rules: Vec<_> = rules.iter().copied().filter(|r| on(r.meta())).collect();
-        let text_rules: Vec<_> = text_rules
-            .iter()
-            .copied()
-            .filter(|r| on(r.meta()))
-            .collect();
-        let unused_suppression = enabled.contains(&FW900.code);
+        let rules = RuleSet::new(rules, text_rules, enabled, settings);
         let (bound, mut free): (Vec<_>, Vec<_>) = rules
+            .python
             .iter()
             .map(|r| r.meta())
             .partition(|m| m.requires_import);
-        if unused_suppression {
+        if rules.unused_suppression {
             free.push(&FW900);
         }
         // An import of the cookbook or the SDK names `fireworks` or a root's first component.
-        let mut markers: Vec<String> = settings
+        let mut markers: Vec<String> = rules
+            .settings
             .semantic
             .roots()
             .map(|r| r.split('.').next().unwrap_or(r).to_string())
@@ -161,43 +120,56 @@ impl Linter {
             bound.iter().map(|m| m.needles),
             &markers,
         );
-        let mut codes: BTreeSet<&'static str> = rules.iter().map(|r| r.meta().code).collect();
-        codes.extend(text_rules.iter().map(|r| r.meta().code));
-        for builtin in [&FW000, &FW900, &FW999] {
-            if enabled.contains(&builtin.code) {
-                codes.insert(builtin.code);
-            }
-        }
-        Self {
-            prefilter,
-            rules,
-            text_rules,
-            settings,
-            unused_suppression,
-            enabled: codes,
-        }
+        Self { rules, prefilter }
     }
 
     pub fn settings(&self) -> &LinterSettings {
-        &self.settings
+        &self.rules.settings
     }
 
     /// Whether any Python rule is selected.
     pub fn has_python_rules(&self) -> bool {
-        !self.rules.is_empty() || self.unused_suppression
+        !self.rules.python.is_empty() || self.rules.unused_suppression
     }
 
-    /// Whether a Python file with these bytes could have any finding.
+    /// Whether a Python file (or a notebook's JSON) with these bytes could have any finding.
+    /// [`Linter::lint`] asks it too: callers that read files ask first to skip the UTF-8 check.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
         self.has_python_rules() && self.prefilter.may_match(bytes)
     }
 
-    /// Whether some selected text rule reads this (non-Python) file.
+    /// Whether some selected text rule reads this manifest when found by its name.
     pub fn wants_text_file(&self, path: &Path) -> bool {
-        self.text_rules.iter().any(|r| r.applies_to(path))
+        self.rules.text.iter().any(|r| r.applies_to(path, false))
     }
 
-    /// Lint a Python source text. For notebooks, `kind` carries the cell ranges.
+    /// Lint one document: report its findings and, in `Mode::Fix`, fix it to a fixed point with
+    /// the fixes the settings allow (safe ones; unsafe ones too with `unsafe_fixes`).
+    ///
+    /// Whatever the kind, a rule that panics gives an FW999 finding (its findings are missing),
+    /// and fixes whose result is not well formed (does not parse), or that do not settle within
+    /// [`fix::MAX_PASSES`], are all dropped with an FW999 finding: `fixed` is then `None`.
+    pub fn lint(&self, doc: &Document, mode: Mode) -> FileOutcome {
+        match doc.source_type {
+            SourceType::Python => self.lint_python(doc.path, doc.text, SourceKind::Python, mode),
+            SourceType::Stub => self.lint_python(doc.path, doc.text, SourceKind::Stub, mode),
+            SourceType::Notebook => self.lint_notebook(doc.path, doc.text, mode),
+            SourceType::Manifest => self.lint_manifest(doc.path, doc.text, doc.included, mode),
+        }
+    }
+
+    /// [`Linter::lint`] in `Mode::Check`: findings only.
+    pub fn check(&self, doc: &Document) -> FileOutcome {
+        self.lint(doc, Mode::Check)
+    }
+
+    /// [`Linter::lint`] in `Mode::Fix`.
+    pub fn fix(&self, doc: &Document) -> FileOutcome {
+        self.lint(doc, Mode::Fix)
+    }
+
+    /// Lint a Python text. `kind` may be `SourceKind::Notebook` with the cell ranges of joined
+    /// cells (the notebook adapter's text); [`Linter::lint`] reads a notebook's JSON.
     pub fn lint_python(
         &self,
         path: &Path,
@@ -206,714 +178,91 @@ impl Linter {
         mode: Mode,
     ) -> FileOutcome {
         if suppression::has_ignore_file(text) || !self.may_match(text.as_bytes()) {
-            return FileOutcome {
-                skipped: true,
-                ..FileOutcome::default()
-            };
+            return FileOutcome::skipped();
         }
-        let first = match self.pass(path, text, &kind) {
-            Ok(pass) => pass,
-            Err(failure) => {
-                let lines = LineIndex::new(text);
-                let message = if failure.too_deep {
-                    failure.message
-                } else {
-                    format!("syntax error: {}", failure.message)
-                };
-                return FileOutcome {
-                    diagnostics: if self.enabled.contains(FW000.code) {
-                        vec![builtin(&FW000, message, failure.range, text, &lines)]
-                    } else {
-                        Vec::new()
-                    },
-                    ..FileOutcome::default()
-                };
-            }
-        };
-        if mode == Mode::Check {
-            return FileOutcome {
-                diagnostics: self.finish(first, text, false),
-                ..FileOutcome::default()
-            };
-        }
-
-        let original_kind = kind.clone();
-        let mut current = text.to_string();
-        let mut kind = kind;
-        let mut pass = first;
-        let mut applied = 0usize;
-        let mut applied_codes: BTreeSet<&'static str> = BTreeSet::new();
-        for _ in 0..MAX_PASSES {
-            let chosen = self.choose_fixes(&pass.findings);
-            if chosen.is_empty() {
-                let changed = current != text;
-                return FileOutcome {
-                    diagnostics: self.finish(pass, &current, true),
-                    fixed: changed.then_some(current),
-                    fixes_applied: applied,
-                    skipped: false,
-                    cells: match &kind {
-                        SourceKind::Notebook(cells) => Some(cells.clone()),
-                        _ => None,
-                    },
-                };
-            }
-            let edits: Vec<Edit> = chosen
-                .iter()
-                .flat_map(|&i| {
-                    pass.findings[i]
-                        .fix
-                        .iter()
-                        .flat_map(|f| f.edits.iter().cloned())
-                })
-                .collect();
-            let pass_codes: BTreeSet<&'static str> =
-                chosen.iter().map(|&i| pass.findings[i].rule.code).collect();
-            let next = apply_edits(&current, &edits);
-            kind = remap_kind(kind, &edits);
-            applied += chosen.len();
-            applied_codes.extend(pass_codes.iter().copied());
-            match self.pass(path, &next, &kind) {
-                Ok(p) => {
-                    current = next;
-                    pass = p;
-                }
-                Err(failure) => {
-                    let rules: Vec<_> = pass_codes.into_iter().collect();
-                    return self.reverted(
-                        path,
-                        text,
-                        &original_kind,
-                        format!(
-                            "a fix by {} produced code that does not parse ({}); no change was made to this file",
-                            rules.join(", "),
-                            failure.message
-                        ),
-                    );
-                }
-            }
-        }
-        let rules: Vec<_> = applied_codes.into_iter().collect();
-        self.reverted(
+        let adapter = Python {
+            rules: &self.rules,
             path,
-            text,
-            &original_kind,
-            format!(
-                "fixes by {} did not settle after {MAX_PASSES} passes; no change was made to this file",
-                rules.join(", ")
-            ),
-        )
-    }
-
-    /// Drop every change: report the original findings plus one FW999.
-    fn reverted(&self, path: &Path, text: &str, kind: &SourceKind, message: String) -> FileOutcome {
-        let mut diagnostics = match self.pass(path, text, kind) {
-            Ok(pass) => self.finish(pass, text, false),
-            Err(_) => Vec::new(),
         };
-        for d in &mut diagnostics {
-            if d.fixable {
-                d.fixable = false;
-                d.skipped = Some(SkipReason::Reverted);
-            }
-        }
-        let lines = LineIndex::new(text);
-        diagnostics.insert(
-            0,
-            builtin(&FW999, message, TextRange::default(), text, &lines),
-        );
+        let looped = fix::run(&self.rules, &adapter, text, kind, mode);
         FileOutcome {
-            diagnostics,
+            diagnostics: looped.diagnostics,
+            fixed: looped.fixed,
+            fixes_applied: looped.fixes_applied,
             ..FileOutcome::default()
         }
     }
 
-    /// One parse + all rules + suppressions.
-    fn pass(
-        &self,
-        path: &Path,
-        text: &str,
-        kind: &SourceKind,
-    ) -> Result<Pass, fwmigrate_parser::ParseFailure> {
-        let file = ParsedFile::parse(text, kind.clone())?;
-        // Most files never import Fireworks: they get the cheap imports-only model, and only the
-        // rules that can fire without an import run on them.
-        let light = Semantic::imports_only(file.suite(), &self.settings.semantic);
-        let imports_fireworks = light.imports_fireworks();
-        let semantic = if imports_fireworks {
-            Semantic::new(file.suite(), &self.settings.semantic)
-        } else {
-            light
-        };
-        let directives =
-            suppression::directives(text, file.comments(), |o| file.lines().line_of(o));
-        let suppressions = Suppressions::new(
-            directives
-                .iter()
-                .map(|d| (d.line, d.codes.iter().map(|(c, _)| c.clone()).collect()))
-                .collect(),
-        );
-        let ctx = Context {
-            file: &file,
-            semantic: &semantic,
-            target: self.settings.target,
-            sdk_version: self.settings.sdk_version,
-            path,
-            suppressions: &suppressions,
-        };
-        let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
-        let mut raw = Vec::new();
-        for rule in &self.rules {
-            if rule.meta().requires_import && !imports_fireworks {
-                continue;
-            }
-            raw.clear();
-            let result = catch_unwind(AssertUnwindSafe(|| rule.check(&ctx, &mut raw)));
-            match result {
-                Ok(()) => findings.extend(raw.drain(..).map(|f| (rule.meta(), f))),
-                Err(panic) => {
-                    let what = panic_message(&panic);
-                    findings.push((
-                        &FW999,
-                        Finding::new(
-                            &FW999,
-                            TextRange::default(),
-                            format!(
-                                "internal error in {} ({what}); its findings for this file are missing",
-                                rule.meta().code
-                            ),
-                        ),
-                    ));
-                }
-            }
-        }
-        drop_shadowed(&mut findings, self.settings.unsafe_fixes);
-        // Comments are never lost by a safe fix.
-        for (_, finding) in &mut findings {
-            guard_comments(&file, finding);
-        }
-        let mut used = vec![Vec::new(); directives.len()];
-        let mut protected: Vec<(&'static str, TextRange)> = Vec::new();
-        findings.retain(|(meta, f)| {
-            if directives.is_empty() {
-                return true;
-            }
-            let line = file.lines().line_of(f.range.start());
-            let mut suppressed = false;
-            for (i, d) in directives.iter().enumerate() {
-                if d.line == line && d.suppresses(meta.code) {
-                    suppressed = true;
-                    used[i].push(meta.code);
-                }
-            }
-            if suppressed {
-                protected.push((meta.code, f.range));
-            }
-            !suppressed
-        });
-        // A fix never changes code whose finding of the same rule is suppressed.
-        for (meta, f) in &mut findings {
-            let Some(fix) = &mut f.fix else { continue };
-            let touches = fix.edits.iter().any(|e| {
-                protected.iter().any(|(code, range)| {
-                    *code == meta.code && Edit::deletion(*range).conflicts_with(e)
-                })
-            });
-            if touches && fix.applicability != Applicability::DisplayOnly {
-                fix.applicability = Applicability::DisplayOnly;
-                fix.reason = Some(format!(
-                    "suppressed: it would also change code where {} is suppressed",
-                    meta.code
-                ));
-            }
-        }
-        if self.unused_suppression {
-            for (d, used) in directives.iter().zip(&used) {
-                self.unused_directive(text, d, used, &mut findings);
-            }
-        }
-        let mut findings: Vec<_> = findings
-            .into_iter()
-            .map(|(rule, f)| PassFinding {
-                rule,
-                message: f.message,
-                range: f.range,
-                fix: f.fix,
-                severity: f.severity,
-            })
-            .collect();
-        findings.sort_by(|a, b| {
-            (a.range.start(), a.rule.code, a.range.end()).cmp(&(
-                b.range.start(),
-                b.rule.code,
-                b.range.end(),
-            ))
-        });
-        // Most files have no finding: their line index is never built.
-        let lines = if findings.is_empty() {
-            LineIndex::empty()
-        } else {
-            file.lines().clone()
-        };
-        Ok(Pass { findings, lines })
-    }
-
-    fn unused_directive(
-        &self,
-        text: &str,
-        d: &Directive,
-        used: &[&str],
-        out: &mut Vec<(&'static RuleMeta, Finding)>,
-    ) {
-        if d.codes.is_empty() {
-            if used.is_empty() {
-                let title = "Remove the suppression comment";
-                out.push((
-                    &FW900,
-                    Finding::new(
-                        &FW900,
-                        d.range,
-                        "unused suppression: nothing on this line is reported",
-                    )
-                    .with_fix(removal_fix(title, suppression::removal_edit(text, d, &[]))),
-                ));
-            }
-            return;
-        }
-        let unused: Vec<usize> = d
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(_, (code, _))| {
-                self.enabled.contains(code.as_str()) && !used.contains(&code.as_str())
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if unused.is_empty() {
-            return;
-        }
-        let names: Vec<&str> = unused.iter().map(|&i| d.codes[i].0.as_str()).collect();
-        let title = if unused.len() == d.codes.len() && d.foreign.is_empty() {
-            "Remove the suppression comment".to_string()
-        } else {
-            format!("Remove {} from the suppression", names.join(", "))
-        };
-        out.push((
-            &FW900,
-            Finding::new(
-                &FW900,
-                d.range,
-                format!(
-                    "unused suppression of {}: nothing on this line is reported by it",
-                    names.join(", ")
-                ),
-            )
-            .with_fix(removal_fix(
-                title,
-                suppression::removal_edit(text, d, &unused),
-            )),
-        ));
-    }
-
-    fn applies(&self, fix: &Fix) -> bool {
-        match fix.applicability {
-            Applicability::Safe => !fix.edits.is_empty(),
-            Applicability::Unsafe => self.settings.unsafe_fixes && !fix.edits.is_empty(),
-            Applicability::DisplayOnly => false,
-        }
-    }
-
-    /// Greedily pick applicable fixes in position order, skipping any that conflicts with one
-    /// already picked or shares its isolation group.
-    fn choose_fixes(&self, findings: &[PassFinding]) -> Vec<usize> {
-        let mut chosen = Vec::new();
-        let mut taken = EditSet::default();
-        let mut groups: Vec<TextRange> = Vec::new();
-        for (i, f) in findings.iter().enumerate() {
-            let Some(fix) = &f.fix else { continue };
-            if !self.applies(fix) {
-                continue;
-            }
-            if fix.isolation.is_some_and(|group| groups.contains(&group)) {
-                continue;
-            }
-            // A fix's own edits must not conflict with each other, nor with those already taken.
-            let mut own = EditSet::default();
-            if !fix.edits.iter().all(|e| own.insert(e)) {
-                continue;
-            }
-            if fix.edits.iter().any(|e| taken.conflicts(e)) {
-                continue;
-            }
-            for e in &fix.edits {
-                taken.insert(e);
-            }
-            if let Some(group) = fix.isolation {
-                groups.push(group);
-            }
-            chosen.push(i);
-        }
-        chosen
-    }
-
-    fn finish(&self, pass: Pass, text: &str, after_fix: bool) -> Vec<Diagnostic> {
-        let chosen = if after_fix {
-            Vec::new()
-        } else {
-            self.choose_fixes(&pass.findings)
-        };
-        pass.findings
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let (fixable, fixable_unsafe, skipped) = match &f.fix {
-                    None => (false, false, None),
-                    Some(fix) => {
-                        let has_edits = !fix.edits.is_empty();
-                        match fix.applicability {
-                            Applicability::DisplayOnly => {
-                                (false, false, Some(SkipReason::DisplayOnly))
-                            }
-                            Applicability::Unsafe if !self.settings.unsafe_fixes => {
-                                (false, has_edits, Some(SkipReason::Unsafe))
-                            }
-                            _ if !has_edits => (false, false, Some(SkipReason::DisplayOnly)),
-                            _ if after_fix => (false, false, Some(SkipReason::Overlaps)),
-                            _ if chosen.contains(&i) => {
-                                (true, false, Some(SkipReason::NotRequested))
-                            }
-                            _ => (true, false, Some(SkipReason::Overlaps)),
-                        }
-                    }
+    fn lint_notebook(&self, path: &Path, json: &str, mode: Mode) -> FileOutcome {
+        let notebook = match Notebook::parse(json) {
+            Ok(n) => n,
+            Err(e) => {
+                return FileOutcome {
+                    error: Some(format!("not a valid notebook: {e}")),
+                    ..FileOutcome::default()
                 };
-                Diagnostic {
-                    rule: f.rule,
-                    start: pass.lines.location(text, f.range.start()),
-                    end: pass.lines.location(text, f.range.end()),
-                    message: f.message,
-                    range: f.range,
-                    fix: f.fix,
-                    fixable,
-                    fixable_unsafe,
-                    skipped,
-                    severity: f.severity,
-                }
-            })
-            .collect()
+            }
+        };
+        let text = notebook.text();
+        if notebook.is_empty()
+            || suppression::has_ignore_file(text)
+            || !self.may_match(text.as_bytes())
+        {
+            return FileOutcome::skipped();
+        }
+        let adapter = Python {
+            rules: &self.rules,
+            path,
+        };
+        let looped = fix::run(&self.rules, &adapter, text, notebook.kind(), mode);
+        notebook.finish(json, looped)
     }
 
-    /// Lint a non-Python text file (dependency manifests) with the text rules that read it.
+    /// Lint a manifest with the text rules that read it.
+    fn lint_manifest(&self, path: &Path, text: &str, included: bool, mode: Mode) -> FileOutcome {
+        let adapter = Manifest {
+            rules: &self.rules,
+            path,
+            included,
+            text_rules: self.rules.text_rules_for(path, included),
+        };
+        if adapter.text_rules.is_empty() {
+            return FileOutcome::skipped();
+        }
+        let includes = adapter.includes(text);
+        // Manifests use `#` comments too: `# fwmigrate: ignore-file` applies there.
+        if suppression::has_ignore_file(text) {
+            return FileOutcome {
+                includes,
+                ..FileOutcome::skipped()
+            };
+        }
+        let looped = fix::run(&self.rules, &adapter, text, (), mode);
+        FileOutcome {
+            diagnostics: looped.diagnostics,
+            fixed: looped.fixed,
+            fixes_applied: looped.fixes_applied,
+            includes,
+            ..FileOutcome::default()
+        }
+    }
+
+    /// Lint a manifest found by its name (see [`Linter::lint`]).
     pub fn lint_text(&self, path: &Path, text: &str, mode: Mode) -> FileOutcome {
-        let rules: Vec<&'static dyn TextRule> = self
-            .text_rules
-            .iter()
-            .copied()
-            .filter(|r| r.applies_to(path))
-            .collect();
-        // Dependency manifests use `#` comments too: `# fwmigrate: ignore-file` applies there.
-        if rules.is_empty() || suppression::has_ignore_file(text) {
-            return FileOutcome {
-                skipped: true,
-                ..FileOutcome::default()
-            };
-        }
-        let run = |text: &str| -> Pass {
-            let mut findings = Vec::new();
-            let mut raw = Vec::new();
-            for rule in &rules {
-                raw.clear();
-                if catch_unwind(AssertUnwindSafe(|| {
-                    rule.check(path, text, self.settings.target, &mut raw)
-                }))
-                .is_ok()
-                {
-                    findings.extend(raw.drain(..).map(|f| PassFinding {
-                        rule: rule.meta(),
-                        message: f.message,
-                        range: f.range,
-                        fix: f.fix,
-                        severity: f.severity,
-                    }));
-                }
-            }
-            findings.sort_by_key(|f| (f.range.start(), f.rule.code));
-            Pass {
-                findings,
-                lines: LineIndex::new(text),
-            }
-        };
-        let first = run(text);
-        if mode == Mode::Check {
-            return FileOutcome {
-                diagnostics: self.finish(first, text, false),
-                ..FileOutcome::default()
-            };
-        }
-        let mut current = text.to_string();
-        let mut pass = first;
-        let mut applied = 0;
-        for _ in 0..MAX_PASSES {
-            let chosen = self.choose_fixes(&pass.findings);
-            if chosen.is_empty() {
-                let changed = current != text;
-                return FileOutcome {
-                    diagnostics: self.finish(pass, &current, true),
-                    fixed: changed.then_some(current),
-                    fixes_applied: applied,
-                    skipped: false,
-                    cells: None,
-                };
-            }
-            let edits: Vec<Edit> = chosen
-                .iter()
-                .flat_map(|&i| {
-                    pass.findings[i]
-                        .fix
-                        .iter()
-                        .flat_map(|f| f.edits.iter().cloned())
-                })
-                .collect();
-            let next = apply_edits(&current, &edits);
-            if !rules.iter().all(|r| r.is_well_formed(path, &next)) {
-                let mut outcome = FileOutcome {
-                    diagnostics: self.finish(run(text), text, false),
-                    ..FileOutcome::default()
-                };
-                let lines = LineIndex::new(text);
-                outcome.diagnostics.insert(
-                    0,
-                    builtin(
-                        &FW999,
-                        "a fix produced a file that no longer parses; no change was made to this file"
-                            .to_string(),
-                        TextRange::default(),
-                        text,
-                        &lines,
-                    ),
-                );
-                return outcome;
-            }
-            applied += chosen.len();
-            current = next;
-            pass = run(&current);
-        }
-        FileOutcome {
-            diagnostics: self.finish(run(text), text, false),
-            ..FileOutcome::default()
-        }
+        self.lint_manifest(path, text, false, mode)
     }
-}
-
-/// Edits that do not conflict with each other, sorted by position, for fast conflict checks.
-#[derive(Default)]
-struct EditSet {
-    ranges: Vec<TextRange>,
-}
-
-impl EditSet {
-    fn conflicts(&self, edit: &Edit) -> bool {
-        let r = edit.range;
-        let i = self.ranges.partition_point(|t| t.start() < r.start());
-        let probe = |t: &TextRange| Edit::deletion(*t).conflicts_with(edit);
-        // The previous range may reach into this one; following ones may start inside it.
-        if i > 0 && probe(&self.ranges[i - 1]) {
-            return true;
-        }
-        self.ranges[i..]
-            .iter()
-            .take_while(|t| t.start() <= r.end())
-            .any(probe)
-    }
-
-    /// Add `edit` unless it conflicts; returns whether it was added.
-    fn insert(&mut self, edit: &Edit) -> bool {
-        if self.conflicts(edit) {
-            return false;
-        }
-        let i = self
-            .ranges
-            .partition_point(|t| t.start() < edit.range.start());
-        self.ranges.insert(i, edit.range);
-        true
-    }
-}
-
-struct PassFinding {
-    rule: &'static RuleMeta,
-    message: String,
-    range: TextRange,
-    fix: Option<Fix>,
-    severity: Option<Severity>,
-}
-
-struct Pass {
-    findings: Vec<PassFinding>,
-    lines: LineIndex,
-}
-
-fn builtin(
-    rule: &'static RuleMeta,
-    message: String,
-    range: TextRange,
-    text: &str,
-    lines: &LineIndex,
-) -> Diagnostic {
-    Diagnostic {
-        rule,
-        message,
-        range,
-        start: lines.location(text, range.start()),
-        end: lines.location(text, range.end()),
-        fix: None,
-        fixable: false,
-        fixable_unsafe: false,
-        skipped: None,
-        severity: None,
-    }
-}
-
-/// A safe fix that deletes a comment without carrying it anywhere becomes unsafe.
-fn guard_comments(file: &ParsedFile, finding: &mut Finding) {
-    let Some(fix) = &mut finding.fix else { return };
-    if fix.applicability != Applicability::Safe {
-        return;
-    }
-    let touched: Vec<TextRange> = fix
-        .edits
-        .iter()
-        .flat_map(|e| file.comments_in(e.range).iter().copied())
-        .collect();
-    if touched.is_empty() {
-        return;
-    }
-    // The fix replaces text that holds comments: every one of them must still be in the result,
-    // as a comment, as many times as before (a text search would take `#` for kept inside `# c`).
-    let lost = lost_comment(file, &fix.edits, &touched);
-    if let Some(text) = lost {
-        fix.applicability = Applicability::Unsafe;
-        fix.reason = Some(format!("the fix would delete the comment `{text}`"));
-    }
-}
-
-/// The first comment among `touched` that the edits do not keep, if any.
-fn lost_comment(file: &ParsedFile, edits: &[Edit], touched: &[TextRange]) -> Option<String> {
-    let after = apply_edits(file.source(), edits);
-    let Ok(parsed) = ParsedFile::parse(&after, SourceKind::Python) else {
-        // A result that does not parse is reverted by the fix loop anyway; judge by text.
-        return touched
-            .iter()
-            .map(|c| file.slice(*c))
-            .find(|t| !edits.iter().any(|e| e.content.contains(t)))
-            .map(str::to_string);
-    };
-    let mut before: Vec<&str> = file.comments().iter().map(|c| file.slice(*c)).collect();
-    let mut now: Vec<&str> = parsed.comments().iter().map(|c| parsed.slice(*c)).collect();
-    before.sort_unstable();
-    now.sort_unstable();
-    for c in touched {
-        let text = file.slice(*c);
-        let had = before.iter().filter(|t| **t == text).count();
-        let has = now.iter().filter(|t| **t == text).count();
-        if has < had {
-            return Some(text.to_string());
-        }
-    }
-    None
-}
-
-/// Shift notebook cell ranges through a set of edits.
-fn remap_kind(kind: SourceKind, edits: &[Edit]) -> SourceKind {
-    match kind {
-        SourceKind::Notebook(cells) => SourceKind::Notebook(
-            cells
-                .into_iter()
-                .map(|c| {
-                    TextRange::new(
-                        map_offset(edits, c.start(), false),
-                        map_offset(edits, c.end(), true),
-                    )
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// Where `offset` lands after `edits`. Insertions exactly at `offset` count as before it when
-/// `inclusive` (a cell's end grows with text appended at its end).
-pub fn map_offset(edits: &[Edit], offset: TextSize, inclusive: bool) -> TextSize {
-    let mut delta: i64 = 0;
-    for e in edits {
-        let before = if inclusive {
-            e.range.end() <= offset && !(e.range.is_empty() && e.range.start() > offset)
-        } else {
-            e.range.end() <= offset && !(e.range.is_empty() && e.range.start() == offset)
-        };
-        if before && e.range.start() <= offset {
-            delta += e.content.len() as i64 - i64::from(u32::from(e.range.len()));
-        }
-    }
-    TextSize::new((i64::from(u32::from(offset)) + delta).max(0) as u32)
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
-    }
-}
-
-/// One finding per problem. Where a specific rule reports something (a keyword, a call, the
-/// uses of an import), the `conformance` family's general report of it gives way: a conformance
-/// finding is dropped when a specific finding starts at its start (or at one of its `also_at`
-/// places), or when a specific fix that this run would apply edits its range. Whatever still does
-/// not bind after the specific rule's fix is reported on the next pass.
-fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
-    const GENERAL: &str = "conformance";
-    if !findings.iter().any(|(m, _)| m.family == GENERAL) {
-        return;
-    }
-    let specific: Vec<&Finding> = findings
-        .iter()
-        .filter(|(m, _)| m.family != GENERAL && m.family != "common")
-        .map(|(_, f)| f)
-        .collect();
-    let starts: std::collections::HashSet<TextSize> =
-        specific.iter().map(|f| f.range.start()).collect();
-    let edits: Vec<TextRange> = specific
-        .iter()
-        .filter_map(|f| f.fix.as_ref())
-        .filter(|fix| {
-            fix.applicability == Applicability::Safe
-                || (unsafe_fixes && fix.applicability == Applicability::Unsafe)
-        })
-        .flat_map(|fix| fix.edits.iter().map(|e| e.range))
-        .collect();
-    let shadowed: Vec<bool> = findings
-        .iter()
-        .map(|(m, f)| {
-            m.family == GENERAL
-                && (starts.contains(&f.range.start())
-                    || f.also_at.iter().any(|r| starts.contains(&r.start()))
-                    || edits
-                        .iter()
-                        .any(|e| e.intersect(f.range).is_some_and(|i| !i.is_empty())))
-        })
-        .collect();
-    let mut i = 0;
-    findings.retain(|_| {
-        i += 1;
-        !shadowed[i - 1]
-    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fwmigrate_rule::{ALL_TARGETS, Ranged, walk};
+    use crate::diagnostic::SkipReason;
+    use crate::python::map_offset;
+    use fwmigrate_parser::{Edit, TextRange, TextSize};
+    use fwmigrate_rule::{
+        ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, RuleMeta, Severity, TextContext,
+        walk,
+    };
 
     /// Test rules: each reports every call of a function named after it.
     struct CallRule {
@@ -995,34 +344,6 @@ mod tests {
         assert_eq!(out.fixed.as_deref(), Some("new()\nnew(new())\n"));
         assert_eq!(out.fixes_applied, 3);
         assert!(out.diagnostics.is_empty());
-    }
-
-    #[test]
-    fn a_finding_keeps_its_own_severity() {
-        struct Mixed(&'static RuleMeta);
-        impl Rule for Mixed {
-            fn meta(&self) -> &'static RuleMeta {
-                self.0
-            }
-            fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
-                walk::for_each_call(ctx.file.suite(), |call| {
-                    let f = Finding::new(self.0, call.range(), "found");
-                    findings.push(match ctx.slice(call.func.as_ref()) {
-                        "soft" => f.with_severity(Severity::Warning),
-                        _ => f,
-                    });
-                });
-            }
-        }
-        let rule: &'static dyn Rule = Box::leak(Box::new(Mixed(meta("FW001", "mixed"))));
-        let out = linter(&[rule]).lint_python(
-            Path::new("t.py"),
-            "hard()\nsoft()\n",
-            SourceKind::Python,
-            Mode::Check,
-        );
-        let severities: Vec<Severity> = out.diagnostics.iter().map(Diagnostic::severity).collect();
-        assert_eq!(severities, [Severity::Error, Severity::Warning]);
     }
 
     #[test]
@@ -1173,13 +494,13 @@ mod tests {
             fn meta(&self) -> &'static RuleMeta {
                 *ALWAYS_META
             }
-            fn applies_to(&self, _: &Path) -> bool {
+            fn applies_to(&self, _: &Path, _: bool) -> bool {
                 true
             }
-            fn check(&self, _: &Path, _: &str, _: Target, out: &mut Vec<Finding>) {
+            fn check(&self, _: &TextContext, out: &mut Vec<Finding>) {
                 out.push(Finding::new(*ALWAYS_META, TextRange::default(), "found"));
             }
-            fn is_well_formed(&self, _: &Path, _: &str) -> bool {
+            fn is_well_formed(&self, _: &TextContext) -> bool {
                 true
             }
         }
@@ -1212,18 +533,5 @@ mod tests {
             map_offset(&edits, TextSize::new(9), false),
             TextSize::new(10)
         );
-    }
-}
-
-/// FW900's fix: the removal, or nothing automatic when the comment cannot go safely.
-fn removal_fix(title: impl Into<String>, edit: Option<Edit>) -> Fix {
-    match edit {
-        Some(edit) => Fix::safe(title, vec![edit]),
-        None => Fix::display_only(
-            title,
-            None,
-            "the comment ends a statement continued with a backslash at the end of the file; \
-             remove it by hand",
-        ),
     }
 }

@@ -1,8 +1,19 @@
 //! Inline suppressions: `# fwmigrate: ignore[FW001,FW003]`, `# fwmigrate: ignore`,
 //! `# noqa: FW001`, and the file-level `# fwmigrate: ignore-file`.
+//!
+//! The one place that reads them, for every source with `#` comments: Python files, notebook
+//! cells and dependency manifests. An adapter hands over the comments of its text (the Python
+//! tokenizer's, or [`hash_comments`] for manifests); this module finds the directives in them,
+//! drops the findings they suppress, keeps fixes away from suppressed code, and reports the
+//! directives that suppress nothing (FW900).
+
+use std::collections::BTreeSet;
 
 use fwmigrate_parser::source::{full_line_end, is_at_line_start, line_start};
 use fwmigrate_parser::{Edit, TextRange, TextSize};
+use fwmigrate_rule::{Applicability, Finding, Fix, RuleMeta, SuppressionQuery};
+
+use crate::builtin::FW900;
 
 /// The word after `fwmigrate:` in every directive, in lower case (the prefilter relies on it:
 /// a file without it holds no `fwmigrate:` directive).
@@ -50,7 +61,7 @@ pub fn has_ignore_file(text: &str) -> bool {
 
 /// Parse the suppression directives of every comment.
 /// `line_of` gives the 0-based line of an offset (only directives need it).
-pub fn directives(
+pub(crate) fn directives(
     text: &str,
     comments: &[TextRange],
     line_of: impl Fn(TextSize) -> usize,
@@ -77,6 +88,208 @@ pub fn directives(
                 foreign: theirs.into_iter().map(|(_, s, e)| range(s, e)).collect(),
             });
         }
+    }
+    out
+}
+
+/// Answers [`SuppressionQuery`] from the directives of one text.
+pub(crate) struct Suppressions<'a, L: Fn(TextSize) -> usize> {
+    directives: &'a [Directive],
+    /// The 0-based line of an offset (only called when there are directives).
+    line_of: L,
+}
+
+impl<'a, L: Fn(TextSize) -> usize> Suppressions<'a, L> {
+    pub fn new(directives: &'a [Directive], line_of: L) -> Self {
+        Self {
+            directives,
+            line_of,
+        }
+    }
+}
+
+impl<L: Fn(TextSize) -> usize> SuppressionQuery for Suppressions<'_, L> {
+    fn suppresses(&self, code: &str, offset: TextSize) -> bool {
+        if self.directives.is_empty() {
+            return false;
+        }
+        let line = (self.line_of)(offset);
+        self.directives
+            .iter()
+            .any(|d| d.line == line && d.suppresses(code))
+    }
+}
+
+/// Which lines of a finding a directive may stand on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// The line where the finding starts (Python: the contract).
+    Start,
+    /// Any line the finding spans (manifests: a requirement continued with backslashes can
+    /// only carry its comment on its last line).
+    Span,
+}
+
+/// How suppressions apply to one source.
+pub(crate) struct Policy<'a> {
+    pub lines: Lines,
+    /// Report directives that suppress nothing (FW900), judging only these enabled codes.
+    pub unused: Option<&'a BTreeSet<&'static str>>,
+}
+
+/// Apply the directives of `text` to `findings`: drop the suppressed ones, turn fixes that
+/// would change suppressed code into suggestions, and add FW900 findings for unused directives.
+pub(crate) fn apply(
+    text: &str,
+    directives: &[Directive],
+    line_of: impl Fn(TextSize) -> usize,
+    findings: &mut Vec<(&'static RuleMeta, Finding)>,
+    policy: &Policy,
+) {
+    if directives.is_empty() {
+        return;
+    }
+    let mut used = vec![Vec::new(); directives.len()];
+    let mut protected: Vec<(&'static str, TextRange)> = Vec::new();
+    findings.retain(|(meta, f)| {
+        let first = line_of(f.range.start());
+        let last = match policy.lines {
+            Lines::Start => first,
+            Lines::Span => line_of(f.range.end()),
+        };
+        let mut suppressed = false;
+        for (i, d) in directives.iter().enumerate() {
+            if (first..=last).contains(&d.line) && d.suppresses(meta.code) {
+                suppressed = true;
+                used[i].push(meta.code);
+            }
+        }
+        if suppressed {
+            protected.push((meta.code, f.range));
+        }
+        !suppressed
+    });
+    // A fix never changes code whose finding of the same rule is suppressed.
+    for (meta, f) in findings.iter_mut() {
+        let Some(fix) = &mut f.fix else { continue };
+        let touches = fix.edits.iter().any(|e| {
+            protected
+                .iter()
+                .any(|(code, range)| *code == meta.code && Edit::deletion(*range).conflicts_with(e))
+        });
+        if touches && fix.applicability != Applicability::DisplayOnly {
+            fix.applicability = Applicability::DisplayOnly;
+            fix.reason = Some(format!(
+                "suppressed: it would also change code where {} is suppressed",
+                meta.code
+            ));
+        }
+    }
+    if let Some(enabled) = policy.unused {
+        for (d, used) in directives.iter().zip(&used) {
+            unused_directive(text, d, used, enabled, findings);
+        }
+    }
+}
+
+/// FW900 for the codes of `d` that suppressed nothing.
+fn unused_directive(
+    text: &str,
+    d: &Directive,
+    used: &[&str],
+    enabled: &BTreeSet<&'static str>,
+    out: &mut Vec<(&'static RuleMeta, Finding)>,
+) {
+    if d.codes.is_empty() {
+        if used.is_empty() {
+            let title = "Remove the suppression comment";
+            out.push((
+                &FW900,
+                Finding::new(
+                    &FW900,
+                    d.range,
+                    "unused suppression: nothing on this line is reported",
+                )
+                .with_fix(removal_fix(title, removal_edit(text, d, &[]))),
+            ));
+        }
+        return;
+    }
+    let unused: Vec<usize> = d
+        .codes
+        .iter()
+        .enumerate()
+        .filter(|(_, (code, _))| enabled.contains(code.as_str()) && !used.contains(&code.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    if unused.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = unused.iter().map(|&i| d.codes[i].0.as_str()).collect();
+    let title = if unused.len() == d.codes.len() && d.foreign.is_empty() {
+        "Remove the suppression comment".to_string()
+    } else {
+        format!("Remove {} from the suppression", names.join(", "))
+    };
+    out.push((
+        &FW900,
+        Finding::new(
+            &FW900,
+            d.range,
+            format!(
+                "unused suppression of {}: nothing on this line is reported by it",
+                names.join(", ")
+            ),
+        )
+        .with_fix(removal_fix(title, removal_edit(text, d, &unused))),
+    ));
+}
+
+/// FW900's fix: the removal, or nothing automatic when the comment cannot go safely.
+fn removal_fix(title: impl Into<String>, edit: Option<Edit>) -> Fix {
+    match edit {
+        Some(edit) => Fix::safe(title, vec![edit]),
+        None => Fix::display_only(
+            title,
+            None,
+            "the comment ends a statement continued with a backslash at the end of the file; \
+             remove it by hand",
+        ),
+    }
+}
+
+/// The `#` comments of a line-oriented text file (requirements files, `pyproject.toml`,
+/// `setup.cfg`): from a `#` at the start of a line or after a space or tab, outside quotes, to
+/// the end of the line. Quotes do not span lines (a `#` inside a TOML multi-line string may be
+/// taken for a comment; it can only matter when it spells a directive).
+pub(crate) fn hash_comments(text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    // Most manifests hold no directive at all: no scan for them.
+    if !contains_ci(text, "fwmigrate") && !contains_ci(text, "noqa") {
+        return out;
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let bytes = body.as_bytes();
+        let mut quote: Option<u8> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            match quote {
+                Some(q) if c == b'\\' && q == b'"' => i += 1,
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == b'"' || c == b'\'' => quote = Some(c),
+                None if c == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) => {
+                    out.push(TextRange::new(at(offset + i), at(offset + body.len())));
+                    break;
+                }
+                None => {}
+            }
+            i += 1;
+        }
+        offset += line.len();
     }
     out
 }

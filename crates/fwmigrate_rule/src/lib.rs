@@ -10,7 +10,7 @@ pub mod cookbook;
 pub mod message;
 pub mod walk;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
 pub use fwmigrate_parser::{
@@ -209,33 +209,31 @@ pub struct RuleMeta {
 /// All targets.
 pub const ALL_TARGETS: &[Target] = &Target::ALL;
 
-/// The lines where inline suppressions (`# fwmigrate: ignore[...]`, `# noqa: FW...`) apply.
-#[derive(Debug, Clone, Default)]
-pub struct Suppressions {
-    /// 0-based line → the codes suppressed there (empty: every code).
-    lines: Vec<(usize, Vec<String>)>,
+/// Answers whether a finding would be suppressed by an inline comment
+/// (`# fwmigrate: ignore[...]`, `# noqa: FW...`). The engine's suppression module implements it
+/// for every source with `#` comments; rules only ask.
+pub trait SuppressionQuery {
+    /// Whether a finding of `code` starting at `offset` is suppressed.
+    fn suppresses(&self, code: &str, offset: TextSize) -> bool;
 }
 
-impl Suppressions {
-    pub fn new(mut lines: Vec<(usize, Vec<String>)>) -> Self {
-        lines.sort_by_key(|(line, _)| *line);
-        Self { lines }
-    }
+/// No suppressions (for contexts built outside the engine, e.g. unit tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSuppressions;
 
-    /// Whether `code` is suppressed on the 0-based `line`.
-    pub fn suppresses(&self, code: &str, line: usize) -> bool {
-        let start = self.lines.partition_point(|(l, _)| *l < line);
-        self.lines[start..]
-            .iter()
-            .take_while(|(l, _)| *l == line)
-            .any(|(_, codes)| codes.is_empty() || codes.iter().any(|c| c == code))
+impl SuppressionQuery for NoSuppressions {
+    fn suppresses(&self, _: &str, _: TextSize) -> bool {
+        false
     }
 }
 
 /// No suppressions (for contexts built outside the engine, e.g. unit tests).
-pub static NO_SUPPRESSIONS: Suppressions = Suppressions { lines: Vec::new() };
+pub static NO_SUPPRESSIONS: NoSuppressions = NoSuppressions;
 
 /// What a Python rule sees of one file.
+///
+/// Build it with [`Context::new`] outside the engine: settings that rules may need later are
+/// added as fields with defaults there, so that callers keep compiling.
 pub struct Context<'a> {
     pub file: &'a ParsedFile<'a>,
     pub semantic: &'a Semantic,
@@ -243,15 +241,36 @@ pub struct Context<'a> {
     /// The SDK release whose surface the `conformance` rules check against.
     pub sdk_version: SdkVersion,
     pub path: &'a Path,
-    pub suppressions: &'a Suppressions,
+    pub suppressions: &'a dyn SuppressionQuery,
 }
 
 impl<'a> Context<'a> {
+    /// A context without suppressions.
+    pub fn new(
+        file: &'a ParsedFile<'a>,
+        semantic: &'a Semantic,
+        target: Target,
+        path: &'a Path,
+    ) -> Self {
+        Self {
+            file,
+            semantic,
+            target,
+            sdk_version: SdkVersion::default(),
+            path,
+            suppressions: &NO_SUPPRESSIONS,
+        }
+    }
+
+    pub fn with_suppressions(mut self, suppressions: &'a dyn SuppressionQuery) -> Self {
+        self.suppressions = suppressions;
+        self
+    }
+
     /// Whether a finding of `code` starting at `offset` would be suppressed. Rules whose one fix
     /// covers several sites (e.g. all calls through one import) leave suppressed sites out of it.
     pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
-        self.suppressions
-            .suppresses(code, self.file.lines().line_of(offset))
+        self.suppressions.suppresses(code, offset)
     }
 
     pub fn source(&self) -> &'a str {
@@ -263,6 +282,47 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a text rule sees of one non-Python file (a dependency manifest).
+///
+/// Build it with [`TextContext::new`] outside the engine (fields may be added).
+pub struct TextContext<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub target: Target,
+    /// The file was named by another file's include (`-r base.txt` in a requirements file)
+    /// rather than found by its own name: read it as the including rule's kind of file.
+    pub included: bool,
+    pub suppressions: &'a dyn SuppressionQuery,
+}
+
+impl<'a> TextContext<'a> {
+    /// A context for a file found by its name, without suppressions.
+    pub fn new(path: &'a Path, text: &'a str, target: Target) -> Self {
+        Self {
+            path,
+            text,
+            target,
+            included: false,
+            suppressions: &NO_SUPPRESSIONS,
+        }
+    }
+
+    pub fn included(mut self, included: bool) -> Self {
+        self.included = included;
+        self
+    }
+
+    pub fn with_suppressions(mut self, suppressions: &'a dyn SuppressionQuery) -> Self {
+        self.suppressions = suppressions;
+        self
+    }
+
+    /// Whether a finding of `code` starting at `offset` would be suppressed.
+    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+        self.suppressions.suppresses(code, offset)
+    }
+}
+
 /// A rule over Python source.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
@@ -270,13 +330,24 @@ pub trait Rule: Send + Sync {
 }
 
 /// A rule over a non-Python text file (dependency manifests).
+///
+/// The engine runs it on the files it [applies to](TextRule::applies_to), and on the files those
+/// [include](TextRule::includes). Every answer depends only on the arguments: a rule keeps no
+/// state between calls, so the order in which files are met changes nothing.
 pub trait TextRule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
-    /// Whether the rule reads this file (by name).
-    fn applies_to(&self, path: &Path) -> bool;
-    fn check(&self, path: &Path, text: &str, target: Target, findings: &mut Vec<Finding>);
-    /// Whether a fixed text is still well-formed (the engine reverts it otherwise).
-    fn is_well_formed(&self, path: &Path, text: &str) -> bool;
+    /// Whether the rule reads the file at `path`: by its name, or, when `included`, because
+    /// another file includes it.
+    fn applies_to(&self, path: &Path, included: bool) -> bool;
+    fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>);
+    /// Whether a fixed text (`ctx.text`) is still well formed (the engine reverts it otherwise).
+    fn is_well_formed(&self, ctx: &TextContext) -> bool;
+    /// The files that this file includes and that must be checked too (`-r base.txt`), resolved
+    /// against its folder. The engine reports them; the caller checks each with `included` set.
+    fn includes(&self, ctx: &TextContext) -> Vec<PathBuf> {
+        let _ = ctx;
+        Vec::new()
+    }
 }
 
 /// A rule family's rules, as the engine's registry sees them.

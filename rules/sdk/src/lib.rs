@@ -11,13 +11,11 @@ mod pyproject;
 mod requirements_txt;
 mod setup_cfg;
 
-use std::collections::HashSet;
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::path::{Path, PathBuf};
 
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleMeta, Severity, Target, TextRange,
+    ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleMeta, Severity, TextContext, TextRange,
     TextRule, TextSize,
 };
 
@@ -141,7 +139,13 @@ enum Manifest {
     SetupCfg,
 }
 
-fn manifest_kind(path: &Path) -> Option<Manifest> {
+/// The kind of manifest a file is: by its name, else a requirements file when another
+/// requirements file includes it (`-r base.txt`), whatever its name.
+fn manifest_kind(path: &Path, included: bool) -> Option<Manifest> {
+    by_name(path).or(included.then_some(Manifest::Requirements))
+}
+
+fn by_name(path: &Path) -> Option<Manifest> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
     match lower.as_str() {
@@ -162,102 +166,18 @@ fn manifest_kind(path: &Path) -> Option<Manifest> {
     } else {
         false
     };
-    if requirements_like || is_registered_include(path) {
-        return Some(Manifest::Requirements);
-    }
-    None
-}
-
-/// Paths handed out by [`included_files`], so that [`TextRule::applies_to`] accepts them even
-/// when their names do not look like requirements files.
-fn includes() -> &'static Mutex<HashSet<PathBuf>> {
-    static INCLUDES: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
-    INCLUDES.get_or_init(|| Mutex::new(HashSet::new()))
-}
-
-/// `a/./b/../c` → `a/c` (lexically; symlinks are not resolved).
-fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !matches!(
-                    out.components().next_back(),
-                    None | Some(Component::ParentDir)
-                ) {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn is_registered_include(path: &Path) -> bool {
-    let Ok(set) = includes().lock() else {
-        return false;
-    };
-    !set.is_empty() && set.contains(&normalize_path(path))
+    requirements_like.then_some(Manifest::Requirements)
 }
 
 /// The files that the requirements file `path` includes with `-r`/`--requirement` or
 /// `-c`/`--constraint`, resolved against its folder (URLs and paths with `${VAR}` are left
 /// out). A `-r`/`-c` line is not itself a finding; the caller checks the included files too.
-///
-/// Each returned path is remembered for the rest of the process, so that FW501's
-/// `applies_to` accepts it even when its name does not look like a requirements file
-/// (`-r base.txt`). Files that are not requirements files (`pyproject.toml`, `setup.cfg`)
-/// include nothing.
-pub fn included_files(path: &Path, text: &str) -> Vec<PathBuf> {
-    if manifest_kind(path) != Some(Manifest::Requirements) {
+/// Files that are not requirements files (`pyproject.toml`, `setup.cfg`) include nothing.
+pub fn included_files(path: &Path, included: bool, text: &str) -> Vec<PathBuf> {
+    if manifest_kind(path, included) != Some(Manifest::Requirements) {
         return Vec::new();
     }
-    let files = requirements_txt::included(path, text);
-    if let Ok(mut set) = includes().lock() {
-        set.extend(files.iter().map(|f| normalize_path(f)));
-    }
-    files
-}
-
-/// Whether the line holding `at` carries a suppression of FW501 in a `#` comment after
-/// `after` (`# fwmigrate: ignore`, `# fwmigrate: ignore[FW501]`, `# noqa: FW501`, `# noqa`).
-/// The engine applies line suppressions to Python files only (it honours `ignore-file` in
-/// manifests too); manifests get the same line comments here.
-fn suppressed(text: &str, at: usize, after: usize) -> bool {
-    let line_end = text[after..].find('\n').map_or(text.len(), |n| after + n);
-    let tail = &text[after.max(at)..line_end];
-    let Some(hash) = tail.find('#') else {
-        return false;
-    };
-    let comment = tail[hash..].to_ascii_lowercase();
-    let codes_name_us = |list: &str| {
-        list.split([',', ' ', '\t'])
-            .any(|c| c.trim().eq_ignore_ascii_case(FW501.code))
-    };
-    if let Some(i) = comment.find("fwmigrate:") {
-        let rest = comment[i + "fwmigrate:".len()..].trim_start();
-        if let Some(rest) = rest.strip_prefix("ignore") {
-            if rest.starts_with("-file") {
-                return false;
-            }
-            return match rest.strip_prefix('[') {
-                Some(list) => codes_name_us(list.split(']').next().unwrap_or("")),
-                None => true,
-            };
-        }
-    }
-    if let Some(i) = comment.find("noqa") {
-        let rest = &comment[i + 4..];
-        return match rest.strip_prefix(':') {
-            Some(list) => codes_name_us(list),
-            None => true,
-        };
-    }
-    false
+    requirements_txt::included(path, text)
 }
 
 fn text_range(range: &Range<usize>) -> Option<TextRange> {
@@ -280,12 +200,17 @@ impl TextRule for SdkPin {
         &FW501
     }
 
-    fn applies_to(&self, path: &Path) -> bool {
-        manifest_kind(path).is_some()
+    fn applies_to(&self, path: &Path, included: bool) -> bool {
+        manifest_kind(path, included).is_some()
     }
 
-    fn check(&self, path: &Path, text: &str, target: Target, findings: &mut Vec<Finding>) {
-        let Some(kind) = manifest_kind(path) else {
+    fn includes(&self, ctx: &TextContext) -> Vec<PathBuf> {
+        included_files(ctx.path, ctx.included, ctx.text)
+    }
+
+    fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>) {
+        let (text, target) = (ctx.text, ctx.target);
+        let Some(kind) = manifest_kind(ctx.path, ctx.included) else {
             return;
         };
         if !text
@@ -306,9 +231,6 @@ impl TextRule for SdkPin {
         };
         for decl in declarations {
             if is_stale(&decl.constraint, &min) != Some(true) {
-                continue;
-            }
-            if suppressed(text, decl.range.start, decl.range.end) {
                 continue;
             }
             let Some(range) = text_range(&decl.range) else {
@@ -344,9 +266,9 @@ impl TextRule for SdkPin {
         }
     }
 
-    fn is_well_formed(&self, path: &Path, text: &str) -> bool {
-        match manifest_kind(path) {
-            Some(Manifest::PyProject) => text.parse::<toml::Table>().is_ok(),
+    fn is_well_formed(&self, ctx: &TextContext) -> bool {
+        match manifest_kind(ctx.path, ctx.included) {
+            Some(Manifest::PyProject) => ctx.text.parse::<toml::Table>().is_ok(),
             _ => true,
         }
     }
@@ -355,6 +277,7 @@ impl TextRule for SdkPin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fwmigrate_rule::Target;
 
     #[test]
     fn recognises_manifests_by_name() {
@@ -370,7 +293,7 @@ mod tests {
             "constraints.txt",
             "requirements/base.txt",
         ] {
-            assert!(SdkPin.applies_to(Path::new(yes)), "{yes}");
+            assert!(SdkPin.applies_to(Path::new(yes), false), "{yes}");
         }
         for no in [
             "train.py",
@@ -381,53 +304,68 @@ mod tests {
             "data/prompts.txt",
             "requirements.md",
         ] {
-            assert!(!SdkPin.applies_to(Path::new(no)), "{no}");
+            assert!(!SdkPin.applies_to(Path::new(no), false), "{no}");
         }
     }
 
     #[test]
-    fn included_files_are_then_accepted() {
+    fn included_files_are_read_as_requirements() {
         let path = Path::new("sdk-included-test/requirements.txt");
-        let files = included_files(
-            path,
-            "-r ./deps/../base-sdk-test.txt\n-c pins-sdk-test.txt\n",
-        );
+        let text = "-r ./deps/../base.txt\n-c pins.txt\n";
+        let files = SdkPin.includes(&TextContext::new(path, text, Target::default()));
         assert_eq!(
             files,
             vec![
-                PathBuf::from("sdk-included-test/./deps/../base-sdk-test.txt"),
-                PathBuf::from("sdk-included-test/pins-sdk-test.txt"),
+                PathBuf::from("sdk-included-test/./deps/../base.txt"),
+                PathBuf::from("sdk-included-test/pins.txt"),
             ]
         );
-        assert!(SdkPin.applies_to(Path::new("sdk-included-test/base-sdk-test.txt")));
-        assert!(SdkPin.applies_to(Path::new("sdk-included-test/pins-sdk-test.txt")));
-        assert!(!SdkPin.applies_to(Path::new("sdk-included-test/other.txt")));
-        assert!(included_files(Path::new("pyproject.toml"), "-r x.txt\n").is_empty());
+        // A file is read when included, whatever its name; never by its name alone.
+        assert!(SdkPin.applies_to(&files[1], true));
+        assert!(!SdkPin.applies_to(&files[1], false));
+        // An included file includes in turn; `pyproject.toml` and `setup.cfg` include nothing.
+        let nested = TextContext::new(&files[1], "-r more.txt\n", Target::default()).included(true);
+        assert_eq!(
+            SdkPin.includes(&nested),
+            [PathBuf::from("sdk-included-test/more.txt")]
+        );
+        let pyproject =
+            TextContext::new(Path::new("pyproject.toml"), "-r x.txt\n", Target::default());
+        assert!(SdkPin.includes(&pyproject).is_empty());
     }
 
+    /// No answer depends on what was asked before: resolving includes in any order, before or
+    /// after asking about a file, gives the same answers.
     #[test]
-    fn suppression_comments() {
-        let cases = [
-            ("fireworks-ai==1.0  # fwmigrate: ignore[FW501]", true),
-            ("fireworks-ai==1.0  # fwmigrate: ignore[FW001, FW501]", true),
-            ("fireworks-ai==1.0  # fwmigrate: ignore", true),
-            ("fireworks-ai==1.0  # noqa: FW501", true),
-            ("fireworks-ai==1.0  # noqa", true),
-            ("fireworks-ai==1.0  # fwmigrate: ignore[FW001]", false),
-            ("fireworks-ai==1.0  # noqa: E501", false),
-            ("fireworks-ai==1.0  # pinned for a reason", false),
-            ("fireworks-ai==1.0\n# noqa: FW501", false),
-        ];
-        for (text, want) in cases {
-            assert_eq!(suppressed(text, 0, 17), want, "{text}");
-        }
+    fn answers_do_not_depend_on_call_order() {
+        let parent = Path::new("order-test/requirements.txt");
+        let child = Path::new("order-test/base.txt");
+        let ctx = TextContext::new(parent, "-r base.txt\n", Target::default());
+        let ask = || {
+            (
+                SdkPin.applies_to(child, false),
+                SdkPin.applies_to(child, true),
+                SdkPin.applies_to(parent, false),
+            )
+        };
+        let before = ask();
+        let first = SdkPin.includes(&ctx);
+        let after = ask();
+        let second = SdkPin.includes(&ctx);
+        assert_eq!(before, (false, true, true));
+        assert_eq!(before, after);
+        assert_eq!(first, second);
+        assert_eq!(first, [PathBuf::from("order-test/base.txt")]);
     }
 
     #[test]
     fn well_formed_pyproject() {
-        assert!(SdkPin.is_well_formed(Path::new("pyproject.toml"), "[project]\nname = \"x\"\n"));
-        assert!(!SdkPin.is_well_formed(Path::new("pyproject.toml"), "[project\n"));
-        assert!(SdkPin.is_well_formed(Path::new("requirements.txt"), "[project\n"));
+        let ctx = |path: &'static str, text: &'static str| {
+            SdkPin.is_well_formed(&TextContext::new(Path::new(path), text, Target::default()))
+        };
+        assert!(ctx("pyproject.toml", "[project]\nname = \"x\"\n"));
+        assert!(!ctx("pyproject.toml", "[project\n"));
+        assert!(ctx("requirements.txt", "[project\n"));
     }
 
     #[test]

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{FileOutcome, Linter, Mode};
+use fwmigrate_engine::{Document, FileOutcome, Linter, Mode, SourceType};
 use fwmigrate_rule::{Applicability, Target};
-use fwmigrate_rules_sdk::{TEXT_RULES, included_files};
+use fwmigrate_rules_sdk::TEXT_RULES;
 use fwmigrate_testing::{render_diagnostics, text_linter};
 
 fn manifest_dir() -> &'static Path {
@@ -23,14 +23,28 @@ fn render_text(out: &mut String, text: &str) {
     }
 }
 
+/// The manifest `path`, included by another one or found by its name.
+fn doc<'a>(path: &'a Path, text: &'a str, included: bool) -> Document<'a> {
+    Document {
+        included,
+        ..Document::new(path, text, SourceType::Manifest)
+    }
+}
+
 /// Fix, and check what every fix must guarantee.
-fn apply(linter: &Linter, path: &Path, text: &str, check: &FileOutcome) -> FileOutcome {
-    let outcome = linter.lint_text(path, text, Mode::Fix);
+fn apply(
+    linter: &Linter,
+    path: &Path,
+    text: &str,
+    included: bool,
+    check: &FileOutcome,
+) -> FileOutcome {
+    let outcome = linter.fix(&doc(path, text, included));
     let Some(fixed) = &outcome.fixed else {
         return outcome;
     };
     // A second apply changes nothing.
-    let again = linter.lint_text(path, fixed, Mode::Fix);
+    let again = linter.lint(&doc(path, fixed, included), Mode::Fix);
     assert!(
         again.fixed.is_none(),
         "{}: a second apply changed the file again",
@@ -70,14 +84,14 @@ fn apply(linter: &Linter, path: &Path, text: &str, check: &FileOutcome) -> FileO
     outcome
 }
 
-fn render_file(path: &Path, name: &str, text: &str, target: Target) -> String {
+fn render_file(path: &Path, name: &str, text: &str, included: bool, target: Target) -> String {
     let mut out = String::new();
     let safe = text_linter(TEXT_RULES, target, false);
-    let check = safe.lint_text(path, text, Mode::Check);
+    let check = safe.check(&doc(path, text, included));
     out.push_str("--- check ---\n");
     render_diagnostics(&mut out, &format!("{name}:"), &check.diagnostics);
 
-    let applied = apply(&safe, path, text, &check);
+    let applied = apply(&safe, path, text, included, &check);
     assert!(
         applied.fixed.is_none(),
         "{name}: a safe apply changed the file"
@@ -87,7 +101,7 @@ fn render_file(path: &Path, name: &str, text: &str, target: Target) -> String {
 
     if check.diagnostics.iter().any(|d| d.fixable_unsafe) {
         let unsafe_linter = text_linter(TEXT_RULES, target, true);
-        let applied = apply(&unsafe_linter, path, text, &check);
+        let applied = apply(&unsafe_linter, path, text, included, &check);
         out.push_str("--- apply --unsafe-fixes ---\n");
         match &applied.fixed {
             Some(fixed) => render_text(&mut out, fixed),
@@ -120,12 +134,24 @@ fn render_case(dir: &Path) -> String {
             (p, text)
         })
         .collect();
-    // Files included with `-r`/`-c` are read too, whatever their names.
-    let mut included: Vec<PathBuf> = Vec::new();
-    for (path, text) in &texts {
-        included.extend(included_files(path, text));
-    }
+    // Files included with `-r`/`-c` are read too, whatever their names (and what those
+    // include in turn).
     let probe = text_linter(TEXT_RULES, Target::default(), false);
+    let mut included: Vec<PathBuf> = Vec::new();
+    loop {
+        let mut more = Vec::new();
+        for (path, text) in &texts {
+            let is_included = included.contains(path);
+            if probe.wants_text_file(path) || is_included {
+                more.extend(probe.check(&doc(path, text, is_included)).includes);
+            }
+        }
+        more.retain(|p| !included.contains(p));
+        if more.is_empty() {
+            break;
+        }
+        included.extend(more);
+    }
     let mut out = String::new();
     for (path, text) in &texts {
         let name = path
@@ -133,16 +159,17 @@ fn render_case(dir: &Path) -> String {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let _ = writeln!(out, "##### {name}");
-        if !probe.wants_text_file(path) {
+        let is_included = included.contains(path);
+        if !probe.wants_text_file(path) && !is_included {
             out.push_str("(not a dependency file: not read)\n\n");
             continue;
         }
-        if included.iter().any(|p| p == path) {
+        if is_included {
             out.push_str("(included by another requirements file)\n");
         }
         let renders: Vec<(Target, String)> = Target::ALL
             .iter()
-            .map(|&t| (t, render_file(path, &name, text, t)))
+            .map(|&t| (t, render_file(path, &name, text, is_included, t)))
             .collect();
         if renders[0].1 == renders[1].1 {
             out.push_str("=== targets 2026.06 and 2026.08 (identical) ===\n");

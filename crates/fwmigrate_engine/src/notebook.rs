@@ -1,14 +1,12 @@
-//! Jupyter notebooks: code cells are checked and fixed; everything else in the file (outputs,
-//! metadata, ids, the JSON layout) is kept byte for byte. Only the `source` of an edited cell is
-//! rewritten, in the layout the file already uses.
+//! The notebook adapter: a Jupyter notebook's code cells are checked and fixed as one Python
+//! text; everything else in the file (outputs, metadata, ids, the JSON layout) is kept byte for
+//! byte. Only the `source` of an edited cell is rewritten, in the layout the file already uses.
 
-use std::path::Path;
-
-use fwmigrate_engine::{Linter, Mode};
 use fwmigrate_parser::{LineIndex, SourceKind, TextRange, TextSize};
 use serde_json::Value;
 
-use crate::process::{FileResult, Record, records};
+use crate::diagnostic::{FileOutcome, NotebookCells};
+use crate::fix::Looped;
 
 /// A code cell: where its `source` value stands in the JSON, and its text.
 #[derive(Debug, Clone)]
@@ -22,91 +20,112 @@ struct Cell {
     raw_lines: Option<Vec<(String, String)>>,
 }
 
-/// Lint a notebook given as JSON text; fills `result` (records, and the new JSON when fixed).
-pub fn lint(linter: &Linter, path: &Path, json: &str, mode: Mode, result: &mut FileResult) {
-    let cells = match code_cells(json) {
-        Ok(c) => c,
-        Err(e) => {
-            result
-                .errors
-                .push(format!("{}: not a valid notebook: {e}", result.path));
-            return;
-        }
-    };
-    if cells.is_empty() {
-        return;
-    }
-    let mut text = String::new();
-    let mut ranges = Vec::new();
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
-        let start = text.len();
-        text.push_str(&c.source);
-        ranges.push(TextRange::new(
-            TextSize::new(start as u32),
-            TextSize::new(text.len() as u32),
-        ));
-    }
-    let outcome = linter.lint_python(path, &text, SourceKind::Notebook(ranges.clone()), mode);
-    let final_text = outcome.fixed.as_deref().unwrap_or(&text);
-    let final_ranges = outcome.cells.clone().unwrap_or(ranges);
-    let mut recs = records(&result.path, &outcome.diagnostics, final_text);
-    relocate(
-        &mut recs,
-        &outcome.diagnostics,
-        final_text,
-        &final_ranges,
-        &cells,
-    );
-    result.records = recs;
-    result.fixes_applied = outcome.fixes_applied;
-    let Some(fixed) = &outcome.fixed else { return };
-    // Rebuild the JSON: replace only the sources that changed.
-    let mut out = String::with_capacity(json.len() + 256);
-    let mut last = 0;
-    for (cell, range) in cells.iter().zip(&final_ranges) {
-        let new_source = &fixed[usize::from(range.start())..usize::from(range.end())];
-        if new_source == cell.source {
-            continue;
-        }
-        out.push_str(&json[last..cell.span.0]);
-        out.push_str(&encode_source(json, cell, new_source));
-        last = cell.span.1;
-    }
-    out.push_str(&json[last..]);
-    result.notebook_json = Some(out);
+/// A notebook's code cells, joined by `\n` into one Python text for the Python adapter.
+pub(crate) struct Notebook {
+    cells: Vec<Cell>,
+    text: String,
+    ranges: Vec<TextRange>,
 }
 
-/// Make records cell-relative: `cell N`, with rows counted from the cell's first line.
-fn relocate(
-    recs: &mut [Record],
-    diagnostics: &[fwmigrate_engine::Diagnostic],
-    text: &str,
-    ranges: &[TextRange],
-    cells: &[Cell],
-) {
-    let lines = LineIndex::new(text);
-    for (rec, d) in recs.iter_mut().zip(diagnostics) {
-        let offset = d.range.start();
-        let i = ranges
-            .iter()
-            .position(|r| r.start() <= offset && offset <= r.end())
-            .unwrap_or(0);
-        let first_row = lines.line_of(ranges.get(i).map_or(TextSize::new(0), |r| r.start()));
-        rec.cell = Some(cells.get(i).map_or(1, |c| c.number));
-        rec.start.0 = rec.start.0.saturating_sub(first_row).max(1);
-        rec.end.0 = rec.end.0.saturating_sub(first_row).max(1);
-        for (row, _) in &mut rec.excerpt {
-            *row = row.saturating_sub(first_row).max(1);
+impl Notebook {
+    /// Read the code cells of a notebook's JSON text.
+    pub fn parse(json: &str) -> Result<Self, String> {
+        let cells = code_cells(json)?;
+        let mut text = String::new();
+        let mut ranges = Vec::with_capacity(cells.len());
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            let start = text.len();
+            text.push_str(&c.source);
+            ranges.push(TextRange::new(
+                TextSize::new(start as u32),
+                TextSize::new(text.len() as u32),
+            ));
         }
-        if let Some(fix) = &mut rec.fix {
-            for e in &mut fix.edits {
-                e.start.0 = e.start.0.saturating_sub(first_row).max(1);
-                e.end.0 = e.end.0.saturating_sub(first_row).max(1);
+        Ok(Self {
+            cells,
+            text,
+            ranges,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The joined code cells.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The layout of [`Notebook::text`] for the Python adapter.
+    pub fn kind(&self) -> SourceKind {
+        SourceKind::Notebook(self.ranges.clone())
+    }
+
+    /// Map the fix loop's result back to the notebook: cell-relative locations, and the new JSON
+    /// with only the changed cells re-encoded.
+    pub fn finish(mut self, json: &str, looped: Looped<SourceKind>) -> FileOutcome {
+        let Looped {
+            mut diagnostics,
+            fixed,
+            fixes_applied,
+            layout,
+        } = looped;
+        let ranges = match layout {
+            SourceKind::Notebook(ranges) => ranges,
+            _ => self.ranges.clone(),
+        };
+        let changed = fixed.is_some();
+        let text = fixed.unwrap_or_else(|| std::mem::take(&mut self.text));
+        let cells = NotebookCells {
+            cells: self
+                .cells
+                .iter()
+                .map(|c| c.number)
+                .zip(ranges.iter().copied())
+                .collect(),
+            text,
+        };
+        if !diagnostics.is_empty() {
+            let lines = LineIndex::new(&cells.text);
+            for d in &mut diagnostics {
+                let Some((number, range)) = cells.cell_at(d.range.start()) else {
+                    continue;
+                };
+                let first_row = lines.line_of(range.start());
+                d.cell = Some(number);
+                d.start.row = d.start.row.saturating_sub(first_row).max(1);
+                d.end.row = d.end.row.saturating_sub(first_row).max(1);
             }
         }
+        let json = changed.then(|| self.rebuild(json, &cells.text, &ranges));
+        FileOutcome {
+            diagnostics,
+            fixed: json,
+            fixes_applied,
+            notebook: Some(cells),
+            ..FileOutcome::default()
+        }
+    }
+
+    /// The JSON with the sources of the changed cells replaced.
+    fn rebuild(&self, json: &str, fixed: &str, ranges: &[TextRange]) -> String {
+        let mut out = String::with_capacity(json.len() + 256);
+        let mut last = 0;
+        for (cell, range) in self.cells.iter().zip(ranges) {
+            let new_source = &fixed[usize::from(range.start())..usize::from(range.end())];
+            if new_source == cell.source {
+                continue;
+            }
+            out.push_str(&json[last..cell.span.0]);
+            out.push_str(&encode_source(json, cell, new_source));
+            last = cell.span.1;
+        }
+        out.push_str(&json[last..]);
+        out
     }
 }
 

@@ -1,4 +1,5 @@
-//! Every rule fwmigrate knows, in code order.
+//! Every rule fwmigrate knows, in code order: the one crate that names the rule family crates.
+//! The command line (and anything else that runs every rule) goes through it.
 
 use fwmigrate_engine::BUILTIN_RULES;
 use fwmigrate_rule::{Rule, RuleMeta, TextRule};

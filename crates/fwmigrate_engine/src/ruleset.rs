@@ -1,0 +1,67 @@
+//! The rules and settings of a run, shared by every source adapter.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use fwmigrate_parser::SemanticSettings;
+use fwmigrate_rule::{Rule, RuleMeta, SdkVersion, Target, TextRule};
+
+use crate::builtin::{FW000, FW900, FW999};
+
+/// Settings for one run.
+#[derive(Debug, Clone, Default)]
+pub struct LinterSettings {
+    pub target: Target,
+    /// The SDK release the `conformance` rules check against.
+    pub sdk_version: SdkVersion,
+    pub unsafe_fixes: bool,
+    pub semantic: SemanticSettings,
+}
+
+/// The selected rules (those enabled at the target) and the settings.
+pub(crate) struct RuleSet {
+    pub python: Vec<&'static dyn Rule>,
+    pub text: Vec<&'static dyn TextRule>,
+    pub settings: LinterSettings,
+    /// FW900 is enabled.
+    pub unused_suppression: bool,
+    /// Every enabled code, builtins included.
+    pub enabled: BTreeSet<&'static str>,
+}
+
+impl RuleSet {
+    pub fn new(
+        python: &[&'static dyn Rule],
+        text: &[&'static dyn TextRule],
+        enabled: &[&str],
+        settings: LinterSettings,
+    ) -> Self {
+        let target = settings.target;
+        let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(&target);
+        let python: Vec<_> = python.iter().copied().filter(|r| on(r.meta())).collect();
+        let text: Vec<_> = text.iter().copied().filter(|r| on(r.meta())).collect();
+        let mut codes: BTreeSet<&'static str> = python.iter().map(|r| r.meta().code).collect();
+        codes.extend(text.iter().map(|r| r.meta().code));
+        for builtin in [&FW000, &FW900, &FW999] {
+            if enabled.contains(&builtin.code) {
+                codes.insert(builtin.code);
+            }
+        }
+        Self {
+            unused_suppression: codes.contains(FW900.code),
+            python,
+            text,
+            settings,
+            enabled: codes,
+        }
+    }
+
+    /// The text rules that read the file at `path`.
+    pub fn text_rules_for(&self, path: &Path, included: bool) -> Vec<&'static dyn TextRule> {
+        self.text
+            .iter()
+            .copied()
+            .filter(|r| r.applies_to(path, included))
+            .collect()
+    }
+}
