@@ -191,10 +191,11 @@ impl ApiView {
             return Resolved::Unknown;
         }
         let parts: Vec<&str> = path.split('.').collect();
-        // The longest prefix that is a module.
-        let Some((n, module)) = (1..=parts.len())
-            .rev()
-            .find_map(|n| self.module(&parts[..n].join(".")).map(|m| (n, m)))
+        // The shortest prefix that is a module (the package root); from there names are looked
+        // up as Python does: `training.utils.timer` is the function `training.utils` binds, not
+        // the submodule of that name.
+        let Some((n, module)) =
+            (1..=parts.len()).find_map(|n| self.module(&parts[..n].join(".")).map(|m| (n, m)))
         else {
             return Resolved::Unknown;
         };
@@ -211,6 +212,28 @@ impl ApiView {
                     path: owner,
                     module,
                 } => match module.names.get(name) {
+                    // `from training.utils.timer import Timer`: the import system finds the
+                    // submodule even where the package binds `timer` to a function of it.
+                    Some(_)
+                        if !rest.is_empty()
+                            && self.module(&format!("{owner}.{name}")).is_some() =>
+                    {
+                        let path = format!("{owner}.{name}");
+                        let module = self.module(&path).expect("checked");
+                        Resolved::Module { path, module }
+                    }
+                    // A value named like a submodule (a lazy `__getattr__` that imports it).
+                    Some(Symbol::Value { .. })
+                        if self.module(&format!("{owner}.{name}")).is_some() =>
+                    {
+                        let path = format!("{owner}.{name}");
+                        let module = self.module(&path).expect("checked");
+                        Resolved::Module { path, module }
+                    }
+                    Some(Symbol::Module { to }) if self.module(to).is_some() => Resolved::Module {
+                        path: to.clone(),
+                        module: self.module(to).expect("checked"),
+                    },
                     Some(Symbol::Ref { to }) | Some(Symbol::Module { to }) => {
                         let mut target = to.clone();
                         for r in rest {
@@ -231,6 +254,12 @@ impl ApiView {
                     },
                     Some(Symbol::Value { .. }) => Resolved::Value,
                     None if module.open => Resolved::Unknown,
+                    // A submodule is importable whether or not its package binds it.
+                    None if self.module(&format!("{owner}.{name}")).is_some() => {
+                        let path = format!("{owner}.{name}");
+                        let module = self.module(&path).expect("checked");
+                        Resolved::Module { path, module }
+                    }
                     None => Resolved::Missing {
                         owner,
                         name: name.to_string(),
@@ -356,8 +385,15 @@ impl ApiView {
     pub fn constructor(&self, class: ClassRef<'static>) -> Option<Signature> {
         let (mro, externals) = self.mro(class);
         for c in &mro {
-            if c.class.methods.contains_key("__new__") {
-                return None;
+            if let Some(new) = c.class.methods.get("__new__") {
+                // `__new__` without an `__init__` of the same class decides the signature.
+                if c.class.methods.contains_key("__init__") {
+                    return None;
+                }
+                return new
+                    .sig
+                    .as_deref()
+                    .map(|s| Signature::parse(s).without_first());
             }
             if let Some(init) = c.class.methods.get("__init__") {
                 return init

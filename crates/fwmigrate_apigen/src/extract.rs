@@ -36,7 +36,6 @@ const SIGNATURE_CHANGING_DECORATORS: &[&str] = &[
     "typer.command",
     "pytest.fixture",
     "fixture",
-    "hydra.main",
     "singledispatch",
     "functools.singledispatch",
     "functools.partial",
@@ -84,6 +83,7 @@ pub fn extract(module: &str, is_package: bool, source: &str) -> Result<Extracted
         out: Extracted::default(),
         getattr: None,
         dicts: BTreeMap::new(),
+        collections: BTreeMap::new(),
     };
     reader.body(parsed.suite());
     if let Some(def) = reader.getattr {
@@ -101,6 +101,9 @@ struct Reader<'a> {
     getattr: Option<&'a ast::StmtFunctionDef>,
     /// Module-level dict literals by name (the table a lazy `__getattr__` reads).
     dicts: BTreeMap<String, &'a ast::ExprDict>,
+    /// Module-level literal collections of strings by name (a set or list of lazy exports; a
+    /// dict's keys).
+    collections: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Reader<'a> {
@@ -137,6 +140,12 @@ impl<'a> Reader<'a> {
             self.out.module.open = true;
             return;
         }
+        let param = def
+            .parameters
+            .args
+            .first()
+            .or(def.parameters.posonlyargs.first())
+            .map_or("name", |p| p.parameter.name.as_str());
         let mut found: Vec<(String, Symbol)> = Vec::new();
         let mut stack: Vec<&'a Stmt> = def.body.iter().collect();
         while let Some(stmt) = stack.pop() {
@@ -170,6 +179,31 @@ impl<'a> Reader<'a> {
                                 })
                                 .unwrap_or(Symbol::Value { ty: None });
                             found.push((name, symbol));
+                        } else if let Some(Expr::Compare(cmp)) = test
+                            && matches!(&*cmp.ops, [ast::CmpOp::In])
+                            && let [Expr::Name(collection)] = &*cmp.comparators
+                            && let Some(names) = self.collections.get(collection.id.as_str())
+                        {
+                            // `if name in _EXPORTS: from pkg import sub; return getattr(sub, name)`
+                            let from = body.iter().find_map(|b| match b {
+                                Stmt::ImportFrom(i) if i.level == 0 && i.names.len() == 1 => Some(
+                                    join(i.module.as_ref()?.as_str(), i.names[0].name.as_str()),
+                                ),
+                                _ => None,
+                            });
+                            for name in names {
+                                let symbol = match &from {
+                                    Some(m) => Symbol::Ref { to: join(m, name) },
+                                    None => Symbol::Value { ty: None },
+                                };
+                                found.push((name.clone(), symbol));
+                            }
+                        } else if let Some(test) = test
+                            && mentions(test, param)
+                        {
+                            // A test of the name this reading does not understand: any name may
+                            // exist.
+                            self.out.module.open = true;
                         }
                         stack.extend(body.iter());
                     }
@@ -281,6 +315,11 @@ impl<'a> Reader<'a> {
                     (assign.targets.as_slice(), &*assign.value)
                 {
                     self.dicts.insert(target.id.to_string(), dict);
+                }
+                if let [Expr::Name(target)] = assign.targets.as_slice()
+                    && let Some(names) = string_collection(&assign.value)
+                {
+                    self.collections.insert(target.id.to_string(), names);
                 }
                 let value = self.value_symbol(&assign.value, None);
                 for target in &assign.targets {
@@ -793,6 +832,48 @@ fn dotted_text(expr: &Expr) -> Option<String> {
         Expr::Attribute(attr) => Some(join(&dotted_text(&attr.value)?, attr.attr.as_str())),
         _ => None,
     }
+}
+
+/// Whether `expr` reads the variable `name`.
+fn mentions(expr: &Expr, name: &str) -> bool {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct V<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for V<'_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(n) = expr
+                && n.id.as_str() == self.name
+            {
+                self.found = true;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut v = V { name, found: false };
+    v.visit_expr(expr);
+    v.found
+}
+
+/// The strings of a literal set, list, tuple or `frozenset({...})`, or a dict's string keys.
+fn string_collection(expr: &Expr) -> Option<Vec<String>> {
+    let elts: Vec<&Expr> = match expr {
+        Expr::Set(s) => s.elts.iter().collect(),
+        Expr::List(l) => l.elts.iter().collect(),
+        Expr::Tuple(t) => t.elts.iter().collect(),
+        Expr::Dict(d) => d.items.iter().filter_map(|i| i.key.as_ref()).collect(),
+        Expr::Call(c) if dotted_text(&c.func).as_deref() == Some("frozenset") => {
+            return string_collection(c.arguments.args.first()?);
+        }
+        _ => return None,
+    };
+    elts.iter()
+        .map(|e| match e {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn string_list(expr: &Expr) -> Option<Vec<String>> {

@@ -24,10 +24,7 @@ pub const COOKBOOK_RELEASES: &[(&str, &str, &str)] = &[
 pub const SDK_RELEASES: &[&str] = fwmigrate_api::SDK_VERSIONS;
 
 /// SDK modules that are not part of its surface.
-const SDK_SKIP: &[&str] = &[
-    "fireworks.training.sdk.tests",
-    "fireworks.training.sdk.scripts",
-];
+const SDK_SKIP: &[&str] = &["fireworks.training.sdk.tests"];
 
 pub fn cookbook_table(cookbook_src: &Path, folder: &str, commit: &str) -> Result<Table, String> {
     table_from_tree(

@@ -439,10 +439,12 @@ impl Semantic {
 
     /// Whether the file imports anything from a cookbook root (a star import included).
     pub fn imports_cookbook(&self) -> bool {
+        // Any module under a cookbook root counts (`training.utils.rl.metrics` too), not only
+        // the names the specific rules classify.
         let cookbook = |q: &str| {
-            self.classify(q).is_some_and(|sym| {
-                !matches!(sym, CookbookSymbol::Sdk(_) | CookbookSymbol::SdkModule)
-            })
+            self.roots
+                .iter()
+                .any(|root| strip_module_prefix(q, root).is_some_and(|rest| !rest.is_empty()))
         };
         self.bindings.iter().any(|b| cookbook(&b.qualified))
             || self.stars.iter().any(|s| cookbook(&s.module))

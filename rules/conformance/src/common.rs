@@ -51,12 +51,19 @@ pub fn known_somewhere(path: &str) -> bool {
         .iter()
         .filter_map(|v| table(&format!("sdk-{v}")));
     let sdk_first = table(&format!("sdk-{}", SDK_VERSIONS[SDK_VERSIONS.len() - 1]));
+    let (owner, name) = path.rsplit_once('.').unwrap_or(("", path));
     cookbook.chain(sdk).any(|t| {
-        let view = ApiView::new(t, sdk_first.unwrap_or(t));
-        !matches!(
-            view.resolve(path),
-            Resolved::Missing { .. } | Resolved::Unknown
-        )
+        // Bound there (even to something the tables cannot follow), or resolvable.
+        t.modules
+            .get(owner)
+            .is_some_and(|m| m.names.contains_key(name))
+            || {
+                let view = ApiView::new(t, sdk_first.unwrap_or(t));
+                !matches!(
+                    view.resolve(path),
+                    Resolved::Missing { .. } | Resolved::Unknown
+                )
+            }
     })
 }
 
