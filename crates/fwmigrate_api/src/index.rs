@@ -280,6 +280,10 @@ impl ApiView {
                 },
                 _ => return Resolved::Unknown,
             };
+            // The first missing name is the answer, however long the rest of the path.
+            if matches!(current, Resolved::Missing { .. }) {
+                return current;
+            }
             i += 1;
         }
         current
@@ -655,6 +659,11 @@ mod tests {
         assert!(matches!(
             v.resolve("training.utils.opd"),
             Resolved::Missing { .. }
+        ));
+        // The first missing name answers for a longer path too.
+        assert!(matches!(
+            v.resolve("training.utils.opd.sampling"),
+            Resolved::Missing { ref owner, ref name } if owner == "training.utils" && name == "opd"
         ));
         assert!(matches!(v.resolve("numpy.array"), Resolved::Unknown));
     }

@@ -442,9 +442,10 @@ impl Semantic {
         // Any module under a cookbook root counts (`training.utils.rl.metrics` too), not only
         // the names the specific rules classify.
         let cookbook = |q: &str| {
+            // `import training.utils.opd` binds `training`: a root itself counts too.
             self.roots
                 .iter()
-                .any(|root| strip_module_prefix(q, root).is_some_and(|rest| !rest.is_empty()))
+                .any(|root| strip_module_prefix(q, root).is_some())
         };
         self.bindings.iter().any(|b| cookbook(&b.qualified))
             || self.stars.iter().any(|s| cookbook(&s.module))
