@@ -445,6 +445,90 @@ fn discovery_honours_gitignore_and_skips_usual_folders() {
 }
 
 #[test]
+fn default_excludes_are_a_setting() {
+    let files = [
+        ("build/pkg/launch.py", LEGACY),
+        ("dist/old.py", LEGACY),
+        (".venv/lib/site.py", LEGACY),
+        ("src/train.py", LEGACY),
+        ("src/experiments/old/try.py", LEGACY),
+    ];
+    let dir = tree(&files);
+    let show = |args: &[&str]| {
+        let mut all = vec!["--show-files"];
+        all.extend(args);
+        let out = run(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // The default list skips build/, dist/ and .venv/.
+    assert_eq!(show(&[]), "src/experiments/old/try.py\nsrc/train.py\n");
+    // A folder named on the command line is walked whatever its name, unless --force-exclude.
+    assert_eq!(show(&["build"]), "build/pkg/launch.py\n");
+    assert_eq!(show(&["--force-exclude", "build"]), "");
+    assert_eq!(show(&["--force-exclude", "build/pkg/launch.py"]), "");
+    // --exclude replaces the default list; --extend-exclude adds to it.
+    assert_eq!(
+        show(&["--exclude", "dist,src"]),
+        ".venv/lib/site.py\nbuild/pkg/launch.py\n"
+    );
+    assert_eq!(
+        show(&["--extend-exclude", "src/experiments/old"]),
+        "src/train.py\n"
+    );
+
+    // `exclude = []` in the configuration checks the build/ package.
+    fs::write(dir.path().join("fwmigrate.toml"), "exclude = []\n").unwrap();
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for (name, _) in files {
+        assert!(
+            text.contains(&format!("{name}:8:15: FW001")),
+            "{name}: {text}"
+        );
+    }
+    // The command line's --exclude replaces the configuration's.
+    assert_eq!(
+        show(&["--exclude", "build"]),
+        ".venv/lib/site.py\ndist/old.py\nsrc/experiments/old/try.py\nsrc/train.py\n"
+    );
+    // The configuration's extend-exclude adds to the default list.
+    fs::write(
+        dir.path().join("fwmigrate.toml"),
+        "extend-exclude = [\"experiments\", \"*.pyc\"]\n",
+    )
+    .unwrap();
+    assert_eq!(show(&[]), "src/train.py\n");
+
+    // --show-settings prints both lists.
+    let out = run(dir.path(), &["--show-settings", "build/pkg/launch.py"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "exclude: [\".git\", \".hg\", \".svn\", \".venv\", \"venv\", \"__pycache__\", \"node_modules\", \".tox\", \".nox\", \"build\", \"dist\", \"site-packages\","
+        ) && text.contains("extend-exclude: [\"experiments\", \"*.pyc\"]\n")
+            && text.contains("excluded: true\n"),
+        "{text}"
+    );
+    fs::write(dir.path().join("fwmigrate.toml"), "exclude = [\"dist\"]\n").unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "--show-settings",
+            "build/pkg/launch.py",
+            "--extend-exclude",
+            "x",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("exclude: [\"dist\"]\nextend-exclude: [\"x\"]\nexcluded: false\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn bad_input_is_reported_and_left_alone() {
     let latin1: &[u8] = b"from training.utils import InfraConfig\nx = InfraConfig()  # caf\xe9\n";
     let dir = tree(&[("a.py", LEGACY)]);

@@ -63,7 +63,7 @@ pub struct Args {
     #[arg(long = "cookbook-module", value_name = "MODULE")]
     pub cookbook_modules: Vec<String>,
 
-    /// Exclude files and folders matching these globs (replaces the configured list).
+    /// Exclude files and folders matching these globs (replaces the configured or default list).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     pub exclude: Option<Vec<String>>,
     /// Exclude these globs as well.

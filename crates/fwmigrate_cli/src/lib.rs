@@ -136,11 +136,16 @@ fn run(args: &Args) -> Result<u8, String> {
     if let Some(path) = &args.show_settings {
         return show_settings(&resolver, path);
     }
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+    let mut paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    if args.force_exclude {
+        // A folder named on the command line is skipped when excluded, as a file is
+        // (`walk::discover`).
+        paths.retain(|p| !(p.is_dir() && resolver.settings_for(p).is_ok_and(|s| s.excludes(p))));
+    }
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
@@ -596,6 +601,8 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
     out.push_str(&format!("target: {}\n", s.target));
     out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
     out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
+    out.push_str(&format!("exclude: {:?}\n", s.exclude));
+    out.push_str(&format!("extend-exclude: {:?}\n", s.extend_exclude));
     out.push_str(&format!("excluded: {}\n", s.excludes(path)));
     out.push_str(&format!("enabled rules: {}\n", s.enabled.join(", ")));
     print!("{out}");

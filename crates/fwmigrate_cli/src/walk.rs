@@ -1,4 +1,5 @@
-//! File discovery: a parallel walk that honours ignore files and skips the usual folders.
+//! File discovery: a parallel walk that honours ignore files and the `exclude` settings (whose
+//! default skips the usual folders).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -6,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::ConfigError;
-use crate::settings::{ALWAYS_SKIPPED, FileSettings, Resolver};
+use crate::settings::{FileSettings, Resolver, parent_dir};
 
 /// The settings of the folders seen last by one thread, reused for their files without a lock
 /// (a miss asks the [`Resolver`], whose caches are shared). Bounded, so memory does not grow
@@ -225,16 +226,7 @@ pub fn for_each_file(
         .parents(respect_gitignore)
         .require_git(false)
         .follow_links(false)
-        .threads(threads)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && entry.depth() > 0
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| ALWAYS_SKIPPED.contains(&n)))
-        });
+        .threads(threads);
     builder.build_parallel().run(|| {
         let mut worker = Worker::default();
         Box::new(move |entry| {
@@ -251,11 +243,13 @@ pub fn for_each_file(
             let path = entry.path();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir {
+                // Judged by the settings above it, as in ruff: an excluded folder's own
+                // configuration is never read.
                 if entry.depth() > 0
                     && worker
                         .settings
-                        .get_dir(resolver, path)
-                        .map(|s| s.excludes(path))
+                        .get_dir(resolver, parent_dir(path))
+                        .map(|s| s.excludes_entry(path))
                         .unwrap_or(false)
                 {
                     return WalkState::Skip;
@@ -269,7 +263,7 @@ pub fn for_each_file(
                 return WalkState::Continue;
             };
             match worker.settings.get(resolver, path) {
-                Ok(s) if s.excludes(path) => {}
+                Ok(s) if s.excludes_entry(path) => {}
                 Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
                 Ok(_) => visit(
                     &mut worker,
