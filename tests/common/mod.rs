@@ -95,3 +95,14 @@ pub fn case_args(case: &Path) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+/// A user and group id that owns nothing on the machine, for ownership tests run as root.
+pub const OTHER_ID: u32 = 1234;
+
+/// Whether the tests run as root (files owned by root's uid 0 in a fresh temporary folder).
+#[cfg(unix)]
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::metadata(dir.path()).unwrap().uid() == 0
+}

@@ -2,6 +2,7 @@
 
 mod args;
 mod config;
+mod file_error;
 mod notebook;
 mod output;
 mod process;
@@ -22,6 +23,7 @@ use clap::Parser;
 use rayon::prelude::*;
 
 use args::{Args, ColorChoice, Mode, OutputFormat};
+use file_error::FileError;
 use output::Style;
 use process::{FileResult, Job, Pending, Prepared, Record};
 use settings::Resolver;
@@ -357,9 +359,14 @@ fn report(
     let style = style_for(args);
     let format = args.output_format.unwrap_or(OutputFormat::Full);
     let records: Vec<&Record> = results.iter().flat_map(|r| r.records.iter()).collect();
-    let errors: Vec<&String> = walk_errors
+    let errors: Vec<String> = walk_errors
         .iter()
-        .chain(results.iter().flat_map(|r| r.errors.iter()))
+        .cloned()
+        .chain(
+            results
+                .iter()
+                .flat_map(|r| r.errors.iter().map(|e| format!("{}: {e}", r.path))),
+        )
         .collect();
     let mut stdout = String::new();
 
@@ -420,25 +427,31 @@ fn report(
         }
     }
 
-    let remaining = records.len();
-    let fixable = records.iter().filter(|r| r.fixable).count();
-    let fixable_unsafe = records.iter().filter(|r| r.fixable_unsafe).count();
-    let fixed: usize = results.iter().map(|r| r.fixes_applied).sum();
-    let changed_files = results.iter().filter(|r| r.changed).count();
+    let totals = Totals {
+        remaining: records.len(),
+        fixable: records.iter().filter(|r| r.fixable).count(),
+        fixable_unsafe: records.iter().filter(|r| r.fixable_unsafe).count(),
+        fixed: results.iter().map(|r| r.fixes_applied).sum(),
+        changed_files: results.iter().filter(|r| r.changed).count(),
+        // A path the walk could not read counts as one file not checked.
+        unchecked: walk_errors.len()
+            + results
+                .iter()
+                .filter(|r| r.errors.iter().any(FileError::unchecked))
+                .count(),
+        unwritten: results
+            .iter()
+            .filter(|r| r.errors.iter().any(|e| !e.unchecked()))
+            .count(),
+    };
     if !args.silent && !args.quiet {
-        let summary = summary(
-            mode,
-            remaining,
-            fixable,
-            fixable_unsafe,
-            fixed,
-            changed_files,
-        );
+        let summary = summary(mode, &totals);
         if !summary.is_empty() {
             let _ = writeln!(err, "{summary}");
         }
     }
-    let mut code = u8::from(remaining > 0 || !errors.is_empty());
+    let changed_files = totals.changed_files;
+    let mut code = u8::from(totals.remaining > 0 || !errors.is_empty());
     if mode == Mode::Apply && args.exit_non_zero_on_fix && changed_files > 0 {
         code = 1;
     }
@@ -456,19 +469,48 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn summary(
-    mode: Mode,
+/// The counts the summary line reports.
+struct Totals {
     remaining: usize,
     fixable: usize,
     fixable_unsafe: usize,
     fixed: usize,
     changed_files: usize,
-) -> String {
-    match mode {
+    /// Files (and paths the walk could not read) that were not checked.
+    unchecked: usize,
+    /// Files checked whose fixes could not be written.
+    unwritten: usize,
+}
+
+/// The summary for stderr. "All checks passed." only when the exit status is 0 for findings
+/// and errors alike; files that could not be checked or written are counted on a line of
+/// their own.
+fn summary(mode: Mode, t: &Totals) -> String {
+    let Totals {
+        remaining,
+        fixable,
+        fixable_unsafe,
+        fixed,
+        changed_files,
+        unchecked,
+        unwritten,
+    } = *t;
+    let problems = [
+        (unchecked, "could not be checked"),
+        (unwritten, "could not be written"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} {what}", plural(*n, "file")))
+    .collect::<Vec<_>>();
+    let problems = if problems.is_empty() {
+        None
+    } else {
+        Some(format!("{}.", problems.join("; ")))
+    };
+    let mut s = match mode {
+        Mode::Apply if fixed == 0 && remaining == 0 => String::new(),
         Mode::Apply => {
-            if fixed == 0 && remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Fixed {} in {}, {remaining} remaining.",
                 plural(fixed, "finding"),
@@ -482,10 +524,8 @@ fn summary(
             }
             s
         }
+        Mode::Diff if changed_files == 0 && remaining == 0 => String::new(),
         Mode::Diff => {
-            if changed_files == 0 && remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Would fix {} in {}; {remaining} would remain.",
                 plural(fixed, "finding"),
@@ -496,10 +536,8 @@ fn summary(
             }
             s
         }
+        Mode::Check if remaining == 0 => String::new(),
         Mode::Check => {
-            if remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Found {} ({fixable} fixable with --apply, {fixable_unsafe} more with --unsafe-fixes).",
                 plural(remaining, "finding")
@@ -512,6 +550,22 @@ fn summary(
                 s.push('.');
             } else if fixable_unsafe > 0 {
                 s.push_str("\nRun `fwmigrate --apply --unsafe-fixes` to apply the unsafe fixes after review.");
+            }
+            s
+        }
+    };
+    match (s.is_empty(), problems) {
+        (true, None) => "All checks passed.".to_string(),
+        (true, Some(p)) => format!("No findings in the files checked; {p}"),
+        (false, None) => s,
+        (false, Some(p)) => {
+            // After the counts, before the advice on what to run.
+            match s.find('\n') {
+                Some(i) => s.insert_str(i, &format!("\n{p}")),
+                None => {
+                    s.push('\n');
+                    s.push_str(&p);
+                }
             }
             s
         }
@@ -607,4 +661,45 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
     out.push_str(&format!("enabled rules: {}\n", s.enabled.join(", ")));
     print!("{out}");
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn totals(remaining: usize, fixed: usize, unchecked: usize, unwritten: usize) -> Totals {
+        Totals {
+            remaining,
+            fixable: remaining,
+            fixable_unsafe: 0,
+            fixed,
+            changed_files: usize::from(fixed > 0),
+            unchecked,
+            unwritten,
+        }
+    }
+
+    #[test]
+    fn all_checks_passed_only_without_findings_or_problems() {
+        for mode in [Mode::Check, Mode::Diff, Mode::Apply] {
+            assert_eq!(summary(mode, &totals(0, 0, 0, 0)), "All checks passed.");
+            assert_eq!(
+                summary(mode, &totals(0, 0, 2, 0)),
+                "No findings in the files checked; 2 files could not be checked."
+            );
+        }
+        // A fix that could not be written leaves its findings: both are said.
+        assert_eq!(
+            summary(Mode::Apply, &totals(3, 0, 1, 1)),
+            "Fixed 0 findings in 0 files, 3 remaining.\n1 file could not be checked; 1 file could not be written."
+        );
+        assert_eq!(
+            summary(Mode::Check, &totals(1, 0, 0, 0)),
+            "Found 1 finding (1 fixable with --apply, 0 more with --unsafe-fixes).\nRun `fwmigrate --apply` to fix them."
+        );
+        assert_eq!(
+            summary(Mode::Check, &totals(1, 0, 1, 0)),
+            "Found 1 finding (1 fixable with --apply, 0 more with --unsafe-fixes).\n1 file could not be checked.\nRun `fwmigrate --apply` to fix them."
+        );
+    }
 }

@@ -29,7 +29,7 @@ pub fn lint(linter: &Linter, path: &Path, json: &str, mode: Mode, result: &mut F
         Err(e) => {
             result
                 .errors
-                .push(format!("{}: not a valid notebook: {e}", result.path));
+                .push(crate::file_error::FileError::Notebook(e));
             return;
         }
     };

@@ -7,6 +7,7 @@ use fwmigrate_engine::{Diagnostic, FileOutcome, Mode as EngineMode, SkipReason};
 use fwmigrate_parser::{LineIndex, SourceKind};
 
 use crate::args::Mode;
+use crate::file_error::FileError;
 use crate::settings::{FileSettings, Resolver};
 use crate::walk::{Candidate, FileKind, Worker};
 use crate::write::write_atomic;
@@ -52,7 +53,7 @@ pub struct EditRecord {
 pub struct FileResult {
     pub path: String,
     pub records: Vec<Record>,
-    pub errors: Vec<String>,
+    pub errors: Vec<FileError>,
     pub changed: bool,
     pub fixes_applied: usize,
     pub diff: Option<String>,
@@ -164,7 +165,7 @@ impl Job<'_> {
         let settings = match worker.settings.get(self.resolver, path) {
             Ok(s) => s,
             Err(e) => {
-                result.errors.push(e.0);
+                result.errors.push(FileError::Config(e));
                 return Prepared::Done(result.named(path));
             }
         };
@@ -180,16 +181,14 @@ impl Job<'_> {
         // the open file.
         let buf = &mut worker.buf;
         if let Err(e) = read_limited(path, self.max_file_size, buf) {
-            let name = display(path);
             result.errors.push(match e {
-                ReadError::TooLarge(len) => format!(
-                    "{name}: skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
-                    self.max_file_size
-                ),
-                ReadError::Io(e) => format!("{name}: cannot read: {e}"),
+                ReadError::TooLarge(len) => FileError::TooLarge {
+                    len,
+                    limit: self.max_file_size,
+                },
+                ReadError::Io(e) => FileError::Read(e),
             });
-            result.path = name;
-            return Prepared::Done(result);
+            return Prepared::Done(result.named(path));
         }
         if prefiltered_out(candidate.kind, linter, buf) {
             return Prepared::Done(result);
@@ -242,7 +241,7 @@ impl Job<'_> {
                 }
             }
             Ok(settings) => self.run_bytes(kind, name, bytes, &settings, &mut result, true),
-            Err(e) => result.errors.push(e.0),
+            Err(e) => result.errors.push(FileError::Config(e)),
         }
         result
     }
@@ -258,20 +257,15 @@ impl Job<'_> {
     ) {
         let linter = &settings.linter;
         if bytes.contains(&0) {
-            result.errors.push(format!(
-                "{}: skipped: binary file (contains NUL bytes)",
-                result.path
-            ));
+            result.errors.push(FileError::Binary);
             return;
         }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                result.errors.push(format!(
-                    "{}: skipped: not valid UTF-8 (byte {}); fwmigrate only rewrites UTF-8 files",
-                    result.path,
-                    e.utf8_error().valid_up_to()
-                ));
+                result.errors.push(FileError::NotUtf8 {
+                    valid_up_to: e.utf8_error().valid_up_to(),
+                });
                 return;
             }
         };
@@ -346,7 +340,7 @@ impl Job<'_> {
                 Mode::Apply => match write_atomic(path, text.as_bytes(), new_text.as_bytes()) {
                     Ok(()) => result.changed = true,
                     Err(e) => {
-                        result.errors.push(format!("{}: {e}", result.path));
+                        result.errors.push(FileError::Write(e));
                         result.fixes_applied = 0;
                         return false;
                     }
