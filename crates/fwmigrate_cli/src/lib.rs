@@ -129,9 +129,11 @@ fn run(args: &Args) -> Result<u8, String> {
     let resolver = Resolver::new(args).map_err(|e| e.0)?;
     // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
     // is then either as it was or fully fixed, and no temporary file is left behind. A second
-    // signal stops at once.
+    // signal stops at once (once an in-place write of a hard-linked file under way is done).
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            // Not in the middle of rewriting a hard-linked file in place, though.
+            write::stop_in_place_writes();
             std::process::exit(130);
         }
     });
@@ -204,6 +206,10 @@ fn run(args: &Args) -> Result<u8, String> {
     // walker's threads have deep stacks too: see `main`). Several paths: the list is needed
     // first, to check a file reached under two names once.
     let streaming = paths.len() == 1 && paths[0].is_dir();
+    // With --apply, files with several hard links wait for the end of the walk: each is then
+    // fixed once, under its first name in path order (two names processed at once would race
+    // to write the one file).
+    let linked = Mutex::new(Vec::new());
     let walk_errors = std::thread::scope(|scope| {
         if show_progress {
             let (done, total, finished) = (&done, &total, &finished);
@@ -219,12 +225,26 @@ fn run(args: &Args) -> Result<u8, String> {
                 &errors,
                 &|worker, file| {
                     seen_manifest(&file);
+                    if mode == Mode::Apply && walk::has_other_names(&file.path) {
+                        if let Ok(mut l) = linked.lock() {
+                            l.push(file);
+                        }
+                        return;
+                    }
                     match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
                         Prepared::Done(r) => keep(r),
                         Prepared::Pending(p) => keep(finish_guarded(&job, p)),
                     }
                 },
             );
+            let mut linked = linked.into_inner().unwrap_or_default();
+            walk::sort_by_path(&mut linked, |f| &f.path);
+            walk::once_per_file(&mut linked);
+            linked
+                .into_par_iter()
+                .for_each_init(walk::Worker::default, |worker, file| {
+                    keep(run_guarded(&job, &file, worker));
+                });
             walk::finish_errors(errors)
         } else {
             let (files, errors) = walk::discover(

@@ -180,8 +180,17 @@ pub fn discover(
     // With several paths, one file can arrive under different names (`pkg/a.py`, an absolute
     // path, a folder link given explicitly): processing it twice at once would make the second
     // write fail (the file changed since it was read). Keep the first name of each file.
-    #[cfg(unix)]
     if paths.len() > 1 {
+        once_per_file(&mut files);
+    }
+    (files, finish_errors(errors))
+}
+
+/// Keep the first name (in the list's order) of each file: drop the names of a file met
+/// before under another path or hard link.
+pub fn once_per_file(files: &mut Vec<Candidate>) {
+    #[cfg(unix)]
+    {
         use std::os::unix::fs::MetadataExt;
         let mut seen = std::collections::HashSet::new();
         files.retain(|f| match std::fs::metadata(&f.path) {
@@ -189,7 +198,22 @@ pub fn discover(
             Err(_) => true,
         });
     }
-    (files, finish_errors(errors))
+    #[cfg(not(unix))]
+    let _ = files;
+}
+
+/// Whether the file at `path` has other names (hard links).
+pub fn has_other_names(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).is_ok_and(|m| m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Sorted, without repeats.
