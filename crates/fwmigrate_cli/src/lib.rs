@@ -126,7 +126,7 @@ fn run(args: &Args) -> Result<u8, String> {
         }
         return run_stdin(args);
     }
-    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    let resolver = Resolver::new(args).map_err(|e| e.to_string())?;
     // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
     // is then either as it was or fully fixed, and no temporary file is left behind. A second
     // signal stops at once (once an in-place write of a hard-linked file under way is done).
@@ -349,7 +349,7 @@ fn progress(done: &AtomicUsize, total: &AtomicUsize, finished: &AtomicBool) {
 }
 
 fn run_stdin(args: &Args) -> Result<u8, String> {
-    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    let resolver = Resolver::new(args).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -660,7 +660,7 @@ fn list_rules(args: &Args) {
 }
 
 fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, String> {
-    let s = resolver.settings_for(path).map_err(|e| e.0)?;
+    let s = resolver.settings_for(path).map_err(|e| e.to_string())?;
     let mut out = String::new();
     out.push_str(&format!("file: {}\n", path.display()));
     out.push_str(&format!(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use fwmigrate_engine::{Diagnostic, FileOutcome, Mode as EngineMode, SkipReason};
 use fwmigrate_parser::{LineIndex, SourceKind};
+use fwmigrate_rule::{Applicability, Severity};
 
 use crate::args::Mode;
 use crate::file_error::FileError;
@@ -18,7 +19,7 @@ pub struct Record {
     pub path: String,
     pub code: &'static str,
     pub name: &'static str,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub message: String,
     pub start: (usize, usize),
     pub end: (usize, usize),
@@ -35,7 +36,7 @@ pub struct Record {
 
 #[derive(Debug, Clone)]
 pub struct FixRecord {
-    pub applicability: &'static str,
+    pub applicability: Applicability,
     pub title: String,
     pub suggestion: Option<String>,
     pub edits: Vec<EditRecord>,
@@ -98,7 +99,7 @@ pub fn internal_error(path: &Path, panic: &(dyn std::any::Any + Send)) -> FileRe
             path: path.clone(),
             code: meta.code,
             name: meta.name,
-            severity: meta.severity.as_str(),
+            severity: meta.severity,
             message: format!(
                 "internal error while processing this file ({what}); it was left unchanged"
             ),
@@ -431,12 +432,12 @@ pub fn records(path: &str, diagnostics: &[Diagnostic], text: &str) -> Vec<Record
                 path: path.to_string(),
                 code: d.rule.code,
                 name: d.rule.name,
-                severity: d.severity().as_str(),
+                severity: d.severity(),
                 message: d.message.clone(),
                 start: (d.start.row, d.start.column),
                 end: (d.end.row, d.end.column),
                 fix: d.fix.as_ref().map(|f| FixRecord {
-                    applicability: f.applicability.as_str(),
+                    applicability: f.applicability,
                     title: f.title.clone(),
                     suggestion: f.suggestion.clone(),
                     edits: f

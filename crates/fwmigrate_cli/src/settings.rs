@@ -107,13 +107,16 @@ impl Exclusions {
                 names.push(OsString::from(p));
                 continue;
             }
-            let glob = Glob::new(p)
-                .map_err(|e| ConfigError(format!("invalid exclude glob `{pattern}`: {e}")))?;
+            let glob = Glob::new(p).map_err(|e| ConfigError::InvalidExclude {
+                glob: pattern.to_string(),
+                message: e.kind().to_string(),
+            })?;
             builder.add(glob);
         }
-        let globs = builder
-            .build()
-            .map_err(|e| ConfigError(format!("invalid exclude globs: {e}")))?;
+        let globs = builder.build().map_err(|e| ConfigError::InvalidExclude {
+            glob: e.glob().unwrap_or_default().to_string(),
+            message: e.kind().to_string(),
+        })?;
         Ok(Self { names, globs })
     }
 
@@ -214,12 +217,7 @@ impl<'a> Resolver<'a> {
             let loaded = config::load(path, &codes)?;
             let loaded = match loaded {
                 Some(c) => c,
-                None => {
-                    return Err(ConfigError(format!(
-                        "{}: no [tool.fwmigrate] section",
-                        path.display()
-                    )));
-                }
+                None => return Err(ConfigError::NoSection { path: path.clone() }),
             };
             Some(Some(Arc::new(loaded)))
         } else {
@@ -233,7 +231,7 @@ impl<'a> Resolver<'a> {
             .chain(&args.ignore)
             .chain(&args.extend_select)
         {
-            RuleSelector::parse(s, &codes).map_err(|e| ConfigError(e.0))?;
+            RuleSelector::parse(s, &codes).map_err(|e| ConfigError::Selector(e.0))?;
         }
         Ok(Self {
             args,
@@ -316,7 +314,7 @@ impl<'a> Resolver<'a> {
         if let Err(e) = &result
             && let Ok(mut errors) = self.errors.lock()
         {
-            errors.push(e.0.clone());
+            errors.push(e.to_string());
         }
         result
     }
@@ -331,7 +329,7 @@ impl<'a> Resolver<'a> {
         let args = self.args;
 
         let target: Target = match (&args.target, opts.and_then(|o| o.target.as_ref())) {
-            (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError)?,
+            (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,
             _ => Target::default(),
         };
         let unsafe_fixes = if args.unsafe_fixes {
@@ -343,7 +341,9 @@ impl<'a> Resolver<'a> {
         };
         let parse = |list: &[String]| -> Result<Vec<RuleSelector>, ConfigError> {
             list.iter()
-                .map(|s| RuleSelector::parse(s, &self.codes).map_err(|e| ConfigError(e.0)))
+                .map(|s| {
+                    RuleSelector::parse(s, &self.codes).map_err(|e| ConfigError::Selector(e.0))
+                })
                 .collect()
         };
         // Layers, as in ruff: the configuration file, then the command line. A layer's `select`
@@ -496,5 +496,5 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ConfigError {
-    ConfigError("internal error: a settings cache was poisoned".to_string())
+    ConfigError::Poisoned
 }

@@ -297,7 +297,7 @@ pub fn for_each_file(
                         explicit: false,
                     },
                 ),
-                Err(e) => push(errors, e.0),
+                Err(e) => push(errors, e.to_string()),
             }
             WalkState::Continue
         })
