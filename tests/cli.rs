@@ -526,6 +526,23 @@ fn default_excludes_are_a_setting() {
         text.contains("exclude: [\"dist\"]\nextend-exclude: [\"x\"]\nexcluded: false\n"),
         "{text}"
     );
+
+    // An excluded folder is never entered: its own (broken) configuration is not read.
+    let dir = tree(&[
+        ("a.py", LEGACY),
+        ("build/fwmigrate.toml", "select = [\n"),
+        ("build/b.py", LEGACY),
+    ]);
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+    let out = run(dir.path(), &["--check", "--exclude", ""]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("build/fwmigrate.toml"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ pub enum ColorChoice {
 /// Find and rewrite legacy Fireworks training-cookbook launch code.
 ///
 /// With no mode flag, fwmigrate checks: it reports findings and changes nothing.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "fwmigrate", version, about, max_term_width = 100)]
 pub struct Args {
     /// Files or folders to check (default: the current folder); `-` reads stdin.

@@ -126,7 +126,7 @@ fn run(args: &Args) -> Result<u8, String> {
         }
         return run_stdin(args);
     }
-    let resolver = Resolver::new(args).map_err(|e| e.to_string())?;
+    let resolver = std::sync::Arc::new(Resolver::new(args).map_err(|e| e.to_string())?);
     // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
     // is then either as it was or fully fixed, and no temporary file is left behind. A second
     // signal stops at once (once an in-place write of a hard-linked file under way is done).

@@ -135,7 +135,7 @@ pub struct Pending {
 }
 
 pub struct Job<'a> {
-    pub resolver: &'a Resolver<'a>,
+    pub resolver: &'a Resolver,
     pub mode: Mode,
     pub max_file_size: u64,
 }

@@ -187,9 +187,10 @@ struct LinterKey {
     modules: Vec<String>,
 }
 
-/// Resolves settings for files, caching configuration lookups and linters.
-pub struct Resolver<'a> {
-    args: &'a Args,
+/// Resolves settings for files, caching configuration lookups and linters. It owns a copy of
+/// the arguments, so that the walker's folder filter (which must own what it uses) can share it.
+pub struct Resolver {
+    args: Args,
     codes: Vec<&'static str>,
     fixed: Option<Option<Arc<Config>>>,
     dirs: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
@@ -200,7 +201,7 @@ pub struct Resolver<'a> {
     errors: Mutex<Vec<String>>,
 }
 
-impl<'a> Resolver<'a> {
+impl Resolver {
     /// Configuration errors met so far (each makes the run exit 2).
     pub fn errors(&self) -> Vec<String> {
         let mut e = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
@@ -209,7 +210,7 @@ impl<'a> Resolver<'a> {
         e
     }
 
-    pub fn new(args: &'a Args) -> Result<Self, ConfigError> {
+    pub fn new(args: &Args) -> Result<Self, ConfigError> {
         let codes = registry::all_codes();
         let fixed = if args.isolated {
             Some(None)
@@ -234,7 +235,7 @@ impl<'a> Resolver<'a> {
             RuleSelector::parse(s, &codes).map_err(|e| ConfigError::Selector(e.0))?;
         }
         Ok(Self {
-            args,
+            args: args.clone(),
             codes,
             fixed,
             dirs: Mutex::new(HashMap::new()),
@@ -326,7 +327,7 @@ impl<'a> Resolver<'a> {
         file: Option<&Path>,
     ) -> Result<FileSettings, ConfigError> {
         let opts = config.as_ref().map(|c| &c.options);
-        let args = self.args;
+        let args = &self.args;
 
         let target: Target = match (&args.target, opts.and_then(|o| o.target.as_ref())) {
             (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,

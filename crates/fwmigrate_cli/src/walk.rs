@@ -42,20 +42,6 @@ impl DirSettings {
         Ok(settings)
     }
 
-    /// Settings for the folder `dir`.
-    pub fn get_dir(
-        &mut self,
-        resolver: &Resolver,
-        dir: &Path,
-    ) -> Result<Arc<FileSettings>, ConfigError> {
-        if let Some(s) = self.find(dir) {
-            return Ok(s);
-        }
-        let settings = resolver.settings_for_dir(dir)?;
-        self.remember(dir, &settings);
-        Ok(settings)
-    }
-
     fn find(&self, dir: &Path) -> Option<Arc<FileSettings>> {
         self.recent
             .iter()
@@ -134,7 +120,7 @@ pub struct Worker {
 /// Collect the files to check under `paths`, sorted by path, without duplicates.
 pub fn discover(
     paths: &[PathBuf],
-    resolver: &Resolver,
+    resolver: &Arc<Resolver>,
     respect_gitignore: bool,
     force_exclude: bool,
     threads: usize,
@@ -228,7 +214,7 @@ pub fn finish_errors(errors: Mutex<WalkErrors>) -> WalkErrors {
 /// file to check, as the walk meets it (in no particular order). Problems go to `errors`.
 pub fn for_each_file(
     roots: &[PathBuf],
-    resolver: &Resolver,
+    resolver: &Arc<Resolver>,
     respect_gitignore: bool,
     threads: usize,
     errors: &Mutex<WalkErrors>,
@@ -251,6 +237,18 @@ pub fn for_each_file(
         .require_git(false)
         .follow_links(false)
         .threads(threads);
+    // Excluded folders are dropped before the walker reads them (and their ignore files). A
+    // folder is judged by the settings above it, as in ruff: an excluded folder's own
+    // configuration is never read.
+    let filter = resolver.clone();
+    builder.filter_entry(move |entry| {
+        let path = entry.path();
+        !(entry.depth() > 0
+            && entry.file_type().is_some_and(|t| t.is_dir())
+            && filter
+                .settings_for_dir(parent_dir(path))
+                .is_ok_and(|s| s.excludes_entry(path)))
+    });
     builder.build_parallel().run(|| {
         let mut worker = Worker::default();
         Box::new(move |entry| {
@@ -267,17 +265,6 @@ pub fn for_each_file(
             let path = entry.path();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir {
-                // Judged by the settings above it, as in ruff: an excluded folder's own
-                // configuration is never read.
-                if entry.depth() > 0
-                    && worker
-                        .settings
-                        .get_dir(resolver, parent_dir(path))
-                        .map(|s| s.excludes_entry(path))
-                        .unwrap_or(false)
-                {
-                    return WalkState::Skip;
-                }
                 return WalkState::Continue;
             }
             if !entry.file_type().is_some_and(|t| t.is_file()) {
