@@ -206,9 +206,9 @@ fn run(args: &Args) -> Result<u8, String> {
     // walker's threads have deep stacks too: see `main`). Several paths: the list is needed
     // first, to check a file reached under two names once.
     let streaming = paths.len() == 1 && paths[0].is_dir();
-    // With --apply, files with several hard links wait for the end of the walk: each is then
-    // fixed once, under its first name in path order (two names processed at once would race
-    // to write the one file).
+    // With --apply, files with several hard links that pass the prefilter wait for the end of
+    // the walk: each is then fixed once, under its first name in path order (two names
+    // processed at once would race to write the one file).
     let linked = Mutex::new(Vec::new());
     let walk_errors = std::thread::scope(|scope| {
         if show_progress {
@@ -225,26 +225,25 @@ fn run(args: &Args) -> Result<u8, String> {
                 &errors,
                 &|worker, file| {
                     seen_manifest(&file);
-                    if mode == Mode::Apply && walk::has_other_names(&file.path) {
-                        if let Ok(mut l) = linked.lock() {
-                            l.push(file);
-                        }
-                        return;
-                    }
                     match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
                         Prepared::Done(r) => keep(r),
+                        Prepared::Pending(p)
+                            if mode == Mode::Apply && walk::has_other_names(&p.path) =>
+                        {
+                            if let Ok(mut l) = linked.lock() {
+                                l.push(p);
+                            }
+                        }
                         Prepared::Pending(p) => keep(finish_guarded(&job, p)),
                     }
                 },
             );
-            let mut linked = linked.into_inner().unwrap_or_default();
-            walk::sort_by_path(&mut linked, |f| &f.path);
-            walk::once_per_file(&mut linked);
+            let mut linked: Vec<Pending> = linked.into_inner().unwrap_or_default();
+            walk::sort_by_path(&mut linked, |p| &p.path);
+            walk::once_per_file(&mut linked, |p| &p.path);
             linked
                 .into_par_iter()
-                .for_each_init(walk::Worker::default, |worker, file| {
-                    keep(run_guarded(&job, &file, worker));
-                });
+                .for_each(|pending| keep(finish_guarded(&job, pending)));
             walk::finish_errors(errors)
         } else {
             let (files, errors) = walk::discover(

@@ -167,25 +167,25 @@ pub fn discover(
     // path, a folder link given explicitly): processing it twice at once would make the second
     // write fail (the file changed since it was read). Keep the first name of each file.
     if paths.len() > 1 {
-        once_per_file(&mut files);
+        once_per_file(&mut files, |f| &f.path);
     }
     (files, finish_errors(errors))
 }
 
 /// Keep the first name (in the list's order) of each file: drop the names of a file met
 /// before under another path or hard link.
-pub fn once_per_file(files: &mut Vec<Candidate>) {
+pub fn once_per_file<T>(files: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         let mut seen = std::collections::HashSet::new();
-        files.retain(|f| match std::fs::metadata(&f.path) {
+        files.retain(|f| match std::fs::metadata(path(f)) {
             Ok(m) => seen.insert((m.dev(), m.ino())),
             Err(_) => true,
         });
     }
     #[cfg(not(unix))]
-    let _ = files;
+    let _ = (files, path);
 }
 
 /// Whether the file at `path` has other names (hard links).
