@@ -248,6 +248,19 @@ fn parser_stress_never_panics_and_never_breaks_a_file() {
     }
 }
 
+/// `chmod 000` does not stop root from reading: as root, fwmigrate runs as another user, who
+/// owns the files.
+#[cfg(unix)]
+fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = common::fwmigrate();
+    cmd.current_dir(dir).args(args);
+    if common::is_root() {
+        cmd.uid(common::OTHER_ID).gid(common::OTHER_ID);
+    }
+    cmd.output().unwrap()
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_reported_and_the_run_goes_on() {
@@ -257,15 +270,14 @@ fn an_unreadable_file_is_reported_and_the_run_goes_on() {
         ("ok.py", LEGACY.as_bytes()),
     ]);
     let secret = dir.path().join("secret.py");
-    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::read(&secret).is_ok() {
-        eprintln!(
-            "skipped the unreadable-file assertion: running as root, chmod 000 does not block reads"
-        );
-        fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
-        return;
+    if common::is_root() {
+        for p in [dir.path(), &secret, &dir.path().join("ok.py")] {
+            std::os::unix::fs::chown(p, Some(common::OTHER_ID), Some(common::OTHER_ID)).unwrap();
+        }
     }
-    let out = run(dir.path(), &["--apply"]);
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let out = run_unprivileged(dir.path(), &["--apply"]);
+    let check_secret = run_unprivileged(dir.path(), &["--check", "secret.py"]);
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
     assert_sane(&out);
     assert_eq!(out.status.code(), Some(1));
@@ -277,6 +289,63 @@ fn an_unreadable_file_is_reported_and_the_run_goes_on() {
         fs::read_to_string(dir.path().join("ok.py"))
             .unwrap()
             .contains("TrainerConfig")
+    );
+    // The summary counts the file that was not checked.
+    assert!(
+        stderr(&out)
+            .ends_with("Fixed 1 finding in 1 file, 0 remaining.\n1 file could not be checked.\n"),
+        "{}",
+        stderr(&out)
+    );
+    // Alone, it makes no "All checks passed.": exit 1 and a summary that says why.
+    assert_sane(&check_secret);
+    assert_eq!(check_secret.status.code(), Some(1));
+    assert_eq!(
+        stderr(&check_secret)
+            .lines()
+            .filter(|l| !l.starts_with("error:"))
+            .collect::<Vec<_>>(),
+        ["No findings in the files checked; 1 file could not be checked."]
+    );
+}
+
+#[test]
+fn files_that_cannot_be_checked_are_counted_in_the_summary() {
+    let latin1: &[u8] = b"from training.utils import InfraConfig\nx = InfraConfig()  # caf\xe9\n";
+    let dir = dir_with(&[
+        ("latin.py", latin1),
+        ("big.py", "# padding\n".repeat(20).as_bytes()),
+        (
+            "nb.ipynb",
+            b"{\"cells\": [\"from training.utils import InfraConfig\"",
+        ),
+        ("clean.py", b"import os\n"),
+    ]);
+    for mode in ["--check", "--diff", "--apply"] {
+        let out = run(dir.path(), &[mode, "--max-file-size", "100"]);
+        assert_sane(&out);
+        assert_eq!(out.status.code(), Some(1), "{mode}");
+        let err = stderr(&out);
+        assert!(
+            err.ends_with("No findings in the files checked; 3 files could not be checked.\n"),
+            "{mode}: {err}"
+        );
+        assert!(!err.contains("All checks passed"), "{mode}: {err}");
+    }
+    // With --exit-zero the status is 0, and the summary still says it.
+    let out = run(dir.path(), &["--exit-zero", "--max-file-size", "100"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("3 files could not be checked."));
+    // Findings elsewhere: both counts, then the advice.
+    fs::write(dir.path().join("legacy.py"), LEGACY).unwrap();
+    let out = run(dir.path(), &["--check", "--max-file-size", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).ends_with(
+            "Found 1 finding (1 fixable with --apply, 0 more with --unsafe-fixes).\n3 files could not be checked.\nRun `fwmigrate --apply` to fix them.\n"
+        ),
+        "{}",
+        stderr(&out)
     );
 }
 

@@ -453,6 +453,107 @@ fn discovery_honours_gitignore_and_skips_usual_folders() {
 }
 
 #[test]
+fn default_excludes_are_a_setting() {
+    let files = [
+        ("build/pkg/launch.py", LEGACY),
+        ("dist/old.py", LEGACY),
+        (".venv/lib/site.py", LEGACY),
+        ("src/train.py", LEGACY),
+        ("src/experiments/old/try.py", LEGACY),
+    ];
+    let dir = tree(&files);
+    let show = |args: &[&str]| {
+        let mut all = vec!["--show-files"];
+        all.extend(args);
+        let out = run(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // The default list skips build/, dist/ and .venv/.
+    assert_eq!(show(&[]), "src/experiments/old/try.py\nsrc/train.py\n");
+    // A folder named on the command line is walked whatever its name, unless --force-exclude.
+    assert_eq!(show(&["build"]), "build/pkg/launch.py\n");
+    assert_eq!(show(&["--force-exclude", "build"]), "");
+    assert_eq!(show(&["--force-exclude", "build/pkg/launch.py"]), "");
+    // --exclude replaces the default list; --extend-exclude adds to it.
+    assert_eq!(
+        show(&["--exclude", "dist,src"]),
+        ".venv/lib/site.py\nbuild/pkg/launch.py\n"
+    );
+    assert_eq!(
+        show(&["--extend-exclude", "src/experiments/old"]),
+        "src/train.py\n"
+    );
+
+    // `exclude = []` in the configuration checks the build/ package.
+    fs::write(dir.path().join("fwmigrate.toml"), "exclude = []\n").unwrap();
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for (name, _) in files {
+        assert!(
+            text.contains(&format!("{name}:8:15: FW001")),
+            "{name}: {text}"
+        );
+    }
+    // The command line's --exclude replaces the configuration's.
+    assert_eq!(
+        show(&["--exclude", "build"]),
+        ".venv/lib/site.py\ndist/old.py\nsrc/experiments/old/try.py\nsrc/train.py\n"
+    );
+    // The configuration's extend-exclude adds to the default list.
+    fs::write(
+        dir.path().join("fwmigrate.toml"),
+        "extend-exclude = [\"experiments\", \"*.pyc\"]\n",
+    )
+    .unwrap();
+    assert_eq!(show(&[]), "src/train.py\n");
+
+    // --show-settings prints both lists.
+    let out = run(dir.path(), &["--show-settings", "build/pkg/launch.py"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "exclude: [\".git\", \".hg\", \".svn\", \".venv\", \"venv\", \"__pycache__\", \"node_modules\", \".tox\", \".nox\", \"build\", \"dist\", \"site-packages\","
+        ) && text.contains("extend-exclude: [\"experiments\", \"*.pyc\"]\n")
+            && text.contains("excluded: true\n"),
+        "{text}"
+    );
+    fs::write(dir.path().join("fwmigrate.toml"), "exclude = [\"dist\"]\n").unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "--show-settings",
+            "build/pkg/launch.py",
+            "--extend-exclude",
+            "x",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("exclude: [\"dist\"]\nextend-exclude: [\"x\"]\nexcluded: false\n"),
+        "{text}"
+    );
+
+    // An excluded folder is never entered: its own (broken) configuration is not read.
+    let dir = tree(&[
+        ("a.py", LEGACY),
+        ("build/fwmigrate.toml", "select = [\n"),
+        ("build/b.py", LEGACY),
+    ]);
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+    let out = run(dir.path(), &["--check", "--exclude", ""]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("build/fwmigrate.toml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn bad_input_is_reported_and_left_alone() {
     let latin1: &[u8] = b"from training.utils import InfraConfig\nx = InfraConfig()  # caf\xe9\n";
     let dir = tree(&[("a.py", LEGACY)]);
@@ -509,6 +610,102 @@ fn symlinks_stay_links_and_permissions_are_kept() {
         fs::metadata(&real).unwrap().permissions().mode() & 0o777,
         0o754
     );
+}
+
+/// Running as root on someone else's files (a container on a mounted repository) must not
+/// leave root-owned files behind.
+#[cfg(unix)]
+#[test]
+fn apply_keeps_the_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !common::is_root() {
+        eprintln!("SKIPPED: owner test: needs root to give files to another user");
+        return;
+    }
+    let id = common::OTHER_ID;
+    let dir = tree(&[("a.py", LEGACY), ("setgid.py", LEGACY)]);
+    let file = dir.path().join("a.py");
+    std::os::unix::fs::chown(&file, Some(id), Some(id)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    // Giving a file away clears its set-group-id bit: the mode is set after the owner.
+    let setgid = dir.path().join("setgid.py");
+    std::os::unix::fs::chown(&setgid, Some(id), Some(id)).unwrap();
+    fs::set_permissions(&setgid, fs::Permissions::from_mode(0o2755)).unwrap();
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (path, mode) in [(&file, 0o640), (&setgid, 0o2755)] {
+        assert_eq!(fs::read_to_string(path).unwrap(), MIGRATED);
+        let meta = fs::metadata(path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (id, id), "{}", path.display());
+        assert_eq!(meta.mode() & 0o7777, mode, "{}", path.display());
+    }
+
+    // Not root, and the file belongs to another user: the owner cannot be kept, and that
+    // does not stop the write (the group, which is the user's, is kept).
+    use std::os::unix::process::CommandExt;
+    let other = id + 1;
+    std::os::unix::fs::chown(dir.path(), Some(id), Some(id)).unwrap();
+    fs::write(&file, LEGACY).unwrap();
+    std::os::unix::fs::chown(&file, Some(other), Some(id)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o664)).unwrap();
+    let out = common::fwmigrate()
+        .current_dir(dir.path())
+        .args(["--apply", "a.py"])
+        .uid(id)
+        .gid(id)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&file).unwrap(), MIGRATED);
+    let meta = fs::metadata(&file).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (id, id));
+    assert_eq!(meta.mode() & 0o777, 0o664);
+}
+
+/// A file with several names (hard links) is rewritten in place: every name sees the fix, it
+/// stays one file, and it is fixed once.
+#[cfg(unix)]
+#[test]
+fn hard_linked_files_are_fixed_under_every_name() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tree(&[("pkg/a.py", LEGACY), ("other.py", LEGACY)]);
+    let a = dir.path().join("pkg/a.py");
+    let names = [
+        a.clone(),
+        dir.path().join("pkg/b.py"),
+        dir.path().join("z/c.py"),
+    ];
+    fs::create_dir_all(dir.path().join("z")).unwrap();
+    for name in &names[1..] {
+        fs::hard_link(&a, name).unwrap();
+    }
+    let inode = fs::metadata(&a).unwrap().ino();
+    let out = run(dir.path(), &["--apply"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Fixed once (two findings in each of two files), under its first name.
+    assert_eq!(
+        stderr(&out),
+        "Fixed 4 findings in 2 files, 0 remaining.\n",
+        "{}",
+        stdout(&out)
+    );
+    for name in &names {
+        assert_eq!(fs::read_to_string(name).unwrap(), MIGRATED);
+        let meta = fs::metadata(name).unwrap();
+        assert_eq!((meta.ino(), meta.nlink()), (inode, 3), "{}", name.display());
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("other.py")).unwrap(),
+        MIGRATED
+    );
+
+    // Named twice on the command line: fixed once too.
+    fs::write(&a, LEGACY).unwrap();
+    let out = run(dir.path(), &["--apply", "z/c.py", "pkg/b.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "Fixed 2 findings in 1 file, 0 remaining.\n");
+    assert_eq!(fs::read_to_string(&names[1]).unwrap(), MIGRATED);
+    assert_eq!(fs::metadata(&a).unwrap().nlink(), 3);
 }
 
 const NOTEBOOK: &str = r##"{

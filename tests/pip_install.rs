@@ -2,20 +2,20 @@
 //! working `fwmigrate` on the virtual environment's PATH, as ruff is installed.
 //!
 //! A fresh virtual environment, `pip install <this checkout>`, then that environment's
-//! `fwmigrate --check` on a copy of an acceptance case: the codes of its `findings.txt` and exit
-//! status 1. pip fetches maturin from PyPI; when that fails (offline, no Python) the test prints
+//! `fwmigrate --check` on a copy of a test case (`tests/fixtures/sft-launch`): the findings of
+//! its `findings.txt` and exit status 1. pip fetches maturin from PyPI; when that fails (offline, no Python) the test prints
 //! why and passes, unless `FWMIGRATE_REQUIRE_PIP_INSTALL=1` (set by `.ci/run`).
 //!
 //! maturin runs a release build of this workspace; the test points it at this workspace's target
 //! directory (`CARGO_TARGET_DIR`), so after `cargo build --release` it only links.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 mod common;
-use common::{target_dir, text};
+use common::{expected_findings, fixture_case, target_dir, text};
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -38,15 +38,7 @@ fn pip_install_puts_a_working_fwmigrate_on_path() {
         eprintln!("SKIPPED: pip install test: {why}");
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var_os("SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
-    let case = shared.join("acceptance/01-sft-launch");
-    assert!(
-        case.is_dir(),
-        "no acceptance case at {} (set SHARED to the shared folder)",
-        case.display()
-    );
+    let case = fixture_case("sft-launch");
 
     let tmp = tempfile::tempdir().unwrap();
     let venv = tmp.path().join("venv");
@@ -119,14 +111,9 @@ fn pip_install_puts_a_working_fwmigrate_on_path() {
         })
         .collect();
     got.sort();
-    let mut want: Vec<String> = fs::read_to_string(case.join("findings.txt"))
-        .unwrap()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
+    let mut want = expected_findings(&case);
     want.sort();
+    assert!(!want.is_empty());
     assert_eq!(got, want);
 
     let out = Command::new(&exe).arg("--version").output().unwrap();

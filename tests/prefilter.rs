@@ -1,10 +1,12 @@
-//! The prefilter never costs a finding: on every acceptance case and every rule fixture, the
-//! findings with the prefilter on are exactly those with `FWMIGRATE_NO_PREFILTER=1`, and the
-//! acceptance cases' expected findings are among them.
+//! The prefilter never costs a finding: on every test case and every rule fixture, the findings
+//! with the prefilter on are exactly those with `FWMIGRATE_NO_PREFILTER=1`, and the cases'
+//! expected findings are among them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
 
 /// (file, code, row, column) of every finding.
 type Findings = BTreeSet<(String, String, u64, u64)>;
@@ -60,38 +62,35 @@ fn assert_same(dir: &Path, args: &[&str]) -> Findings {
     with
 }
 
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("FWMIGRATE_SHARED")
-        .or_else(|| std::env::var_os("SHARED"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    dir.join("acceptance").is_dir().then_some(dir)
+/// Cases with expected findings: the test cases of `tests/fixtures/`, and the acceptance cases
+/// of `$FWMIGRATE_SHARED/acceptance` (or `$SHARED`, as `.ci/run` sets it) when one is set.
+fn cases() -> Vec<PathBuf> {
+    let mut cases = common::fixture_cases();
+    assert!(!cases.is_empty());
+    if let Some(dir) = std::env::var_os("FWMIGRATE_SHARED").or_else(|| std::env::var_os("SHARED")) {
+        let acceptance = PathBuf::from(dir).join("acceptance");
+        let mut more: Vec<PathBuf> = std::fs::read_dir(&acceptance)
+            .unwrap_or_else(|e| panic!("{}: {e}", acceptance.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("input").is_dir())
+            .collect();
+        more.sort();
+        assert!(!more.is_empty(), "no cases in {}", acceptance.display());
+        cases.extend(more);
+    }
+    cases
 }
 
 #[test]
-fn acceptance_cases_lose_no_finding() {
-    let Some(shared) = shared() else {
-        eprintln!("no ../shared/acceptance (set FWMIGRATE_SHARED); skipped");
-        return;
-    };
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(shared.join("acceptance"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("input").is_dir())
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty());
-    for case in cases {
-        let args_text = std::fs::read_to_string(case.join("args")).unwrap_or_default();
-        let args: Vec<&str> = args_text.split_whitespace().collect();
+fn test_cases_lose_no_finding() {
+    for case in cases() {
+        let args_owned = common::case_args(&case);
+        let args: Vec<&str> = args_owned.iter().map(String::as_str).collect();
         let got = assert_same(&case.join("input"), &args);
         // The expected findings (`file:line CODE`, line may be `*`) are all there.
-        let expected = std::fs::read_to_string(case.join("findings.txt")).unwrap_or_default();
-        for line in expected.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        let expected = common::expected_findings(&case);
+        for line in &expected {
             let (loc, code) = line.split_once(' ').unwrap();
             let (file, row) = loc.rsplit_once(':').unwrap();
             let found = got.iter().any(|(f, c, r, _)| {
@@ -100,6 +99,10 @@ fn acceptance_cases_lose_no_finding() {
                     && (row == "*" || row.parse::<u64>().ok() == Some(*r))
             });
             assert!(found, "{}: expected `{line}` is missing", case.display());
+        }
+        // The repository's own cases list every finding.
+        if case.starts_with(env!("CARGO_MANIFEST_DIR")) {
+            assert_eq!(got.len(), expected.len(), "{}: {got:#?}", case.display());
         }
     }
 }

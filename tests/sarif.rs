@@ -1,7 +1,7 @@
 //! `--output-format sarif` checked by Microsoft's SARIF validator (`sarif-multitool validate`
-//! from the npm package `@microsoft/sarif-multitool`), on the acceptance inputs (safe, unsafe
-//! and display-only fixes, dependency files, a syntax error, an empty run) and on awkward paths
-//! and a notebook.
+//! from the npm package `@microsoft/sarif-multitool`), on the test cases of `tests/fixtures/`
+//! (safe, unsafe and display-only fixes, dependency files, a syntax error, an empty run) and on
+//! awkward paths and a notebook.
 //!
 //! The validator is installed with npm into `target/tmp/sarif-multitool` (kept between runs).
 //! When it cannot be installed (no npm, offline) the test prints why and passes, unless
@@ -14,7 +14,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::fwmigrate;
+use common::{fixture_cases, fwmigrate};
 
 /// The validator release the test was written against.
 const MULTITOOL: &str = "@microsoft/sarif-multitool@5.7.0";
@@ -30,19 +30,6 @@ def go(job):
     )
     return sft_loop.main(cfg)
 "#;
-
-fn acceptance_dir() -> PathBuf {
-    let shared = std::env::var_os("SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let dir = shared.join("acceptance");
-    assert!(
-        dir.is_dir(),
-        "no acceptance cases at {} (set SHARED to the shared folder)",
-        dir.display()
-    );
-    dir
-}
 
 /// The validator executable, installing it when needed; `None` (after printing why) when it
 /// cannot be had and the caller may skip.
@@ -251,23 +238,18 @@ fn check_shape(name: &str, sarif: &Value, json: &Value) {
 fn sarif_output_passes_the_sarif_validator() {
     let Some(exe) = multitool() else { return };
     let work = tempfile::tempdir().unwrap();
-    let acceptance = acceptance_dir();
     let mut files = Vec::new();
     let mut applicabilities = std::collections::BTreeSet::new();
     let mut empty_runs = 0;
-    // 01: safe fixes; 08: display-only (FW101/FW102), unsafe and no fix; 09: dependency files;
-    // 13: unsafe fixes only; 07: a syntax error; 06: look-alikes, no finding at all.
-    for case in [
-        "01-sft-launch",
-        "06-lookalikes",
-        "07-syntax-error",
-        "08-lints",
-        "09-sdk-pin",
-        "13-unsafe-fixes",
-    ] {
-        let input = acceptance.join(case).join("input");
-        let (sarif, json) = sarif_and_json(&input, &["."]);
-        check_shape(case, &sarif, &json);
+    // sft-launch: safe fixes; grpo-provision: display-only (FW102), unsafe and no fix; sdk-pin:
+    // dependency files; tuned-shapes: unsafe fixes only; syntax-error: a file that does not
+    // parse; own-code: look-alikes, no finding at all.
+    let cases = fixture_cases();
+    assert!(cases.len() >= 6, "{cases:?}");
+    for case in &cases {
+        let name = case.file_name().unwrap().to_str().unwrap();
+        let (sarif, json) = sarif_and_json(&case.join("input"), &["."]);
+        check_shape(name, &sarif, &json);
         for f in json.as_array().unwrap() {
             if let Some(a) = f["fix"]["applicability"].as_str() {
                 applicabilities.insert(a.to_string());
@@ -276,11 +258,11 @@ fn sarif_output_passes_the_sarif_validator() {
         if json.as_array().unwrap().is_empty() {
             empty_runs += 1;
         }
-        let file = work.path().join(format!("{case}.sarif"));
+        let file = work.path().join(format!("{name}.sarif"));
         fs::write(&file, serde_json::to_string_pretty(&sarif).unwrap()).unwrap();
         files.push(file);
     }
-    assert_eq!(empty_runs, 1, "06-lookalikes gives an empty run");
+    assert_eq!(empty_runs, 1, "own-code gives an empty run");
     for a in ["safe", "unsafe", "display-only"] {
         assert!(applicabilities.contains(a), "no {a} fix among the cases");
     }

@@ -49,3 +49,60 @@ pub fn target_dir() -> PathBuf {
         .expect("target directory")
         .to_path_buf()
 }
+
+/// The test cases in `tests/fixtures/` (folders with an `input/`), sorted.
+pub fn fixture_cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input").is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The case `tests/fixtures/<name>`.
+pub fn fixture_case(name: &str) -> PathBuf {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    assert!(
+        case.join("input").is_dir(),
+        "no test case {}",
+        case.display()
+    );
+    case
+}
+
+/// A case's expected findings (`file:line CODE`, the line may be `*`), from its `findings.txt`.
+pub fn expected_findings(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("findings.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// A case's extra arguments (its `args` file, whitespace-separated).
+pub fn case_args(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("args"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+/// A user and group id that owns nothing on the machine, for ownership tests run as root.
+pub const OTHER_ID: u32 = 1234;
+
+/// Whether the tests run as root (files owned by root's uid 0 in a fresh temporary folder).
+#[cfg(unix)]
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::metadata(dir.path()).unwrap().uid() == 0
+}

@@ -23,7 +23,7 @@ pub enum ColorChoice {
 /// Find and rewrite legacy Fireworks training-cookbook launch code.
 ///
 /// With no mode flag, fwmigrate checks: it reports findings and changes nothing.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "fwmigrate", version, about, max_term_width = 100)]
 pub struct Args {
     /// Files or folders to check (default: the current folder); `-` reads stdin.
@@ -66,7 +66,7 @@ pub struct Args {
     #[arg(long = "cookbook-module", value_name = "MODULE")]
     pub cookbook_modules: Vec<String>,
 
-    /// Exclude files and folders matching these globs (replaces the configured list).
+    /// Exclude files and folders matching these globs (replaces the configured or default list).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     pub exclude: Option<Vec<String>>,
     /// Exclude these globs as well.

@@ -45,19 +45,151 @@ pub struct Config {
     pub options: FileOptions,
 }
 
+/// Why the settings could not be had: a configuration file that cannot be used, or a bad
+/// command-line value. Every one stops the run (exit 2); the message names the file, the key
+/// and the accepted values.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
+pub enum ConfigError {
+    /// The file could not be read.
+    Read { path: PathBuf, error: String },
+    /// The file is not TOML.
+    Toml { path: PathBuf, message: String },
+    /// `tool.fwmigrate` in a `pyproject.toml` is not a table.
+    NotATable { path: PathBuf },
+    /// `--config` names a `pyproject.toml` without `[tool.fwmigrate]`.
+    NoSection { path: PathBuf },
+    UnknownKey {
+        path: PathBuf,
+        section: &'static str,
+        key: String,
+    },
+    /// A value of the wrong type.
+    BadValue {
+        path: PathBuf,
+        section: &'static str,
+        key: String,
+        expected: &'static str,
+    },
+    UnknownSelector {
+        path: PathBuf,
+        section: &'static str,
+        key: String,
+        selector: String,
+    },
+    UnknownTarget {
+        path: PathBuf,
+        section: &'static str,
+        target: String,
+    },
+    InvalidGlob {
+        path: PathBuf,
+        section: &'static str,
+        key: String,
+        glob: String,
+    },
+    /// An `--exclude` / `--extend-exclude` glob that does not compile.
+    InvalidExclude { glob: String, message: String },
+    /// A bad `--select` / `--ignore` / `--extend-select` value.
+    Selector(String),
+    /// A bad target.
+    Target(String),
+    /// A bad `sdk-version` in a configuration file.
+    SdkVersion {
+        path: PathBuf,
+        section: &'static str,
+        message: String,
+    },
+    /// A bad `--sdk-version`.
+    SdkVersionFlag(String),
+    /// A cache was poisoned by a panic on another thread.
+    Poisoned,
+}
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ConfigError::Read { path, error } => {
+                write!(f, "{}: cannot read: {error}", path.display())
+            }
+            ConfigError::Toml { path, message } => {
+                write!(f, "{}: not valid TOML: {message}", path.display())
+            }
+            ConfigError::NotATable { path } => {
+                write!(f, "{}: `tool.fwmigrate` must be a table", path.display())
+            }
+            ConfigError::NoSection { path } => {
+                write!(f, "{}: no [tool.fwmigrate] section", path.display())
+            }
+            ConfigError::UnknownKey { path, section, key } => write!(
+                f,
+                "{}: unknown key `{key}` in {section} (accepted: {})",
+                path.display(),
+                KEYS.join(", ")
+            ),
+            ConfigError::BadValue {
+                path,
+                section,
+                key,
+                expected,
+            } => write!(
+                f,
+                "{}: key `{key}` in {section}: expected {expected}",
+                path.display()
+            ),
+            ConfigError::UnknownSelector {
+                path,
+                section,
+                key,
+                selector,
+            } => write!(
+                f,
+                "{}: key `{key}` in {section}: unknown rule selector `{selector}` (accepted: ALL, a code such as FW001, or a prefix such as FW0; see `fwmigrate --list-rules`)",
+                path.display()
+            ),
+            ConfigError::UnknownTarget {
+                path,
+                section,
+                target,
+            } => write!(
+                f,
+                "{}: key `target` in {section}: unknown target `{target}` (accepted: 2026.06, 2026.08)",
+                path.display()
+            ),
+            ConfigError::InvalidGlob {
+                path,
+                section,
+                key,
+                glob,
+            } => write!(
+                f,
+                "{}: key `{key}` in {section}: invalid glob `{glob}`",
+                path.display()
+            ),
+            ConfigError::InvalidExclude { glob, message } => {
+                write!(f, "invalid exclude glob `{glob}`: {message}")
+            }
+            ConfigError::Selector(message) | ConfigError::Target(message) => f.write_str(message),
+            ConfigError::SdkVersion {
+                path,
+                section,
+                message,
+            } => write!(
+                f,
+                "{}: key `sdk-version` in {section}: {message}",
+                path.display()
+            ),
+            ConfigError::SdkVersionFlag(message) => write!(f, "--sdk-version: {message}"),
+            ConfigError::Poisoned => f.write_str("internal error: a settings cache was poisoned"),
+        }
     }
 }
 
 /// Load `path` as a configuration. `Ok(None)` for a `pyproject.toml` without `[tool.fwmigrate]`.
 pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.to_path_buf(),
+        error: e.to_string(),
+    })?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let value: toml::Table = match text.parse() {
         Ok(v) => v,
@@ -66,11 +198,10 @@ pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> 
         Err(_) if is_pyproject && !text.contains("fwmigrate") => return Ok(None),
         Err(e) => {
             let e: toml::de::Error = e;
-            return Err(ConfigError(format!(
-                "{}: not valid TOML: {}",
-                path.display(),
-                e.message()
-            )));
+            return Err(ConfigError::Toml {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            });
         }
     };
     let (table, section) = if is_pyproject {
@@ -81,10 +212,9 @@ pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> 
         {
             Some(Value::Table(t)) => (t.clone(), "[tool.fwmigrate]"),
             Some(_) => {
-                return Err(ConfigError(format!(
-                    "{}: `tool.fwmigrate` must be a table",
-                    path.display()
-                )));
+                return Err(ConfigError::NotATable {
+                    path: path.to_path_buf(),
+                });
             }
             None => return Ok(None),
         }
@@ -106,16 +236,16 @@ pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> 
 fn parse_options(
     table: &toml::Table,
     path: &Path,
-    section: &str,
+    section: &'static str,
     codes: &[&str],
 ) -> Result<FileOptions, ConfigError> {
-    let file = path.display();
     let mut options = FileOptions::default();
     for (key, value) in table {
-        let err = |expected: &str| {
-            ConfigError(format!(
-                "{file}: key `{key}` in {section}: expected {expected}"
-            ))
+        let err = |expected: &'static str| ConfigError::BadValue {
+            path: path.to_path_buf(),
+            section,
+            key: key.clone(),
+            expected,
         };
         let strings = |v: &Value| -> Result<Vec<String>, ConfigError> {
             v.as_array()
@@ -132,11 +262,30 @@ fn parse_options(
             let list = strings(v)?;
             for s in &list {
                 if !valid_selector(s, codes) {
-                    return Err(ConfigError(format!(
-                        "{file}: key `{key}` in {section}: unknown rule selector `{s}` (accepted: ALL, a code such as FW001, or a prefix such as FW0; see `fwmigrate --list-rules`)"
-                    )));
+                    return Err(ConfigError::UnknownSelector {
+                        path: path.to_path_buf(),
+                        section,
+                        key: key.clone(),
+                        selector: s.clone(),
+                    });
                 }
             }
+            Ok(list)
+        };
+        let glob = |glob: &str| -> Result<(), ConfigError> {
+            match globset::Glob::new(glob.trim_end_matches('/')) {
+                Ok(_) => Ok(()),
+                Err(_) => Err(ConfigError::InvalidGlob {
+                    path: path.to_path_buf(),
+                    section,
+                    key: key.clone(),
+                    glob: glob.to_string(),
+                }),
+            }
+        };
+        let globs = |v: &Value| -> Result<Vec<String>, ConfigError> {
+            let list = strings(v)?;
+            list.iter().try_for_each(|g| glob(g))?;
             Ok(list)
         };
         match key.as_str() {
@@ -151,9 +300,11 @@ fn parse_options(
                     .as_str()
                     .ok_or_else(|| err("a string: \"2026.06\" or \"2026.08\""))?;
                 if t.parse::<fwmigrate_api::Target>().is_err() {
-                    return Err(ConfigError(format!(
-                        "{file}: key `target` in {section}: unknown target `{t}` (accepted: 2026.06, 2026.08)"
-                    )));
+                    return Err(ConfigError::UnknownTarget {
+                        path: path.to_path_buf(),
+                        section,
+                        target: t.to_string(),
+                    });
                 }
                 options.target = Some(t.to_string());
             }
@@ -162,35 +313,34 @@ fn parse_options(
                     .as_str()
                     .ok_or_else(|| err("a string: a fireworks-ai release such as \"1.2.30\""))?;
                 if let Err(e) = v.parse::<fwmigrate_api::SdkVersion>() {
-                    return Err(ConfigError(format!(
-                        "{file}: key `sdk-version` in {section}: {e}"
-                    )));
+                    return Err(ConfigError::SdkVersion {
+                        path: path.to_path_buf(),
+                        section,
+                        message: e,
+                    });
                 }
                 options.sdk_version = Some(v.to_string());
             }
             "cookbook-modules" => options.cookbook_modules = Some(strings(value)?),
-            "exclude" => options.exclude = Some(strings(value)?),
-            "extend-exclude" => options.extend_exclude = Some(strings(value)?),
+            "exclude" => options.exclude = Some(globs(value)?),
+            "extend-exclude" => options.extend_exclude = Some(globs(value)?),
             "per-file-ignores" => {
                 let t = value
                     .as_table()
                     .ok_or_else(|| err("a table of glob = [codes]"))?;
                 let mut map = BTreeMap::new();
-                for (glob, codes_value) in t {
-                    if globset::Glob::new(glob).is_err() {
-                        return Err(ConfigError(format!(
-                            "{file}: key `per-file-ignores` in {section}: invalid glob `{glob}`"
-                        )));
-                    }
-                    map.insert(glob.clone(), selectors(codes_value)?);
+                for (pattern, codes_value) in t {
+                    glob(pattern)?;
+                    map.insert(pattern.clone(), selectors(codes_value)?);
                 }
                 options.per_file_ignores = Some(map);
             }
-            other => {
-                return Err(ConfigError(format!(
-                    "{file}: unknown key `{other}` in {section} (accepted: {})",
-                    KEYS.join(", ")
-                )));
+            _ => {
+                return Err(ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    section,
+                    key: key.clone(),
+                });
             }
         }
     }
@@ -268,23 +418,75 @@ mod tests {
     fn errors_name_file_key_and_accepted_values() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "fwmigrate.toml", "selct = ['FW0']\n");
-        let e = load(&p, CODES).unwrap_err().0;
+        let e = load(&p, CODES).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::UnknownKey { key, section: "the top level", .. } if key == "selct"),
+            "{e:?}"
+        );
+        let e = e.to_string();
         assert!(
             e.contains("fwmigrate.toml") && e.contains("`selct`") && e.contains("extend-select"),
             "{e}"
         );
         let p = write(dir.path(), "fwmigrate.toml", "target = '2025.01'\n");
-        let e = load(&p, CODES).unwrap_err().0;
+        let e = load(&p, CODES).unwrap_err();
         assert!(
-            e.contains("`target`") && e.contains("2026.06, 2026.08"),
-            "{e}"
+            matches!(&e, ConfigError::UnknownTarget { target, .. } if target == "2025.01"),
+            "{e:?}"
         );
+        assert!(e.to_string().ends_with(
+            "fwmigrate.toml: key `target` in the top level: unknown target `2025.01` (accepted: 2026.06, 2026.08)"
+        ));
         let p = write(dir.path(), "fwmigrate.toml", "select = ['E501']\n");
-        let e = load(&p, CODES).unwrap_err().0;
+        let e = load(&p, CODES).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::UnknownSelector { key, selector, .. } if key == "select" && selector == "E501"),
+            "{e:?}"
+        );
+        let e = e.to_string();
         assert!(e.contains("`select`") && e.contains("E501"), "{e}");
         let p = write(dir.path(), "fwmigrate.toml", "unsafe-fixes = 'yes'\n");
-        assert!(load(&p, CODES).unwrap_err().0.contains("true or false"));
+        let e = load(&p, CODES).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                ConfigError::BadValue {
+                    expected: "true or false",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().ends_with(
+            "fwmigrate.toml: key `unsafe-fixes` in the top level: expected true or false"
+        ));
         let p = write(dir.path(), "fwmigrate.toml", "select = [\n");
-        assert!(load(&p, CODES).unwrap_err().0.contains("not valid TOML"));
+        let e = load(&p, CODES).unwrap_err();
+        assert!(matches!(e, ConfigError::Toml { .. }), "{e:?}");
+        assert!(e.to_string().contains("not valid TOML"));
+        // Exclusion globs are checked when the file is read, naming the file and the key.
+        let p = write(
+            dir.path(),
+            "fwmigrate.toml",
+            "extend-exclude = ['ok', 'a[b']\n",
+        );
+        let e = load(&p, CODES).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::InvalidGlob { key, glob, .. } if key == "extend-exclude" && glob == "a[b"),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().ends_with(
+                "fwmigrate.toml: key `extend-exclude` in the top level: invalid glob `a[b`"
+            ),
+            "{e}"
+        );
+        let p = write(dir.path(), "pyproject.toml", "[tool]\nfwmigrate = 'on'\n");
+        let e = load(&p, CODES).unwrap_err();
+        assert_eq!(e, ConfigError::NotATable { path: p.clone() });
+        assert_eq!(
+            e.to_string(),
+            format!("{}: `tool.fwmigrate` must be a table", p.display())
+        );
     }
 }

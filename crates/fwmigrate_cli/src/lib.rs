@@ -2,6 +2,7 @@
 
 mod args;
 mod config;
+mod file_error;
 mod output;
 mod process;
 mod settings;
@@ -22,6 +23,7 @@ use rayon::prelude::*;
 pub use fwmigrate_registry as registry;
 
 use args::{Args, ColorChoice, Mode, OutputFormat};
+use file_error::FileError;
 use output::Style;
 use process::{FileResult, Job, Pending, Prepared, Record};
 use settings::Resolver;
@@ -124,23 +126,30 @@ fn run(args: &Args) -> Result<u8, String> {
         }
         return run_stdin(args);
     }
-    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    let resolver = std::sync::Arc::new(Resolver::new(args).map_err(|e| e.to_string())?);
     // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
     // is then either as it was or fully fixed, and no temporary file is left behind. A second
-    // signal stops at once.
+    // signal stops at once (once an in-place write of a hard-linked file under way is done).
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            // Not in the middle of rewriting a hard-linked file in place, though.
+            write::stop_in_place_writes();
             std::process::exit(130);
         }
     });
     if let Some(path) = &args.show_settings {
         return show_settings(&resolver, path);
     }
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+    let mut paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    if args.force_exclude {
+        // A folder named on the command line is skipped when excluded, as a file is
+        // (`walk::discover`).
+        paths.retain(|p| !(p.is_dir() && resolver.settings_for(p).is_ok_and(|s| s.excludes(p))));
+    }
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
@@ -197,6 +206,10 @@ fn run(args: &Args) -> Result<u8, String> {
     // walker's threads have deep stacks too: see `main`). Several paths: the list is needed
     // first, to check a file reached under two names once.
     let streaming = paths.len() == 1 && paths[0].is_dir();
+    // With --apply, files with several hard links that pass the prefilter wait for the end of
+    // the walk: each is then fixed once, under its first name in path order (two names
+    // processed at once would race to write the one file).
+    let linked = Mutex::new(Vec::new());
     let walk_errors = std::thread::scope(|scope| {
         if show_progress {
             let (done, total, finished) = (&done, &total, &finished);
@@ -214,10 +227,23 @@ fn run(args: &Args) -> Result<u8, String> {
                     seen_manifest(&file);
                     match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
                         Prepared::Done(r) => keep(r),
+                        Prepared::Pending(p)
+                            if mode == Mode::Apply && walk::has_other_names(&p.path) =>
+                        {
+                            if let Ok(mut l) = linked.lock() {
+                                l.push(p);
+                            }
+                        }
                         Prepared::Pending(p) => keep(finish_guarded(&job, p)),
                     }
                 },
             );
+            let mut linked: Vec<Pending> = linked.into_inner().unwrap_or_default();
+            walk::sort_by_path(&mut linked, |p| &p.path);
+            walk::once_per_file(&mut linked, |p| &p.path);
+            linked
+                .into_par_iter()
+                .for_each(|pending| keep(finish_guarded(&job, pending)));
             walk::finish_errors(errors)
         } else {
             let (files, errors) = walk::discover(
@@ -362,7 +388,7 @@ fn progress(done: &AtomicUsize, total: &AtomicUsize, finished: &AtomicBool) {
 }
 
 fn run_stdin(args: &Args) -> Result<u8, String> {
-    let resolver = Resolver::new(args).map_err(|e| e.0)?;
+    let resolver = Resolver::new(args).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -392,9 +418,14 @@ fn report(
     let style = style_for(args);
     let format = args.output_format.unwrap_or(OutputFormat::Full);
     let records: Vec<&Record> = results.iter().flat_map(|r| r.records.iter()).collect();
-    let errors: Vec<&String> = walk_errors
+    let errors: Vec<String> = walk_errors
         .iter()
-        .chain(results.iter().flat_map(|r| r.errors.iter()))
+        .cloned()
+        .chain(
+            results
+                .iter()
+                .flat_map(|r| r.errors.iter().map(|e| format!("{}: {e}", r.path))),
+        )
         .collect();
     let mut stdout = String::new();
 
@@ -455,25 +486,31 @@ fn report(
         }
     }
 
-    let remaining = records.len();
-    let fixable = records.iter().filter(|r| r.fixable).count();
-    let fixable_unsafe = records.iter().filter(|r| r.fixable_unsafe).count();
-    let fixed: usize = results.iter().map(|r| r.fixes_applied).sum();
-    let changed_files = results.iter().filter(|r| r.changed).count();
+    let totals = Totals {
+        remaining: records.len(),
+        fixable: records.iter().filter(|r| r.fixable).count(),
+        fixable_unsafe: records.iter().filter(|r| r.fixable_unsafe).count(),
+        fixed: results.iter().map(|r| r.fixes_applied).sum(),
+        changed_files: results.iter().filter(|r| r.changed).count(),
+        // A path the walk could not read counts as one file not checked.
+        unchecked: walk_errors.len()
+            + results
+                .iter()
+                .filter(|r| r.errors.iter().any(FileError::unchecked))
+                .count(),
+        unwritten: results
+            .iter()
+            .filter(|r| r.errors.iter().any(|e| !e.unchecked()))
+            .count(),
+    };
     if !args.silent && !args.quiet {
-        let summary = summary(
-            mode,
-            remaining,
-            fixable,
-            fixable_unsafe,
-            fixed,
-            changed_files,
-        );
+        let summary = summary(mode, &totals);
         if !summary.is_empty() {
             let _ = writeln!(err, "{summary}");
         }
     }
-    let mut code = u8::from(remaining > 0 || !errors.is_empty());
+    let changed_files = totals.changed_files;
+    let mut code = u8::from(totals.remaining > 0 || !errors.is_empty());
     if mode == Mode::Apply && args.exit_non_zero_on_fix && changed_files > 0 {
         code = 1;
     }
@@ -491,19 +528,48 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn summary(
-    mode: Mode,
+/// The counts the summary line reports.
+struct Totals {
     remaining: usize,
     fixable: usize,
     fixable_unsafe: usize,
     fixed: usize,
     changed_files: usize,
-) -> String {
-    match mode {
+    /// Files (and paths the walk could not read) that were not checked.
+    unchecked: usize,
+    /// Files checked whose fixes could not be written.
+    unwritten: usize,
+}
+
+/// The summary for stderr. "All checks passed." only when the exit status is 0 for findings
+/// and errors alike; files that could not be checked or written are counted on a line of
+/// their own.
+fn summary(mode: Mode, t: &Totals) -> String {
+    let Totals {
+        remaining,
+        fixable,
+        fixable_unsafe,
+        fixed,
+        changed_files,
+        unchecked,
+        unwritten,
+    } = *t;
+    let problems = [
+        (unchecked, "could not be checked"),
+        (unwritten, "could not be written"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} {what}", plural(*n, "file")))
+    .collect::<Vec<_>>();
+    let problems = if problems.is_empty() {
+        None
+    } else {
+        Some(format!("{}.", problems.join("; ")))
+    };
+    let mut s = match mode {
+        Mode::Apply if fixed == 0 && remaining == 0 => String::new(),
         Mode::Apply => {
-            if fixed == 0 && remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Fixed {} in {}, {remaining} remaining.",
                 plural(fixed, "finding"),
@@ -517,10 +583,8 @@ fn summary(
             }
             s
         }
+        Mode::Diff if changed_files == 0 && remaining == 0 => String::new(),
         Mode::Diff => {
-            if changed_files == 0 && remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Would fix {} in {}; {remaining} would remain.",
                 plural(fixed, "finding"),
@@ -531,10 +595,8 @@ fn summary(
             }
             s
         }
+        Mode::Check if remaining == 0 => String::new(),
         Mode::Check => {
-            if remaining == 0 {
-                return "All checks passed.".to_string();
-            }
             let mut s = format!(
                 "Found {} ({fixable} fixable with --apply, {fixable_unsafe} more with --unsafe-fixes).",
                 plural(remaining, "finding")
@@ -547,6 +609,22 @@ fn summary(
                 s.push('.');
             } else if fixable_unsafe > 0 {
                 s.push_str("\nRun `fwmigrate --apply --unsafe-fixes` to apply the unsafe fixes after review.");
+            }
+            s
+        }
+    };
+    match (s.is_empty(), problems) {
+        (true, None) => "All checks passed.".to_string(),
+        (true, Some(p)) => format!("No findings in the files checked; {p}"),
+        (false, None) => s,
+        (false, Some(p)) => {
+            // After the counts, before the advice on what to run.
+            match s.find('\n') {
+                Some(i) => s.insert_str(i, &format!("\n{p}")),
+                None => {
+                    s.push('\n');
+                    s.push_str(&p);
+                }
             }
             s
         }
@@ -621,7 +699,7 @@ fn list_rules(args: &Args) {
 }
 
 fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, String> {
-    let s = resolver.settings_for(path).map_err(|e| e.0)?;
+    let s = resolver.settings_for(path).map_err(|e| e.to_string())?;
     let mut out = String::new();
     out.push_str(&format!("file: {}\n", path.display()));
     out.push_str(&format!(
@@ -637,8 +715,51 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
     out.push_str(&format!("sdk-version: {}\n", s.sdk_version));
     out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
     out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
+    out.push_str(&format!("exclude: {:?}\n", s.exclude));
+    out.push_str(&format!("extend-exclude: {:?}\n", s.extend_exclude));
     out.push_str(&format!("excluded: {}\n", s.excludes(path)));
     out.push_str(&format!("enabled rules: {}\n", s.enabled.join(", ")));
     print!("{out}");
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn totals(remaining: usize, fixed: usize, unchecked: usize, unwritten: usize) -> Totals {
+        Totals {
+            remaining,
+            fixable: remaining,
+            fixable_unsafe: 0,
+            fixed,
+            changed_files: usize::from(fixed > 0),
+            unchecked,
+            unwritten,
+        }
+    }
+
+    #[test]
+    fn all_checks_passed_only_without_findings_or_problems() {
+        for mode in [Mode::Check, Mode::Diff, Mode::Apply] {
+            assert_eq!(summary(mode, &totals(0, 0, 0, 0)), "All checks passed.");
+            assert_eq!(
+                summary(mode, &totals(0, 0, 2, 0)),
+                "No findings in the files checked; 2 files could not be checked."
+            );
+        }
+        // A fix that could not be written leaves its findings: both are said.
+        assert_eq!(
+            summary(Mode::Apply, &totals(3, 0, 1, 1)),
+            "Fixed 0 findings in 0 files, 3 remaining.\n1 file could not be checked; 1 file could not be written."
+        );
+        assert_eq!(
+            summary(Mode::Check, &totals(1, 0, 0, 0)),
+            "Found 1 finding (1 fixable with --apply, 0 more with --unsafe-fixes).\nRun `fwmigrate --apply` to fix them."
+        );
+        assert_eq!(
+            summary(Mode::Check, &totals(1, 0, 1, 0)),
+            "Found 1 finding (1 fixable with --apply, 0 more with --unsafe-fixes).\n1 file could not be checked.\nRun `fwmigrate --apply` to fix them."
+        );
+    }
 }

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use fwmigrate_rule::Severity;
+
 use crate::process::Record;
 use crate::registry;
 
@@ -57,7 +59,7 @@ fn location(r: &Record) -> String {
 }
 
 pub fn concise(out: &mut String, r: &Record, style: Style) {
-    let code = if r.severity == "error" {
+    let code = if r.severity == Severity::Error {
         style.red(r.code)
     } else {
         style.yellow(r.code)
@@ -131,7 +133,7 @@ pub fn full(out: &mut String, r: &Record, style: Style) {
 }
 
 pub fn github(out: &mut String, r: &Record) {
-    let level = if r.severity == "error" {
+    let level = if r.severity == Severity::Error {
         "error"
     } else {
         "warning"
@@ -166,7 +168,7 @@ fn loc(p: (usize, usize)) -> Value {
 pub fn json_record(r: &Record) -> Value {
     let fix = r.fix.as_ref().map(|f| {
         json!({
-            "applicability": f.applicability,
+            "applicability": f.applicability.as_str(),
             "message": f.title,
             "suggestion": f.suggestion,
             "edits": f.edits.iter().map(|e| json!({
@@ -186,7 +188,7 @@ pub fn json_record(r: &Record) -> Value {
         "code": r.code,
         "name": r.name,
         "message": r.message,
-        "severity": r.severity,
+        "severity": r.severity.as_str(),
         "filename": r.path,
         "location": loc(r.start),
         "end_location": loc(r.end),
@@ -221,7 +223,7 @@ pub fn sarif(records: &[&Record]) -> Value {
                 "fullDescription": {"text": m.summary},
                 "help": {"text": m.explanation, "markdown": m.explanation},
                 "helpUri": HELP_URI,
-                "defaultConfiguration": {"level": if m.severity == fwmigrate_rule::Severity::Error { "error" } else { "warning" }},
+                "defaultConfiguration": {"level": sarif_level(m.severity)},
                 "properties": {"name": m.name, "family": m.family, "tags": [m.family]},
             })
         })
@@ -258,6 +260,14 @@ pub fn sarif(records: &[&Record]) -> Value {
 }
 
 const SRCROOT: &str = "%SRCROOT%";
+
+/// SARIF's level for a severity.
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
 
 fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
     json!({
@@ -304,7 +314,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::P
     }
     let mut result = json!({
         "ruleId": r.code,
-        "level": if r.severity == "error" { "error" } else { "warning" },
+        "level": sarif_level(r.severity),
         "message": {"text": r.message},
         "locations": [{"physicalLocation": physical}],
     });
@@ -313,7 +323,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::P
     }
     if let Some(fix) = &r.fix {
         if fix.edits.is_empty() || r.cell.is_some() {
-            properties.insert("fixApplicability".into(), json!(fix.applicability));
+            properties.insert("fixApplicability".into(), json!(fix.applicability.as_str()));
             properties.insert("fixTitle".into(), json!(fix.title));
         } else {
             result["fixes"] = json!([{
@@ -325,7 +335,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::P
                         "insertedContent": {"text": e.content},
                     })).collect::<Vec<_>>(),
                 }],
-                "properties": {"applicability": fix.applicability},
+                "properties": {"applicability": fix.applicability.as_str()},
             }]);
         }
         if let Some(s) = &fix.suggestion {

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use fwmigrate_engine::{
     Diagnostic, Document, FileOutcome, Mode as EngineMode, SkipReason, SourceType,
 };
+use fwmigrate_rule::{Applicability, Severity};
 
 use crate::args::Mode;
+use crate::file_error::FileError;
 use crate::settings::{FileSettings, Resolver};
 use crate::walk::{Candidate, FileKind, Worker};
 use crate::write::write_atomic;
@@ -18,7 +20,7 @@ pub struct Record {
     pub path: String,
     pub code: &'static str,
     pub name: &'static str,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub message: String,
     pub start: (usize, usize),
     pub end: (usize, usize),
@@ -35,7 +37,7 @@ pub struct Record {
 
 #[derive(Debug, Clone)]
 pub struct FixRecord {
-    pub applicability: &'static str,
+    pub applicability: Applicability,
     pub title: String,
     pub suggestion: Option<String>,
     pub edits: Vec<EditRecord>,
@@ -53,7 +55,7 @@ pub struct EditRecord {
 pub struct FileResult {
     pub path: String,
     pub records: Vec<Record>,
-    pub errors: Vec<String>,
+    pub errors: Vec<FileError>,
     pub changed: bool,
     pub fixes_applied: usize,
     pub diff: Option<String>,
@@ -95,7 +97,7 @@ pub fn internal_error(path: &Path, panic: &(dyn std::any::Any + Send)) -> FileRe
             path: path.clone(),
             code: meta.code,
             name: meta.name,
-            severity: meta.severity.as_str(),
+            severity: meta.severity,
             message: format!(
                 "internal error while processing this file ({what}); it was left unchanged"
             ),
@@ -133,7 +135,7 @@ pub struct Pending {
 }
 
 pub struct Job<'a> {
-    pub resolver: &'a Resolver<'a>,
+    pub resolver: &'a Resolver,
     pub mode: Mode,
     pub max_file_size: u64,
 }
@@ -168,7 +170,7 @@ impl Job<'_> {
         let settings = match worker.settings.get(self.resolver, path) {
             Ok(s) => s,
             Err(e) => {
-                result.errors.push(e.0);
+                result.errors.push(FileError::Config(e));
                 return Prepared::Done(result.named(path));
             }
         };
@@ -184,16 +186,14 @@ impl Job<'_> {
         // the open file.
         let buf = &mut worker.buf;
         if let Err(e) = read_limited(path, self.max_file_size, buf) {
-            let name = display(path);
             result.errors.push(match e {
-                ReadError::TooLarge(len) => format!(
-                    "{name}: skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
-                    self.max_file_size
-                ),
-                ReadError::Io(e) => format!("{name}: cannot read: {e}"),
+                ReadError::TooLarge(len) => FileError::TooLarge {
+                    len,
+                    limit: self.max_file_size,
+                },
+                ReadError::Io(e) => FileError::Read(e),
             });
-            result.path = name;
-            return Prepared::Done(result);
+            return Prepared::Done(result.named(path));
         }
         if prefiltered_out(candidate.kind, linter, buf) {
             return Prepared::Done(result);
@@ -273,7 +273,7 @@ impl Job<'_> {
                 };
                 self.run_bytes(source, name, bytes, &settings, &mut result)
             }
-            Err(e) => result.errors.push(e.0),
+            Err(e) => result.errors.push(FileError::Config(e)),
         }
         result
     }
@@ -288,20 +288,15 @@ impl Job<'_> {
     ) {
         let linter = &settings.linter;
         if bytes.contains(&0) {
-            result.errors.push(format!(
-                "{}: skipped: binary file (contains NUL bytes)",
-                result.path
-            ));
+            result.errors.push(FileError::Binary);
             return;
         }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                result.errors.push(format!(
-                    "{}: skipped: not valid UTF-8 (byte {}); fwmigrate only rewrites UTF-8 files",
-                    result.path,
-                    e.utf8_error().valid_up_to()
-                ));
+                result.errors.push(FileError::NotUtf8 {
+                    valid_up_to: e.utf8_error().valid_up_to(),
+                });
                 return;
             }
         };
@@ -321,7 +316,7 @@ impl Job<'_> {
         };
         let mut outcome: FileOutcome = linter.lint(&doc, engine_mode);
         if let Some(e) = &outcome.error {
-            result.errors.push(format!("{}: {e}", result.path));
+            result.errors.push(FileError::Notebook(e.clone()));
             return;
         }
         result.includes = std::mem::take(&mut outcome.includes);
@@ -368,7 +363,7 @@ impl Job<'_> {
                 Mode::Apply => match write_atomic(path, text.as_bytes(), new_text.as_bytes()) {
                     Ok(()) => result.changed = true,
                     Err(e) => {
-                        result.errors.push(format!("{}: {e}", result.path));
+                        result.errors.push(FileError::Write(e));
                         result.fixes_applied = 0;
                         return false;
                     }
@@ -456,12 +451,12 @@ pub fn records(path: &str, outcome: &FileOutcome, document: &str) -> Vec<Record>
             path: path.to_string(),
             code: d.rule.code,
             name: d.rule.name,
-            severity: d.severity().as_str(),
+            severity: d.severity(),
             message: d.message.clone(),
             start: (d.start.row, d.start.column),
             end: (d.end.row, d.end.column),
             fix: d.fix.as_ref().map(|f| FixRecord {
-                applicability: f.applicability.as_str(),
+                applicability: f.applicability,
                 title: f.title.clone(),
                 suggestion: f.suggestion.clone(),
                 edits: f

@@ -3,6 +3,7 @@
 //! distinct selection for linters.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -15,8 +16,10 @@ use crate::args::Args;
 use crate::config::{self, Config, ConfigError};
 use crate::registry;
 
-/// Folders that are never walked.
-pub const ALWAYS_SKIPPED: &[&str] = &[
+/// The default `exclude` list, as in ruff: version control, virtual environments, caches, build
+/// output. A configuration's or the command line's `exclude` replaces it, `extend-exclude` adds
+/// to it.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -44,20 +47,34 @@ pub struct FileSettings {
     pub unsafe_fixes: bool,
     pub enabled: Vec<&'static str>,
     pub cookbook_modules: Vec<String>,
-    exclude: GlobSet,
+    /// The `exclude` patterns in force (the default list unless a layer replaced it).
+    pub exclude: Vec<String>,
+    /// The `extend-exclude` patterns of both layers.
+    pub extend_exclude: Vec<String>,
+    exclusions: Exclusions,
 }
 
 impl FileSettings {
-    /// Whether the configured exclusions cover `path`.
-    pub fn excludes(&self, path: &Path) -> bool {
-        if self.exclude.is_empty() {
-            return false;
-        }
-        let root = self
-            .config
+    /// The folder relative patterns are anchored at: the configuration's, else the working
+    /// directory.
+    fn root(&self) -> &Path {
+        self.config
             .as_ref()
-            .map_or(Path::new("."), |c| c.root.as_path());
-        matches_any(&self.exclude, path, root)
+            .map_or(Path::new("."), |c| c.root.as_path())
+    }
+
+    /// Whether the exclusions cover `path` or a folder on the way to it (below the
+    /// configuration's folder): for paths named on the command line (`--force-exclude`) and
+    /// `--show-settings`.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.exclusions.matches_any_component(path, self.root())
+    }
+
+    /// Whether the exclusions cover a file or folder met while walking: its name, or its path
+    /// relative to the configuration's folder (the folders above it were checked on the way
+    /// down, as ruff does, so a folder named on the command line is walked whatever its name).
+    pub fn excludes_entry(&self, path: &Path) -> bool {
+        self.exclusions.matches_entry(path, self.root())
     }
 
     /// Whether the governing configuration has `per-file-ignores`: the settings of a file
@@ -73,17 +90,64 @@ fn has_per_file_ignores(config: Option<&Config>) -> bool {
         .is_some_and(|m| !m.is_empty())
 }
 
-fn matches_any(set: &GlobSet, path: &Path, root: &Path) -> bool {
-    if set.is_empty() {
-        return false;
+/// Exclusion patterns, split for speed: plain names (most patterns, the whole default list)
+/// are compared with path components, the others are globs.
+#[derive(Default)]
+struct Exclusions {
+    names: Vec<OsString>,
+    globs: GlobSet,
+}
+
+impl Exclusions {
+    fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Result<Self, ConfigError> {
+        let mut names = Vec::new();
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let p = pattern.trim_end_matches('/');
+            if !p.is_empty() && !p.contains(['/', '\\', '*', '?', '[', ']', '{', '}']) {
+                names.push(OsString::from(p));
+                continue;
+            }
+            let glob = Glob::new(p).map_err(|e| ConfigError::InvalidExclude {
+                glob: pattern.to_string(),
+                message: e.kind().to_string(),
+            })?;
+            builder.add(glob);
+        }
+        let globs = builder.build().map_err(|e| ConfigError::InvalidExclude {
+            glob: e.glob().unwrap_or_default().to_string(),
+            message: e.kind().to_string(),
+        })?;
+        Ok(Self { names, globs })
     }
-    let rel = relative_to(path, root);
-    if set.is_match(&rel) {
-        return true;
+
+    fn is_name(&self, name: &std::ffi::OsStr) -> bool {
+        self.names.iter().any(|n| n == name)
     }
-    // A pattern without a slash matches any component (`tests`, `*_old.py`).
-    rel.components()
-        .any(|c| set.is_match(Path::new(c.as_os_str())))
+
+    /// `path`'s own name or its path relative to `root`.
+    fn matches_entry(&self, path: &Path, root: &Path) -> bool {
+        let name = path.file_name();
+        if name.is_some_and(|n| self.is_name(n)) {
+            return true;
+        }
+        if self.globs.is_empty() {
+            return false;
+        }
+        name.is_some_and(|n| self.globs.is_match(n)) || self.globs.is_match(relative_to(path, root))
+    }
+
+    /// Any component of `path` relative to `root`, or that whole relative path.
+    fn matches_any_component(&self, path: &Path, root: &Path) -> bool {
+        if self.names.is_empty() && self.globs.is_empty() {
+            return false;
+        }
+        let rel = relative_to(path, root);
+        rel.components().any(|c| {
+            let c = c.as_os_str();
+            self.is_name(c) || self.globs.is_match(Path::new(c))
+        }) || self.globs.is_match(&rel)
+    }
 }
 
 fn relative_to(path: &Path, root: &Path) -> PathBuf {
@@ -125,9 +189,10 @@ struct LinterKey {
     modules: Vec<String>,
 }
 
-/// Resolves settings for files, caching configuration lookups and linters.
-pub struct Resolver<'a> {
-    args: &'a Args,
+/// Resolves settings for files, caching configuration lookups and linters. It owns a copy of
+/// the arguments, so that the walker's folder filter (which must own what it uses) can share it.
+pub struct Resolver {
+    args: Args,
     codes: Vec<&'static str>,
     fixed: Option<Option<Arc<Config>>>,
     dirs: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
@@ -138,7 +203,7 @@ pub struct Resolver<'a> {
     errors: Mutex<Vec<String>>,
 }
 
-impl<'a> Resolver<'a> {
+impl Resolver {
     /// Configuration errors met so far (each makes the run exit 2).
     pub fn errors(&self) -> Vec<String> {
         let mut e = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
@@ -147,7 +212,7 @@ impl<'a> Resolver<'a> {
         e
     }
 
-    pub fn new(args: &'a Args) -> Result<Self, ConfigError> {
+    pub fn new(args: &Args) -> Result<Self, ConfigError> {
         let codes = registry::all_codes();
         let fixed = if args.isolated {
             Some(None)
@@ -155,12 +220,7 @@ impl<'a> Resolver<'a> {
             let loaded = config::load(path, &codes)?;
             let loaded = match loaded {
                 Some(c) => c,
-                None => {
-                    return Err(ConfigError(format!(
-                        "{}: no [tool.fwmigrate] section",
-                        path.display()
-                    )));
-                }
+                None => return Err(ConfigError::NoSection { path: path.clone() }),
             };
             Some(Some(Arc::new(loaded)))
         } else {
@@ -174,10 +234,10 @@ impl<'a> Resolver<'a> {
             .chain(&args.ignore)
             .chain(&args.extend_select)
         {
-            RuleSelector::parse(s, &codes).map_err(|e| ConfigError(e.0))?;
+            RuleSelector::parse(s, &codes).map_err(|e| ConfigError::Selector(e.0))?;
         }
         Ok(Self {
-            args,
+            args: args.clone(),
             codes,
             fixed,
             dirs: Mutex::new(HashMap::new()),
@@ -257,7 +317,7 @@ impl<'a> Resolver<'a> {
         if let Err(e) = &result
             && let Ok(mut errors) = self.errors.lock()
         {
-            errors.push(e.0.clone());
+            errors.push(e.to_string());
         }
         result
     }
@@ -269,17 +329,17 @@ impl<'a> Resolver<'a> {
         file: Option<&Path>,
     ) -> Result<FileSettings, ConfigError> {
         let opts = config.as_ref().map(|c| &c.options);
-        let args = self.args;
+        let args = &self.args;
 
         let target: Target = match (&args.target, opts.and_then(|o| o.target.as_ref())) {
-            (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError)?,
+            (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,
             _ => Target::default(),
         };
         let sdk_version: SdkVersion =
             match (&args.sdk_version, opts.and_then(|o| o.sdk_version.as_ref())) {
                 (Some(v), _) | (None, Some(v)) => v
                     .parse()
-                    .map_err(|e| ConfigError(format!("--sdk-version: {e}")))?,
+                    .map_err(ConfigError::SdkVersionFlag)?,
                 _ => SdkVersion::default_for(target),
             };
         let unsafe_fixes = if args.unsafe_fixes {
@@ -291,7 +351,9 @@ impl<'a> Resolver<'a> {
         };
         let parse = |list: &[String]| -> Result<Vec<RuleSelector>, ConfigError> {
             list.iter()
-                .map(|s| RuleSelector::parse(s, &self.codes).map_err(|e| ConfigError(e.0)))
+                .map(|s| {
+                    RuleSelector::parse(s, &self.codes).map_err(|e| ConfigError::Selector(e.0))
+                })
                 .collect()
         };
         // Layers, as in ruff: the configuration file, then the command line. A layer's `select`
@@ -340,24 +402,18 @@ impl<'a> Resolver<'a> {
         modules.sort();
         modules.dedup();
 
-        let mut exclude_globs: Vec<String> =
-            match (&args.exclude, opts.and_then(|o| o.exclude.as_ref())) {
-                (Some(e), _) | (None, Some(e)) => e.clone(),
-                _ => Vec::new(),
-            };
-        exclude_globs.extend(args.extend_exclude.iter().cloned());
-        if let Some(e) = opts.and_then(|o| o.extend_exclude.as_ref()) {
-            exclude_globs.extend(e.iter().cloned());
-        }
-        let mut builder = GlobSetBuilder::new();
-        for g in &exclude_globs {
-            let glob = Glob::new(g.trim_end_matches('/'))
-                .map_err(|e| ConfigError(format!("invalid exclude glob `{g}`: {e}")))?;
-            builder.add(glob);
-        }
-        let exclude = builder
-            .build()
-            .map_err(|e| ConfigError(format!("invalid exclude globs: {e}")))?;
+        // As in ruff: the command line's `exclude` replaces the configuration's, which replaces
+        // the default list; both layers' `extend-exclude` add to it.
+        let exclude: Vec<String> = match (&args.exclude, opts.and_then(|o| o.exclude.as_ref())) {
+            (Some(e), _) | (None, Some(e)) => e.clone(),
+            _ => DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut extend_exclude: Vec<String> = opts
+            .and_then(|o| o.extend_exclude.clone())
+            .unwrap_or_default();
+        extend_exclude.extend(args.extend_exclude.iter().cloned());
+        let exclusions =
+            Exclusions::new(exclude.iter().chain(&extend_exclude).map(String::as_str))?;
 
         let key = LinterKey {
             target,
@@ -396,6 +452,8 @@ impl<'a> Resolver<'a> {
             enabled,
             cookbook_modules: modules,
             exclude,
+            extend_exclude,
+            exclusions,
         })
     }
 }
@@ -451,5 +509,5 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ConfigError {
-    ConfigError("internal error: a settings cache was poisoned".to_string())
+    ConfigError::Poisoned
 }

@@ -1,4 +1,5 @@
-//! File discovery: a parallel walk that honours ignore files and skips the usual folders.
+//! File discovery: a parallel walk that honours ignore files and the `exclude` settings (whose
+//! default skips the usual folders).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -6,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::ConfigError;
-use crate::settings::{ALWAYS_SKIPPED, FileSettings, Resolver};
+use crate::settings::{FileSettings, Resolver, parent_dir};
 
 /// The settings of the folders seen last by one thread, reused for their files without a lock
 /// (a miss asks the [`Resolver`], whose caches are shared). Bounded, so memory does not grow
@@ -38,20 +39,6 @@ impl DirSettings {
         if settings.has_per_file_ignores() {
             return resolver.settings_for(path).map(Arc::new);
         }
-        Ok(settings)
-    }
-
-    /// Settings for the folder `dir`.
-    pub fn get_dir(
-        &mut self,
-        resolver: &Resolver,
-        dir: &Path,
-    ) -> Result<Arc<FileSettings>, ConfigError> {
-        if let Some(s) = self.find(dir) {
-            return Ok(s);
-        }
-        let settings = resolver.settings_for_dir(dir)?;
-        self.remember(dir, &settings);
         Ok(settings)
     }
 
@@ -133,7 +120,7 @@ pub struct Worker {
 /// Collect the files to check under `paths`, sorted by path, without duplicates.
 pub fn discover(
     paths: &[PathBuf],
-    resolver: &Resolver,
+    resolver: &Arc<Resolver>,
     respect_gitignore: bool,
     force_exclude: bool,
     threads: usize,
@@ -179,16 +166,40 @@ pub fn discover(
     // With several paths, one file can arrive under different names (`pkg/a.py`, an absolute
     // path, a folder link given explicitly): processing it twice at once would make the second
     // write fail (the file changed since it was read). Keep the first name of each file.
-    #[cfg(unix)]
     if paths.len() > 1 {
+        once_per_file(&mut files, |f| &f.path);
+    }
+    (files, finish_errors(errors))
+}
+
+/// Keep the first name (in the list's order) of each file: drop the names of a file met
+/// before under another path or hard link.
+pub fn once_per_file<T>(files: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
+    #[cfg(unix)]
+    {
         use std::os::unix::fs::MetadataExt;
         let mut seen = std::collections::HashSet::new();
-        files.retain(|f| match std::fs::metadata(&f.path) {
+        files.retain(|f| match std::fs::metadata(path(f)) {
             Ok(m) => seen.insert((m.dev(), m.ino())),
             Err(_) => true,
         });
     }
-    (files, finish_errors(errors))
+    #[cfg(not(unix))]
+    let _ = (files, path);
+}
+
+/// Whether the file at `path` has other names (hard links).
+pub fn has_other_names(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).is_ok_and(|m| m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Sorted, without repeats.
@@ -203,7 +214,7 @@ pub fn finish_errors(errors: Mutex<WalkErrors>) -> WalkErrors {
 /// file to check, as the walk meets it (in no particular order). Problems go to `errors`.
 pub fn for_each_file(
     roots: &[PathBuf],
-    resolver: &Resolver,
+    resolver: &Arc<Resolver>,
     respect_gitignore: bool,
     threads: usize,
     errors: &Mutex<WalkErrors>,
@@ -225,16 +236,19 @@ pub fn for_each_file(
         .parents(respect_gitignore)
         .require_git(false)
         .follow_links(false)
-        .threads(threads)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && entry.depth() > 0
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| ALWAYS_SKIPPED.contains(&n)))
-        });
+        .threads(threads);
+    // Excluded folders are dropped before the walker reads them (and their ignore files). A
+    // folder is judged by the settings above it, as in ruff: an excluded folder's own
+    // configuration is never read.
+    let filter = resolver.clone();
+    builder.filter_entry(move |entry| {
+        let path = entry.path();
+        !(entry.depth() > 0
+            && entry.file_type().is_some_and(|t| t.is_dir())
+            && filter
+                .settings_for_dir(parent_dir(path))
+                .is_ok_and(|s| s.excludes_entry(path)))
+    });
     builder.build_parallel().run(|| {
         let mut worker = Worker::default();
         Box::new(move |entry| {
@@ -251,15 +265,6 @@ pub fn for_each_file(
             let path = entry.path();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir {
-                if entry.depth() > 0
-                    && worker
-                        .settings
-                        .get_dir(resolver, path)
-                        .map(|s| s.excludes(path))
-                        .unwrap_or(false)
-                {
-                    return WalkState::Skip;
-                }
                 return WalkState::Continue;
             }
             if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -269,7 +274,7 @@ pub fn for_each_file(
                 return WalkState::Continue;
             };
             match worker.settings.get(resolver, path) {
-                Ok(s) if s.excludes(path) => {}
+                Ok(s) if s.excludes_entry(path) => {}
                 Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
                 Ok(_) => visit(
                     &mut worker,
@@ -279,7 +284,7 @@ pub fn for_each_file(
                         explicit: false,
                     },
                 ),
-                Err(e) => push(errors, e.0),
+                Err(e) => push(errors, e.to_string()),
             }
             WalkState::Continue
         })

@@ -198,7 +198,7 @@ impl Linter {
             Ok(n) => n,
             Err(e) => {
                 return FileOutcome {
-                    error: Some(format!("not a valid notebook: {e}")),
+                    error: Some(e.to_string()),
                     ..FileOutcome::default()
                 };
             }

@@ -1,4 +1,4 @@
-//! Parse + every rule over representative legacy scripts (the rule fixtures and acceptance
+//! Parse + every rule over representative legacy scripts (the rule fixtures and test case
 //! inputs), in `--check` and in fix mode, and over a large plain module the prefilter rejects.
 
 use std::hint::black_box;

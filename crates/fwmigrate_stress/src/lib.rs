@@ -1,5 +1,5 @@
 //! Shared pieces of fwmigrate's stress tests and benchmarks: a linter over every rule, the seed
-//! corpus (rule fixtures and acceptance inputs), a small lexer for mutations, and the invariants
+//! corpus (rule fixtures and test case inputs), a small lexer for mutations, and the invariants
 //! every engine result must satisfy.
 
 use std::collections::HashMap;
@@ -41,15 +41,23 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The shared acceptance cases: `$FWMIGRATE_SHARED/acceptance` (or `$SHARED`, as CI sets it),
-/// else `../shared/acceptance` next to the workspace. `None` on a clone without them.
+/// Extra acceptance cases: `$FWMIGRATE_SHARED/acceptance` (or `$SHARED`, as `.ci/run` sets
+/// it). `None` when neither is set.
 pub fn acceptance_dir() -> Option<PathBuf> {
-    let shared = std::env::var_os("FWMIGRATE_SHARED")
-        .or_else(|| std::env::var_os("SHARED"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"));
-    let dir = shared.join("acceptance");
+    let shared = std::env::var_os("FWMIGRATE_SHARED").or_else(|| std::env::var_os("SHARED"))?;
+    let dir = PathBuf::from(shared).join("acceptance");
     dir.is_dir().then_some(dir)
+}
+
+/// The inputs of the case folders under `dir` (`<dir>/*/input/*.py`), in path order.
+fn case_inputs(dir: &Path, out: &mut Vec<(String, String)>) {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    cases.sort();
+    for case in cases {
+        python_files_in(&case.join("input"), out);
+    }
 }
 
 fn python_files_in(dir: &Path, out: &mut Vec<(String, String)>) {
@@ -67,8 +75,9 @@ fn python_files_in(dir: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Seed scripts: every rule fixture (`rules/*/fixtures/*.py`) and every acceptance input
-/// (`acceptance/*/input/*.py`, when the shared folder exists), as (path, text).
+/// Seed scripts: every rule fixture (`rules/*/fixtures/*.py`), the inputs of the command-line
+/// test cases (`tests/fixtures/*/input/*.py`) and those of the extra acceptance cases (see
+/// [`acceptance_dir`]), as (path, text).
 pub fn seed_corpus() -> Vec<(String, String)> {
     let mut out = Vec::new();
     let rules = workspace_root().join("rules");
@@ -79,14 +88,9 @@ pub fn seed_corpus() -> Vec<(String, String)> {
     for family in families {
         python_files_in(&family.join("fixtures"), &mut out);
     }
+    case_inputs(&workspace_root().join("tests/fixtures"), &mut out);
     if let Some(acceptance) = acceptance_dir() {
-        let mut cases: Vec<PathBuf> = std::fs::read_dir(&acceptance)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        cases.sort();
-        for case in cases {
-            python_files_in(&case.join("input"), &mut out);
-        }
+        case_inputs(&acceptance, &mut out);
     }
     out
 }
@@ -229,10 +233,11 @@ mod tests {
     }
 
     #[test]
-    fn the_corpus_has_the_rule_fixtures() {
+    fn the_corpus_has_the_rule_fixtures_and_test_cases() {
         let corpus = seed_corpus();
         assert!(corpus.len() >= 50, "only {} seed files", corpus.len());
         assert!(corpus.iter().any(|(p, _)| p.ends_with("FW001_basic.py")));
+        assert!(corpus.iter().any(|(p, _)| p.ends_with("tune_summaries.py")));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Mutation fuzzing of the engine with every rule: rule fixtures and acceptance inputs, with
+//! Mutation fuzzing of the engine with every rule: rule fixtures and test case inputs, with
 //! tokens deleted, duplicated and swapped, and comments and whitespace inserted.
 //!
 //! Every mutant must keep the engine's safety net (`fwmigrate_stress::check_safety`): no panic,
