@@ -1008,7 +1008,7 @@ mod tests {
     #[test]
     fn dataclass_fields_and_unknown_decorators() {
         let out = module(
-            "from dataclasses import dataclass, field, KW_ONLY\n@dataclass(kw_only=True)\nclass C:\n    a: int\n    b: list = field(default_factory=list)\n    c: int = field(init=False)\n    _: KW_ONLY\n    d: int = 0\n@retry(3)\ndef g(x): ...\nclass P(BaseModel):\n    a: int = Field(...)\n    b: int = Field(1, alias='bee')\n",
+            "from dataclasses import dataclass, field, KW_ONLY\n@dataclass(kw_only=True)\nclass C:\n    a: int\n    b: list = field(default_factory=list)\n    c: int = field(init=False)\n    _: KW_ONLY\n    d: int = 0\n@retry(3)\ndef g(x): ...\n@click.command()\ndef h(x): ...\nclass P(BaseModel):\n    a: int = Field(...)\n    b: int = Field(1, alias='bee')\n",
         );
         let Symbol::Class(c) = &out.module.names["C"] else {
             panic!()
@@ -1018,10 +1018,16 @@ mod tests {
         assert!(c.fields[1].default);
         assert!(c.fields[2].no_init);
         assert!(c.fields[3].kw_only);
+        // A decorator keeps the signature (as `inspect.signature` sees it through
+        // `__wrapped__`) unless it is known to change it.
         let Symbol::Function(g) = &out.module.names["g"] else {
             panic!()
         };
-        assert_eq!(g.sig, None);
+        assert_eq!(g.sig.as_deref(), Some("x"));
+        let Symbol::Function(h) = &out.module.names["h"] else {
+            panic!()
+        };
+        assert_eq!(h.sig, None);
         let Symbol::Class(p) = &out.module.names["P"] else {
             panic!()
         };
