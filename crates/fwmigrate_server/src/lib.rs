@@ -46,6 +46,16 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // A panic is caught where it happens (an FW999 diagnostic, or an error answer to a request);
+    // the log (stderr, which editors keep) gets one line, and a backtrace when
+    // `RUST_BACKTRACE` asks for one.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("fwmigrate server: internal error: {info}");
+        let trace = std::backtrace::Backtrace::capture();
+        if trace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{trace}");
+        }
+    }));
     match serve(std::io::stdin(), std::io::stdout()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
