@@ -553,3 +553,46 @@ fn configuration_files_and_editor_settings_apply_as_on_the_command_line() {
     assert_eq!(client.diagnostics(&u)["diagnostics"], json!([]));
     client.stop().unwrap();
 }
+
+#[test]
+fn saving_rechecks_and_a_saved_configuration_rechecks_every_document() {
+    let dir = workspace();
+    let a = uri(&dir.path().join("a.py"));
+    let b = uri(&dir.path().join("b.py"));
+    let (mut client, _) = Client::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        Value::Null,
+    );
+    // A client that can watch files is asked to watch the configuration files.
+    let register = client.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(
+        watchers[0]["globPattern"], "**/pyproject.toml",
+        "{register}"
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+
+    client.open(&a, LEGACY);
+    client.open(&b, LEGACY);
+    assert!(codes(&client.diagnostics(&a)).contains(&"FW002".to_string()));
+    assert!(codes(&client.diagnostics(&b)).contains(&"FW002".to_string()));
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": a}}));
+    let again = client.diagnostics(&a);
+    assert_eq!(again["version"], 1);
+
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.fwmigrate]\nignore = [\"FW002\"]\n",
+    )
+    .unwrap();
+    let config = uri(&dir.path().join("pyproject.toml"));
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config}}),
+    );
+    assert!(!codes(&client.diagnostics(&a)).contains(&"FW002".to_string()));
+    assert!(!codes(&client.diagnostics(&b)).contains(&"FW002".to_string()));
+    client.stop().unwrap();
+}
