@@ -56,7 +56,7 @@ pub fn serve(
             .spawn(move || read_loop(input, sender, outbox))
             .map_err(|e| format!("cannot start a thread: {e}"))?;
     }
-    let Some((id, params)) = wait_for_initialize(&receiver, &outbox)? else {
+    let Some((id, params)) = wait_for_initialize(&receiver, &outbox) else {
         return Err("the client exited before initializing".into());
     };
     let mut server = Server::new(&params, outbox.clone())?;
@@ -101,12 +101,12 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 fn wait_for_initialize(
     receiver: &Receiver<Message>,
     outbox: &Outbox,
-) -> Result<Option<(RequestId, Value)>, String> {
+) -> Option<(RequestId, Value)> {
     for message in receiver {
         match message {
             Message::Request(r) if r.method == "initialize" => {
                 if r.params.is_object() {
-                    return Ok(Some((r.id, r.params)));
+                    return Some((r.id, r.params));
                 }
                 outbox.send(Message::Response(Response::new_err(
                     r.id,
@@ -119,11 +119,11 @@ fn wait_for_initialize(
                 ErrorCode::ServerNotInitialized as i32,
                 format!("{}: the server is not initialized yet", r.method),
             ))),
-            Message::Notification(n) if n.method == "exit" => return Ok(None),
+            Message::Notification(n) if n.method == "exit" => return None,
             Message::Notification(_) | Message::Response(_) => {}
         }
     }
-    Ok(None)
+    None
 }
 
 /// What the lint worker and the request threads share with the message loop.
