@@ -6,5 +6,11 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `fwmigrate server` starts the language server. Paths are positional, so a folder named
+    // `server` is checked as `fwmigrate ./server` (or with any option before it).
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|first| first == "server") {
+        return fwmigrate_server::main(args);
+    }
     fwmigrate_cli::main()
 }

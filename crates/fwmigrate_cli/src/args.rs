@@ -24,7 +24,14 @@ pub enum ColorChoice {
 ///
 /// With no mode flag, fwmigrate checks: it reports findings and changes nothing.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "fwmigrate", version, about, max_term_width = 100)]
+#[command(
+    name = "fwmigrate",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "`fwmigrate server` starts the language server (LSP over stdio). \
+                  To check a folder named `server`, write `fwmigrate ./server`."
+)]
 pub struct Args {
     /// Files or folders to check (default: the current folder); `-` reads stdin.
     #[arg(value_name = "PATH")]

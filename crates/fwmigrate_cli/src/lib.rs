@@ -9,6 +9,12 @@ mod settings;
 mod walk;
 mod write;
 
+// For the language server (`fwmigrate server`, crates/fwmigrate_server), which resolves the
+// settings of an open file exactly as a command line naming that file would.
+pub use args::Args;
+pub use settings::{DEFAULT_EXCLUDE, FileSettings, Resolver};
+pub use walk::{FileKind, kind_of};
+
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,11 +28,10 @@ use rayon::prelude::*;
 
 pub use fwmigrate_registry as registry;
 
-use args::{Args, ColorChoice, Mode, OutputFormat};
+use args::{ColorChoice, Mode, OutputFormat};
 use file_error::FileError;
 use output::Style;
 use process::{FileResult, Job, Pending, Prepared, Record};
-use settings::Resolver;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 

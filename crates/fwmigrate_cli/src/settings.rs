@@ -337,9 +337,7 @@ impl Resolver {
         };
         let sdk_version: SdkVersion =
             match (&args.sdk_version, opts.and_then(|o| o.sdk_version.as_ref())) {
-                (Some(v), _) | (None, Some(v)) => v
-                    .parse()
-                    .map_err(ConfigError::SdkVersionFlag)?,
+                (Some(v), _) | (None, Some(v)) => v.parse().map_err(ConfigError::SdkVersionFlag)?,
                 _ => SdkVersion::default_for(target),
             };
         let unsafe_fixes = if args.unsafe_fixes {

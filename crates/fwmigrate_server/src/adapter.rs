@@ -1,0 +1,535 @@
+//! The one place where the server calls into fwmigrate's command line and engine.
+//!
+//! Everything else in this crate works with the plain types below (byte ranges into the
+//! document's text, owned strings), so that a change in the engine's interface touches this file
+//! only. The functions used:
+//!
+//! - settings: `fwmigrate_cli::Args` (parsed from the editor's overrides as command-line flags),
+//!   `fwmigrate_cli::Resolver::{new, settings_for}`, `fwmigrate_cli::FileSettings::excludes`,
+//!   `fwmigrate_cli::ALWAYS_SKIPPED` and `fwmigrate_cli::kind_of`;
+//! - linting: `fwmigrate_engine::Linter::{lint_python, lint_text, wants_text_file}` with
+//!   `fwmigrate_engine::Mode::{Check, Fix}`, and `fwmigrate_engine::FW999` for panics;
+//! - suppression comments: `fwmigrate_parser::ParsedFile::{parse, comments}`.
+
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::Parser as _;
+use fwmigrate_cli::{Args, FileKind, Resolver};
+use fwmigrate_engine::{Linter, Mode};
+use fwmigrate_parser::{ParsedFile, SourceKind};
+use fwmigrate_rule::{Applicability, Severity as RuleSeverity};
+
+/// Settings the editor lays over the configuration files: the command-line layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub target: Option<String>,
+    /// The fireworks-ai release the conformance rules check against (`--sdk-version`).
+    pub sdk_version: Option<String>,
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Overrides {
+    /// The command line these overrides stand for (`fwmigrate --target ... --select ...`).
+    fn argv(&self, path: &Path) -> Vec<std::ffi::OsString> {
+        let mut argv: Vec<std::ffi::OsString> = vec!["fwmigrate".into()];
+        if let Some(t) = &self.target {
+            argv.push(format!("--target={t}").into());
+        }
+        if let Some(v) = &self.sdk_version {
+            argv.push(format!("--sdk-version={v}").into());
+        }
+        if let Some(s) = &self.select {
+            argv.push(format!("--select={}", s.join(",")).into());
+        }
+        if !self.extend_select.is_empty() {
+            argv.push(format!("--extend-select={}", self.extend_select.join(",")).into());
+        }
+        if !self.ignore.is_empty() {
+            argv.push(format!("--ignore={}", self.ignore.join(",")).into());
+        }
+        argv.push("--".into());
+        argv.push(path.as_os_str().to_owned());
+        argv
+    }
+
+    /// Whether these overrides are valid command-line flags (targets and rule selectors are
+    /// checked as `fwmigrate` checks them); the error names what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        let args = self.parse(Path::new("."))?;
+        Resolver::new(&args).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn parse(&self, path: &Path) -> Result<Args, String> {
+        Args::try_parse_from(self.argv(path)).map_err(|e| {
+            let text = e.to_string();
+            text.lines()
+                .next()
+                .unwrap_or("invalid setting")
+                .trim_start_matches("error: ")
+                .to_string()
+        })
+    }
+}
+
+/// How a document is linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Python,
+    Stub,
+    /// A dependency manifest (`pyproject.toml`, `requirements.txt`), read by text rules.
+    Text,
+}
+
+/// The settings in force for one document.
+#[derive(Clone)]
+pub struct DocumentSettings {
+    linter: Arc<Linter>,
+    kind: Option<Kind>,
+}
+
+impl DocumentSettings {
+    /// Whether the document is checked at all (not excluded, a kind fwmigrate reads).
+    pub fn is_checked(&self) -> bool {
+        self.kind.is_some()
+    }
+
+    /// Whether the document is Python source (not a dependency manifest).
+    pub fn is_python(&self) -> bool {
+        matches!(self.kind, Some(Kind::Python | Kind::Stub))
+    }
+}
+
+/// The settings for the file at `path`, resolved from the `pyproject.toml` / `fwmigrate.toml`
+/// above it exactly as `fwmigrate <overrides> -- <path>` resolves them. As with ruff's server, a
+/// file the configuration excludes (or that lies in a folder fwmigrate never walks, such as
+/// `.venv` or `site-packages`) is not checked.
+pub fn settings_for(path: &Path, overrides: &Overrides) -> Result<DocumentSettings, String> {
+    let args = overrides.parse(path)?;
+    let resolver = Resolver::new(&args).map_err(|e| e.to_string())?;
+    let settings = resolver.settings_for(path).map_err(|e| e.to_string())?;
+    // The exclusions hold the default list (`.venv`, `site-packages`, ...) unless the
+    // configuration replaced it.
+    let kind = if settings.excludes(path) {
+        None
+    } else {
+        match fwmigrate_cli::kind_of(path) {
+            Some(FileKind::Stub) => Some(Kind::Stub),
+            // Notebooks come as notebook documents, which the server does not handle.
+            Some(FileKind::Notebook) => None,
+            Some(FileKind::Manifest) => settings.linter.wants_text_file(path).then_some(Kind::Text),
+            // `.py`, and any other file the editor hands over as Python.
+            Some(FileKind::Python) | None => Some(Kind::Python),
+        }
+    };
+    Ok(DocumentSettings {
+        linter: settings.linter.clone(),
+        kind,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixKind {
+    Safe,
+    Unsafe,
+    DisplayOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// Byte range in the document's text.
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixInfo {
+    pub kind: FixKind,
+    pub title: String,
+    /// Empty for a display-only fix.
+    pub edits: Vec<TextEdit>,
+    /// The suggested code of a display-only fix.
+    pub suggestion: Option<String>,
+    /// Why the fix is unsafe or not applied.
+    pub reason: Option<String>,
+}
+
+/// One finding, located by byte offsets in the document's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub range: Range<usize>,
+    pub fix: Option<FixInfo>,
+}
+
+/// Debug builds only: `FWMIGRATE_DEBUG_PANIC_ON=NAME` makes linting a file named `NAME` panic
+/// (as on the command line), for the tests of the server's panic guard.
+fn debug_panic_hook(path: &Path) {
+    #[cfg(debug_assertions)]
+    if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
+        && path.file_name() == Some(name.as_os_str())
+    {
+        panic!(
+            "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
+            path.display()
+        );
+    }
+    let _ = path;
+}
+
+/// Run `f`; a panic becomes its message.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// The FW999 finding for a panic while checking a file (`what`: the panic's message).
+pub fn internal_error(what: &str) -> Finding {
+    let meta = &fwmigrate_engine::FW999;
+    Finding {
+        code: meta.code,
+        name: meta.name,
+        severity: severity(meta.severity),
+        message: format!("internal error while checking this file ({what})"),
+        range: 0..0,
+        fix: None,
+    }
+}
+
+fn severity(s: RuleSeverity) -> Severity {
+    match s {
+        RuleSeverity::Error => Severity::Error,
+        RuleSeverity::Warning => Severity::Warning,
+    }
+}
+
+/// A leading byte-order mark is kept out of the engine's sight, as on the command line.
+fn split_bom(text: &str) -> (usize, &str) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (text.len() - rest.len(), rest),
+        None => (0, text),
+    }
+}
+
+fn lint(path: &Path, body: &str, settings: &DocumentSettings, mode: Mode) -> Option<LintOutput> {
+    debug_panic_hook(path);
+    let linter = &settings.linter;
+    let outcome = match settings.kind? {
+        Kind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
+        Kind::Stub => linter.lint_python(path, body, SourceKind::Stub, mode),
+        Kind::Text => linter.lint_text(path, body, mode),
+    };
+    Some(LintOutput {
+        fixed: outcome.fixed,
+        findings: outcome
+            .diagnostics
+            .into_iter()
+            .map(|d| Finding {
+                code: d.rule.code,
+                name: d.rule.name,
+                severity: severity(d.rule.severity),
+                message: d.message,
+                range: usize::from(d.range.start())..usize::from(d.range.end()),
+                fix: d.fix.map(|f| FixInfo {
+                    // A fix without edits can only be shown (as the command line treats it).
+                    kind: match f.applicability {
+                        _ if f.edits.is_empty() => FixKind::DisplayOnly,
+                        Applicability::Safe => FixKind::Safe,
+                        Applicability::Unsafe => FixKind::Unsafe,
+                        Applicability::DisplayOnly => FixKind::DisplayOnly,
+                    },
+                    title: f.title,
+                    edits: f
+                        .edits
+                        .into_iter()
+                        .map(|e| TextEdit {
+                            range: usize::from(e.range.start())..usize::from(e.range.end()),
+                            content: e.content,
+                        })
+                        .collect(),
+                    suggestion: f.suggestion,
+                    reason: f.reason,
+                }),
+            })
+            .collect(),
+    })
+}
+
+struct LintOutput {
+    findings: Vec<Finding>,
+    fixed: Option<String>,
+}
+
+/// The findings for `text` (what `fwmigrate --check` reports for that file), their fixes
+/// computed on `text` itself. A panic anywhere becomes one FW999 finding.
+pub fn check(path: &Path, text: &str, settings: &DocumentSettings) -> Vec<Finding> {
+    let (bom, body) = split_bom(text);
+    match guarded(|| lint(path, body, settings, Mode::Check)) {
+        Ok(Some(out)) => out
+            .findings
+            .into_iter()
+            .map(|mut f| {
+                shift(&mut f.range, bom);
+                for e in f.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+                    shift(&mut e.range, bom);
+                }
+                f
+            })
+            .collect(),
+        Ok(None) => Vec::new(),
+        Err(what) => vec![internal_error(&what)],
+    }
+}
+
+fn shift(range: &mut Range<usize>, by: usize) {
+    range.start += by;
+    range.end += by;
+}
+
+/// The text `fwmigrate --apply` would write for `text` (`None` when nothing changes), or the
+/// message of a panic.
+pub fn fix_all(
+    path: &Path,
+    text: &str,
+    settings: &DocumentSettings,
+) -> Result<Option<String>, String> {
+    let (bom, body) = split_bom(text);
+    let out = guarded(|| lint(path, body, settings, Mode::Fix))?;
+    Ok(out
+        .and_then(|o| o.fixed)
+        .map(|fixed| format!("{}{fixed}", &text[..bom])))
+}
+
+/// The edit that suppresses `code` on the line that holds byte `offset`: a new
+/// `# fwmigrate: ignore[CODE]` comment at the end of the line, or `CODE` added to a
+/// `# fwmigrate: ignore[...]` (or `# noqa: FW...`) already there. `None` where no comment can go
+/// (the line ends inside a string, or with a backslash continuation): in Python source the edited
+/// text must parse, with the directive in a comment on that line. Dependency manifests
+/// (`python` false) take `#` comments too, and are not parsed.
+pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> Option<TextEdit> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[offset..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let edit = merge_into_existing(line, code)
+        .map(|(at, content)| TextEdit {
+            range: line_start + at..line_start + at,
+            content,
+        })
+        .unwrap_or_else(|| {
+            let code_end = line_start + line.trim_end().len();
+            let sep = if line.trim().is_empty() { "" } else { "  " };
+            TextEdit {
+                range: code_end..line_end,
+                content: format!("{sep}# fwmigrate: ignore[{code}]"),
+            }
+        });
+    if !python {
+        return Some(edit);
+    }
+    // Check the result: it parses, and the directive sits in a comment on the same line.
+    let edited = format!(
+        "{}{}{}",
+        &text[..edit.range.start],
+        edit.content,
+        &text[edit.range.end..]
+    );
+    let parsed = catch_unwind(|| {
+        let file = ParsedFile::parse(&edited, SourceKind::Python).ok()?;
+        let new_line_end = line_end + edit.content.len() - (edit.range.end - edit.range.start);
+        // Where the inserted text holds a `#`, the comment starts there.
+        let first = edit.range.start + edit.content.find('#').unwrap_or(0);
+        let in_comment = file.comments().iter().any(|c| {
+            let (s, e) = (usize::from(c.start()), usize::from(c.end()));
+            s >= line_start
+                && e <= new_line_end
+                && s <= first
+                && edit.range.start + edit.content.len() <= e
+        });
+        Some(in_comment)
+    });
+    matches!(parsed, Ok(Some(true))).then_some(edit)
+}
+
+/// Where to add `code` in a suppression list already on `line`: (offset in the line, text).
+fn merge_into_existing(line: &str, code: &str) -> Option<(usize, String)> {
+    let hash = comment_start(line)?;
+    let comment = &line[hash..];
+    let lower = comment.to_ascii_lowercase();
+    // `# fwmigrate: ignore[FW001]` → `# fwmigrate: ignore[FW001, CODE]`
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("fwmigrate:") {
+        let start = from + i + "fwmigrate:".len();
+        let rest = &comment[start..];
+        let word = rest.trim_start();
+        if let Some(list) = word.strip_prefix("ignore[") {
+            let open = start + (rest.len() - word.len()) + "ignore[".len();
+            let close = list.find(']')?;
+            let codes = &list[..close];
+            if codes.split(',').any(|c| c.trim() == code) {
+                return None;
+            }
+            let text = if codes.trim().is_empty() {
+                code.to_string()
+            } else {
+                format!(", {code}")
+            };
+            return Some((hash + open + close, text));
+        }
+        from = start;
+    }
+    // `# noqa: FW001` → `# noqa: FW001, CODE` (only a `noqa` that already names an FW code).
+    let i = lower.find("noqa:")?;
+    let start = i + "noqa:".len();
+    let rest = &comment[start..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == ' ' || c == '\t'))
+        .unwrap_or(rest.len());
+    // Codes are runs of letters and digits (as the engine reads them): the new one goes after
+    // the last FW code.
+    let list = &rest[..len];
+    let mut last_fw = None;
+    let mut i = 0;
+    let bytes = list.as_bytes();
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphanumeric() {
+            let s = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let word = &list[s..i];
+            if word.eq_ignore_ascii_case(code) {
+                return None;
+            }
+            if word.len() > 2 && word[..2].eq_ignore_ascii_case("FW") {
+                last_fw = Some(i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    Some((hash + start + last_fw?, format!(", {code}")))
+}
+
+/// The byte offset of the `#` that starts a comment on `line`, skipping `#` inside simple
+/// string literals (the edit is checked by parsing anyway).
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '#' => return Some(i),
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str, edit: &TextEdit) -> String {
+        format!(
+            "{}{}{}",
+            &text[..edit.range.start],
+            edit.content,
+            &text[edit.range.end..]
+        )
+    }
+
+    fn suppressed(text: &str, line: usize, code: &str) -> Option<String> {
+        let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        suppression_edit(text, offset, code, true).map(|e| apply(text, &e))
+    }
+
+    #[test]
+    fn a_new_comment_goes_at_the_end_of_the_line() {
+        assert_eq!(
+            suppressed("x = f()   \ny = 2\n", 0, "FW001").as_deref(),
+            Some("x = f()  # fwmigrate: ignore[FW001]\ny = 2\n")
+        );
+        assert_eq!(
+            suppressed("a = 1\nx = f()", 1, "FW001").as_deref(),
+            Some("a = 1\nx = f()  # fwmigrate: ignore[FW001]")
+        );
+        assert_eq!(
+            suppressed("x = f()\r\n", 0, "FW001").as_deref(),
+            Some("x = f()  # fwmigrate: ignore[FW001]\r\n")
+        );
+    }
+
+    #[test]
+    fn codes_join_an_existing_directive() {
+        assert_eq!(
+            suppressed("x = f()  # fwmigrate: ignore[FW002]\n", 0, "FW001").as_deref(),
+            Some("x = f()  # fwmigrate: ignore[FW002, FW001]\n")
+        );
+        assert_eq!(
+            suppressed("x = f()  # note # noqa: FW002  more\n", 0, "FW001").as_deref(),
+            Some("x = f()  # note # noqa: FW002, FW001  more\n")
+        );
+        // Another tool's `noqa` stays its own: a directive of ours is added.
+        assert_eq!(
+            suppressed("x = f('#')  # noqa: E501\n", 0, "FW001").as_deref(),
+            Some("x = f('#')  # noqa: E501  # fwmigrate: ignore[FW001]\n")
+        );
+    }
+
+    #[test]
+    fn no_comment_where_it_would_change_the_code() {
+        assert_eq!(suppressed("x = '''a\nb'''\n", 0, "FW001"), None);
+        assert_eq!(suppressed("x = 1 + \\\n  2\n", 0, "FW001"), None);
+    }
+
+    #[test]
+    fn overrides_are_checked_as_command_line_flags() {
+        let bad_target = Overrides {
+            target: Some("2099.01".into()),
+            ..Overrides::default()
+        };
+        assert!(bad_target.validate().unwrap_err().contains("2099.01"));
+        let bad_code = Overrides {
+            ignore: vec!["FW9X9".into()],
+            ..Overrides::default()
+        };
+        assert!(bad_code.validate().unwrap_err().contains("FW9X9"));
+        let good = Overrides {
+            target: Some("2026.06".into()),
+            select: Some(vec!["FW0".into(), "FW101".into()]),
+            ignore: vec!["FW007".into()],
+            extend_select: vec![],
+        };
+        good.validate().unwrap();
+    }
+}
