@@ -60,6 +60,9 @@ impl Overrides {
     /// Whether these overrides are valid command-line flags (targets and rule selectors are
     /// checked as `fwmigrate` checks them); the error names what is wrong.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(v) = &self.sdk_version {
+            v.parse::<fwmigrate_rule::SdkVersion>()?;
+        }
         let args = self.parse(Path::new("."))?;
         Resolver::new(&args).map(|_| ()).map_err(|e| e.to_string())
     }
@@ -529,7 +532,13 @@ mod tests {
             select: Some(vec!["FW0".into(), "FW101".into()]),
             ignore: vec!["FW007".into()],
             extend_select: vec![],
+            sdk_version: Some("1.2.12".into()),
         };
         good.validate().unwrap();
+        let bad_sdk = Overrides {
+            sdk_version: Some("latest".into()),
+            ..Overrides::default()
+        };
+        assert!(bad_sdk.validate().unwrap_err().contains("latest"));
     }
 }
