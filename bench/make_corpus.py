@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".nox",
            "build", "dist", "site-packages", ".mypy_cache", ".ruff_cache", ".pytest_cache",
            ".ipynb_checkpoints"}
-PYTHON_FAMILIES = ["infra", "provisioning", "shapes", "hotload", "checkpoints"]
+PYTHON_FAMILIES = ["infra", "provisioning", "shapes", "hotload", "checkpoints", "conformance"]
 
 
 def seeds():
@@ -132,6 +132,9 @@ def needles():
             if f.name == "builtin.rs" and code != "FW900":
                 continue
             found += re.findall(r'"((?:[^"\\]|\\.)*)"', body)
+        # A family's shared needle list (`needles: NEEDLES`).
+        for m in re.finditer(r'pub const NEEDLES: &\[&str\] = &\[(.*?)\];', text, re.S):
+            found += re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))
     for n in sorted(set(found)):
         print(n)
 

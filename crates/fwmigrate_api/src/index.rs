@@ -8,9 +8,7 @@
 
 use std::sync::OnceLock;
 
-use crate::tables::{
-    Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol, Table,
-};
+use crate::tables::{Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol};
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -34,17 +32,57 @@ embedded!(
     "sdk-1.2.30",
 );
 
-static DECODED: [OnceLock<Table>; EMBEDDED.len()] = [const { OnceLock::new() }; EMBEDDED.len()];
-
-fn decode(i: usize) -> Table {
-    // Embedded at build time and checked by this crate's tests: a failure is a build defect.
-    serde_json::from_str(EMBEDDED[i].1).expect("embedded API table is valid")
+/// An embedded table, decoded one module at a time: a lookup decodes only the modules it
+/// touches, so a run that checks a few files pays for a few modules, not for every release.
+#[derive(Debug)]
+pub struct LazyTable {
+    /// Module path → its JSON text in the committed form (one module per line) and the decoded
+    /// module once needed.
+    modules: std::collections::BTreeMap<&'static str, (&'static str, OnceLock<Module>)>,
 }
 
+impl LazyTable {
+    /// Index the committed form: `"path":{...}` one per line between the header and the end.
+    fn index(text: &'static str) -> Self {
+        let mut modules = std::collections::BTreeMap::new();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix('"') else {
+                continue;
+            };
+            let Some(close) = rest.find("\":") else {
+                continue;
+            };
+            let path = &rest[..close];
+            let json = rest[close + 2..].trim_end_matches(',');
+            modules.insert(path, (json, OnceLock::new()));
+        }
+        Self { modules }
+    }
+
+    /// The module with this exact path.
+    pub fn module(&self, path: &str) -> Option<&Module> {
+        let (json, cell) = self.modules.get(path)?;
+        // Embedded at build time and checked by this crate's tests: a failure is a build defect.
+        Some(cell.get_or_init(|| serde_json::from_str(json).expect("embedded API table is valid")))
+    }
+
+    /// The module path as stored (a `&'static str`), when the table has it.
+    pub fn key(&self, path: &str) -> Option<&'static str> {
+        self.modules.get_key_value(path).map(|(k, _)| *k)
+    }
+
+    /// Every module path, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.modules.keys().copied()
+    }
+}
+
+static TABLES: [OnceLock<LazyTable>; EMBEDDED.len()] = [const { OnceLock::new() }; EMBEDDED.len()];
+
 /// An embedded table by its file stem (`cookbook-2026.08`, `sdk-1.2.30`).
-pub fn table(name: &str) -> Option<&'static Table> {
+pub fn table(name: &str) -> Option<&'static LazyTable> {
     let i = EMBEDDED.iter().position(|(n, _)| *n == name)?;
-    Some(DECODED[i].get_or_init(|| decode(i)))
+    Some(TABLES[i].get_or_init(|| LazyTable::index(EMBEDDED[i].1)))
 }
 
 /// The cookbook package every table is written in terms of.
@@ -61,7 +99,7 @@ pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
     let module = format!("{COOKBOOK_PACKAGE}.recipes.{recipe}");
     for name in ["cookbook-legacy", "cookbook-2026.06", "cookbook-2026.08"] {
         let Some(Symbol::Ref { to }) = table(name)
-            .and_then(|t| t.modules.get(&module))
+            .and_then(|t| t.module(&module))
             .and_then(|m| m.names.get(attr))
         else {
             continue;
@@ -129,7 +167,7 @@ pub enum Member<'a> {
 /// One cookbook release and one SDK release.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiView {
-    tables: [&'static Table; 2],
+    tables: [&'static LazyTable; 2],
 }
 
 /// Enum attributes every member and the class have.
@@ -147,23 +185,31 @@ const ENUM_API: &[&str] = &[
 ];
 
 impl ApiView {
-    pub fn new(cookbook: &'static Table, sdk: &'static Table) -> Self {
+    pub fn new(cookbook: &'static LazyTable, sdk: &'static LazyTable) -> Self {
         Self {
             tables: [cookbook, sdk],
         }
     }
 
+    /// Which two tables this view reads (for caches keyed by the tables in force).
+    pub fn identity(&self) -> (usize, usize) {
+        let [a, b] = self.tables;
+        (
+            a as *const LazyTable as usize,
+            b as *const LazyTable as usize,
+        )
+    }
+
     /// Every module path of both tables.
     pub fn module_paths(&self) -> impl Iterator<Item = &'static str> {
-        let tables: [&'static Table; 2] = self.tables;
-        tables
-            .into_iter()
-            .flat_map(|t| t.modules.keys().map(String::as_str))
+        let tables: [&'static LazyTable; 2] = self.tables;
+        tables.into_iter().flat_map(|t| t.paths())
     }
 
     /// The module with this exact path.
     pub fn module(&self, path: &str) -> Option<&'static Module> {
-        self.tables.iter().find_map(|t| t.modules.get(path))
+        let tables: [&'static LazyTable; 2] = self.tables;
+        tables.into_iter().find_map(|t| t.module(path))
     }
 
     /// Whether `path` lies inside a package the tables cover (a missing name there is reported;
@@ -291,10 +337,7 @@ impl ApiView {
 
     /// The `&'static str` of a module path known to the tables (for [`ClassRef::home`]).
     fn home_of(&self, path: &str) -> &'static str {
-        self.tables
-            .iter()
-            .find_map(|t| t.modules.get_key_value(path).map(|(k, _)| k.as_str()))
-            .unwrap_or("")
+        self.tables.iter().find_map(|t| t.key(path)).unwrap_or("")
     }
 
     fn name_in(&self, module: &str, name: &str) -> &'static str {
@@ -638,7 +681,12 @@ mod tests {
     #[test]
     fn every_embedded_table_decodes() {
         for (name, _) in EMBEDDED {
-            assert!(!table(name).unwrap().modules.is_empty(), "{name}");
+            let t = table(name).unwrap();
+            assert!(t.paths().next().is_some(), "{name}");
+            // Every module of every table decodes.
+            for path in t.paths() {
+                assert!(t.module(path).is_some(), "{name}: {path}");
+            }
         }
     }
 

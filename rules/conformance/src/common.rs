@@ -9,11 +9,22 @@ use fwmigrate_rule::api::{SDK_VERSIONS, SdkVersion, sdk};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
-/// Words without which a file imports neither the cookbook nor the SDK (a vendored cookbook
-/// root such as `tinker_cookbook.fireworks` names one of them too).
-pub const NEEDLES: &[&str] = &["training.", "training import", "fireworks", "cookbook"];
+/// Words without which a file imports neither the cookbook nor the SDK: every import of them
+/// spells one (`from training...`, `import training...`, `fireworks.training...`, and a vendored
+/// root such as `tinker_cookbook.fireworks` imports `from tinker_cookbook.fireworks...`, whose
+/// `fireworks.` the SDK's needle does not match, so `cookbook` is one too). A docstring that only
+/// mentions training costs no parse.
+pub const NEEDLES: &[&str] = &[
+    "from training",
+    "import training",
+    "fireworks.training",
+    "cookbook",
+];
 
 /// Whether a table path lies in the cookbook's or the SDK's packages (not the bare `training`).
 pub fn in_scope(path: &str) -> bool {
@@ -46,25 +57,60 @@ const COOKBOOK_TABLES: &[&str] = &[
 /// table). A missing name is reported only then: a name no release ever had is more likely the
 /// user's own package that happens to be called `training` than a cookbook name.
 pub fn known_somewhere(path: &str) -> bool {
-    let cookbook = COOKBOOK_TABLES.iter().filter_map(|t| table(t));
-    let sdk = SDK_VERSIONS
-        .iter()
-        .filter_map(|v| table(&format!("sdk-{v}")));
-    let sdk_first = table(&format!("sdk-{}", SDK_VERSIONS[SDK_VERSIONS.len() - 1]));
+    // Files of one run ask about the same few names: answer each once per process.
+    static CACHE: Mutex<Option<HashMap<String, bool>>> = Mutex::new(None);
+    if let Some(known) = cached(&CACHE, path) {
+        return known;
+    }
+    let known = known_somewhere_uncached(path);
+    remember(&CACHE, path, known);
+    known
+}
+
+fn cached<T: Clone>(cache: &Mutex<Option<HashMap<String, T>>>, key: &str) -> Option<T> {
+    cache.lock().ok()?.as_ref()?.get(key).cloned()
+}
+
+fn remember<T>(cache: &Mutex<Option<HashMap<String, T>>>, key: &str, value: T) {
+    if let Ok(mut guard) = cache.lock() {
+        guard
+            .get_or_insert_with(HashMap::new)
+            .insert(key.to_string(), value);
+    }
+}
+
+fn known_somewhere_uncached(path: &str) -> bool {
+    // Only the tables of the path's own package are read (each is decoded on first use).
+    let tables: Vec<&'static str> = if path.starts_with(SDK_PACKAGE) {
+        SDK_VERSIONS
+            .iter()
+            .rev()
+            .map(|v| sdk_table_name(v))
+            .collect()
+    } else {
+        COOKBOOK_TABLES.to_vec()
+    };
+    let newest_sdk = table(sdk_table_name(SDK_VERSIONS[SDK_VERSIONS.len() - 1]));
     let (owner, name) = path.rsplit_once('.').unwrap_or(("", path));
-    cookbook.chain(sdk).any(|t| {
+    tables.iter().filter_map(|t| table(t)).any(|t| {
         // Bound there (even to something the tables cannot follow), or resolvable.
-        t.modules
-            .get(owner)
-            .is_some_and(|m| m.names.contains_key(name))
-            || {
-                let view = ApiView::new(t, sdk_first.unwrap_or(t));
-                !matches!(
-                    view.resolve(path),
-                    Resolved::Missing { .. } | Resolved::Unknown
-                )
-            }
+        t.module(owner).is_some_and(|m| m.names.contains_key(name)) || {
+            let view = ApiView::new(t, newest_sdk.unwrap_or(t));
+            !matches!(
+                view.resolve(path),
+                Resolved::Missing { .. } | Resolved::Unknown
+            )
+        }
     })
+}
+
+/// The embedded table name of an SDK release (`sdk-1.2.30`).
+fn sdk_table_name(version: &str) -> &'static str {
+    fwmigrate_rule::api::index::EMBEDDED
+        .iter()
+        .map(|(n, _)| *n)
+        .find(|n| n.strip_prefix("sdk-") == Some(version))
+        .unwrap_or("sdk-1.2.30")
 }
 
 /// Modules renamed between releases, with the same contents (RULES FW601): old → new.
@@ -87,6 +133,18 @@ pub fn renamed_module(path: &str) -> Option<String> {
 /// Where a name that `owner` no longer has lives at the target: the modules of the same package
 /// that define (or re-export) a name of the same kind. Package `__init__` modules come first.
 pub fn moved_to(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
+    // The answer depends on the tables in force only (a view's identity is its two tables).
+    static CACHE: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
+    let key = format!("{:?}|{owner}|{name}", view.identity());
+    if let Some(found) = cached(&CACHE, &key) {
+        return found;
+    }
+    let found = moved_to_uncached(view, owner, name);
+    remember(&CACHE, &key, found.clone());
+    found
+}
+
+fn moved_to_uncached(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
     let package = owner.split('.').take(2).collect::<Vec<_>>().join(".");
     let legacy = sdk::legacy_view();
     let old_kind = kind(&legacy.resolve(&format!("{owner}.{name}")));
