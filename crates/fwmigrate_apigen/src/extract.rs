@@ -876,18 +876,12 @@ fn string_collection(expr: &Expr) -> Option<Vec<String>> {
         .collect()
 }
 
+/// The strings of a literal list or tuple (`__all__`).
 fn string_list(expr: &Expr) -> Option<Vec<String>> {
-    let elts = match expr {
-        Expr::List(list) => &list.elts,
-        Expr::Tuple(tuple) => &tuple.elts,
-        _ => return None,
-    };
-    elts.iter()
-        .map(|e| match e {
-            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
-            _ => None,
-        })
-        .collect()
+    match expr {
+        Expr::List(_) | Expr::Tuple(_) => string_collection(expr),
+        _ => None,
+    }
 }
 
 fn join(base: &str, name: &str) -> String {
