@@ -12,6 +12,7 @@ mod write;
 // For the language server (`fwmigrate server`, crates/fwmigrate_server), which resolves the
 // settings of an open file exactly as a command line naming that file would.
 pub use args::Args;
+pub use process::debug_panic_hook;
 pub use settings::{DEFAULT_EXCLUDE, FileSettings, Resolver};
 pub use walk::{FileKind, kind_of};
 

@@ -178,21 +178,6 @@ pub struct Finding {
     pub fix: Option<FixInfo>,
 }
 
-/// Debug builds only: `FWMIGRATE_DEBUG_PANIC_ON=NAME` makes linting a file named `NAME` panic
-/// (as on the command line), for the tests of the server's panic guard.
-fn debug_panic_hook(path: &Path) {
-    #[cfg(debug_assertions)]
-    if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
-        && path.file_name() == Some(name.as_os_str())
-    {
-        panic!(
-            "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
-            path.display()
-        );
-    }
-    let _ = path;
-}
-
 /// Run `f`; a panic becomes its message.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
@@ -233,7 +218,7 @@ fn split_bom(text: &str) -> (usize, &str) {
 }
 
 fn lint(path: &Path, body: &str, settings: &DocumentSettings, mode: Mode) -> Option<LintOutput> {
-    debug_panic_hook(path);
+    fwmigrate_cli::debug_panic_hook(path);
     let linter = &settings.linter;
     let outcome = match settings.kind? {
         Kind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
