@@ -6,6 +6,8 @@
 //! Anything the tables cannot see through (a module or class outside them, a value, a decorator
 //! that may change a signature) is [`Resolved::Unknown`]: the rules never report on it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::tables::{Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol};
@@ -66,6 +68,15 @@ impl LazyTable {
         Some(cell.get_or_init(|| serde_json::from_str(json).expect("embedded API table is valid")))
     }
 
+    /// Whether the module could bind `name`, judged from its text without decoding it: every
+    /// name a module binds is a key of its `names` object. `false` is certain; `true` may not be
+    /// (the word can stand elsewhere in the module's entry).
+    pub fn may_bind(&self, path: &str, name: &str) -> bool {
+        self.modules.get(path).is_some_and(|(json, _)| {
+            memchr::memmem::find(json.as_bytes(), format!("\"{name}\":").as_bytes()).is_some()
+        })
+    }
+
     /// The module path as stored (a `&'static str`), when the table has it.
     pub fn key(&self, path: &str) -> Option<&'static str> {
         self.modules.get_key_value(path).map(|(k, _)| *k)
@@ -110,6 +121,9 @@ pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
     }
     None
 }
+
+/// How many answers [`ApiView::resolve`] keeps per thread.
+const RESOLVE_MEMO: usize = 4096;
 
 /// What a dotted name is at one release.
 #[derive(Debug, Clone)]
@@ -212,6 +226,15 @@ impl ApiView {
         tables.into_iter().find_map(|t| t.module(path))
     }
 
+    /// Whether `module.name` can resolve to anything: the module may bind the name, or a
+    /// submodule of that name exists. Decodes nothing; `false` is certain.
+    pub fn may_resolve(&self, module: &str, name: &str) -> bool {
+        self.tables.iter().any(|t| {
+            t.may_bind(module, name)
+                || t.key(module).is_some() && t.key(&format!("{module}.{name}")).is_some()
+        })
+    }
+
     /// Whether `path` lies inside a package the tables cover (a missing name there is reported;
     /// outside, nothing is known).
     pub fn covers(&self, path: &str) -> bool {
@@ -228,8 +251,29 @@ impl ApiView {
     }
 
     /// What a dotted name is.
+    ///
+    /// The answer depends only on the two tables and the path, and the same few paths are asked
+    /// about in file after file, so each thread remembers its answers (up to [`RESOLVE_MEMO`]
+    /// entries, then it starts over: memory stays flat however many files are checked).
     pub fn resolve(&self, path: &str) -> Resolved<'static> {
-        self.resolve_depth(path, 0)
+        type Memo = HashMap<(usize, usize), HashMap<Box<str>, Resolved<'static>>>;
+        thread_local! {
+            static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
+        }
+        let id = self.identity();
+        let hit = MEMO.with_borrow(|memo| memo.get(&id).and_then(|m| m.get(path)).cloned());
+        if let Some(hit) = hit {
+            return hit;
+        }
+        let answer = self.resolve_depth(path, 0);
+        MEMO.with_borrow_mut(|memo| {
+            let memo = memo.entry(id).or_default();
+            if memo.len() >= RESOLVE_MEMO {
+                memo.clear();
+            }
+            memo.insert(path.into(), answer.clone());
+        });
+        answer
     }
 
     fn resolve_depth(&self, path: &str, depth: usize) -> Resolved<'static> {

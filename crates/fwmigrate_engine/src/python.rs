@@ -36,9 +36,9 @@ impl Adapter for Python<'_> {
         let line_of = |o| file.lines().line_of(o);
         let directives = suppression::directives(text, file.comments(), line_of);
         let suppressions = Suppressions::new(&directives, line_of);
-        let mut ctx = Context::new(&file, &semantic, rules.settings.target, self.path)
-            .with_suppressions(&suppressions);
-        ctx.sdk_version = rules.settings.sdk_version;
+        let ctx = Context::new(&file, &semantic, rules.settings.target, self.path)
+            .with_suppressions(&suppressions)
+            .with_sdk_version(rules.settings.sdk_version);
         let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
         let mut raw = Vec::new();
         for rule in &rules.python {

@@ -3,7 +3,6 @@
 
 use crate::api::sdk;
 use crate::parser::CookbookSymbol;
-use crate::parser::types::TypeIndex;
 use crate::{Context, ast};
 
 /// Whether a call's callee resolves to the cookbook utils symbol `name` (`setup_infra`,
@@ -43,7 +42,7 @@ pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
 /// tables, at the target or in the legacy cookbook the code was written against (see
 /// `fwmigrate_parser::types`). A receiver of the user's own class, or of unknown type, is not.
 pub fn has_tabled_type(ctx: &Context, expr: &ast::Expr) -> bool {
-    let types = TypeIndex::new(ctx.file.suite());
+    let types = ctx.types();
     [sdk::view(ctx.target, ctx.sdk_version), sdk::legacy_view()]
         .iter()
         .any(|view| types.class_of(expr, ctx.semantic, view).is_some())

@@ -10,7 +10,10 @@ pub mod cookbook;
 pub mod message;
 pub mod walk;
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
+
+use fwmigrate_parser::types::TypeIndex;
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
 pub use fwmigrate_parser::{
@@ -242,6 +245,8 @@ pub struct Context<'a> {
     pub sdk_version: SdkVersion,
     pub path: &'a Path,
     pub suppressions: &'a dyn SuppressionQuery,
+    /// The file's receiver types, built on first use and shared by every rule of the pass.
+    types: OnceCell<TypeIndex<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -259,7 +264,20 @@ impl<'a> Context<'a> {
             sdk_version: SdkVersion::default(),
             path,
             suppressions: &NO_SUPPRESSIONS,
+            types: OnceCell::new(),
         }
+    }
+
+    /// The SDK release the `conformance` rules check against.
+    pub fn with_sdk_version(mut self, sdk_version: SdkVersion) -> Self {
+        self.sdk_version = sdk_version;
+        self
+    }
+
+    /// What the file binds to which tabled classes (see [`TypeIndex`]): indexed once per file
+    /// and pass, whichever rule asks first.
+    pub fn types(&self) -> &TypeIndex<'a> {
+        self.types.get_or_init(|| TypeIndex::new(self.file.suite()))
     }
 
     pub fn with_suppressions(mut self, suppressions: &'a dyn SuppressionQuery) -> Self {

@@ -113,30 +113,50 @@ pub fn nearest<'a>(
     unknown: &str,
     n: usize,
 ) -> Vec<&'a str> {
-    let mut scored: Vec<(usize, &str)> = candidates.map(|c| (distance(c, unknown), c)).collect();
-    scored.sort();
     let limit = unknown.len().max(4) / 2 + 2;
-    scored
-        .into_iter()
-        .filter(|(d, c)| *d <= limit || c.contains(unknown) || unknown.contains(*c))
-        .take(n)
-        .map(|(_, c)| c)
-        .collect()
+    // A candidate whose length differs by more than the limit cannot be within it: only
+    // containment can admit it, and that is cheap to test first.
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|c| {
+            let contains = c.contains(unknown) || unknown.contains(c);
+            let close = c.len().abs_diff(unknown.len()) <= limit;
+            (contains || close)
+                .then(|| (distance(c, unknown), c))
+                .filter(|(d, _)| contains || *d <= limit)
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// The edit distance between two names (one row of the usual table, reused). Names are
+/// identifiers, nearly always ASCII and short: those are compared byte by byte on the stack.
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
+    const SHORT: usize = 64;
+    if a.is_ascii() && b.is_ascii() && b.len() < SHORT {
+        let mut row = [0usize; SHORT];
+        levenshtein(a.as_bytes(), b.as_bytes(), &mut row[..=b.len()])
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        levenshtein(&a, &b, &mut vec![0; b.len() + 1])
     }
-    prev[b.len()]
+}
+
+fn levenshtein<T: PartialEq>(a: &[T], b: &[T], row: &mut [usize]) -> usize {
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j + 1] + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
@@ -184,6 +204,21 @@ mod tests {
             BindError::MultipleValues { name, .. } if name == "a"
         ));
         assert!(errors("*args, **kwargs", "f(1, 2, x=1)").is_empty());
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("lora_rank", "max_lora_rank"), 4);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("abc", ""), 3);
+        assert_eq!(distance("same", "same"), 0);
+        // Non-ASCII names count characters, not bytes.
+        assert_eq!(distance("größe", "grosse"), 3);
+        assert_eq!(distance("ö", "o"), 1);
+        // Names longer than the stack row take the general path.
+        let long = "a".repeat(80);
+        assert_eq!(distance(&long, &format!("{long}b")), 1);
     }
 
     #[test]

@@ -9,7 +9,9 @@ use fwmigrate_rule::api::{SDK_VERSIONS, SdkVersion, sdk};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Mutex;
 
 use fwmigrate_rule::{Context, Ranged, TextRange};
@@ -28,7 +30,10 @@ pub const NEEDLES: &[&str] = &[
 
 /// Whether a table path lies in the cookbook's or the SDK's packages (not the bare `training`).
 pub fn in_scope(path: &str) -> bool {
-    let under = |p: &str| path == p || path.starts_with(&format!("{p}."));
+    let under = |p: &str| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
     (under(COOKBOOK_PACKAGE) && path != COOKBOOK_PACKAGE) || under(SDK_PACKAGE)
 }
 
@@ -156,6 +161,10 @@ fn moved_to_uncached(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
         if module == owner || found.iter().any(|f| f == module) {
             continue;
         }
+        // Most modules of the package cannot have the name: skip them without decoding them.
+        if !view.may_resolve(module, name) {
+            continue;
+        }
         let k = kind(&view.resolve(&format!("{module}.{name}")));
         if k.is_some() && (old_kind.is_none() || k == old_kind) {
             found.push(module.to_string());
@@ -255,12 +264,12 @@ pub fn callee(
     view: &ApiView,
     types: &TypeIndex,
     call: &ast::ExprCall,
-) -> Option<Callee> {
+) -> Option<Rc<Callee>> {
     if let Some(path) = table_path(ctx.semantic, &call.func) {
         if !in_scope(&path) {
             return None;
         }
-        return match view.resolve(&path) {
+        return remembered(view, &path, false, || match view.resolve(&path) {
             Resolved::Class(class) => Some(Callee {
                 path: class.path(),
                 sig: view.constructor(class),
@@ -281,19 +290,52 @@ pub fn callee(
                 })
             }
             _ => None,
-        };
+        });
     }
     let Expr::Attribute(attr) = &*call.func else {
         return None;
     };
     let class = types.class_of(&attr.value, ctx.semantic, view)?;
-    match view.member(class, attr.attr.as_str()) {
-        Member::Method { function, owner } => Some(Callee {
-            path: format!("{}.{}", owner.path(), attr.attr.as_str()),
-            sig: call_signature(function, true),
-        }),
-        _ => None,
+    let method = format!("{}.{}", class.path(), attr.attr.as_str());
+    remembered(view, &method, true, || {
+        match view.member(class, attr.attr.as_str()) {
+            Member::Method { function, owner } => Some(Callee {
+                path: format!("{}.{}", owner.path(), attr.attr.as_str()),
+                sig: call_signature(function, true),
+            }),
+            _ => None,
+        }
+    })
+}
+
+/// What `path` calls under `view` (through an instance when `instance`), worked out once per
+/// thread: the same constructors and methods are called in file after file, and working one out
+/// walks the class's bases and reads its signature. Bounded like [`ApiView::resolve`]'s memo.
+fn remembered(
+    view: &ApiView,
+    path: &str,
+    instance: bool,
+    work: impl FnOnce() -> Option<Callee>,
+) -> Option<Rc<Callee>> {
+    type Memo = HashMap<(usize, usize, bool), HashMap<Box<str>, Option<Rc<Callee>>>>;
+    const LIMIT: usize = 4096;
+    thread_local! {
+        static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
     }
+    let (a, b) = view.identity();
+    let key = (a, b, instance);
+    if let Some(hit) = MEMO.with_borrow(|memo| memo.get(&key).and_then(|m| m.get(path)).cloned()) {
+        return hit;
+    }
+    let answer = work().map(Rc::new);
+    MEMO.with_borrow_mut(|memo| {
+        let memo = memo.entry(key).or_default();
+        if memo.len() >= LIMIT {
+            memo.clear();
+        }
+        memo.insert(path.into(), answer.clone());
+    });
+    answer
 }
 
 /// The argument a call passes for parameter `name`: a keyword, or a positional argument in the
@@ -336,7 +378,7 @@ pub fn positional(call: &ast::ExprCall, index: usize) -> Option<&Expr> {
 /// What a name stands for where it is used, when one plain assignment in its scope (or, for a
 /// name no function binds, at module level) gives it its value: `N` in `N = 8; f(n=N)` is `8`.
 /// Anything else (an import, a parameter, a name bound twice or in a loop) is returned as is.
-pub fn bound_value<'a>(ctx: &Context<'a>, expr: &'a Expr) -> &'a Expr {
+pub fn bound_value<'a: 'e, 'e>(ctx: &Context<'a>, expr: &'e Expr) -> &'e Expr {
     let mut current = expr;
     for _ in 0..4 {
         match single_assignment(ctx, current) {
@@ -347,7 +389,7 @@ pub fn bound_value<'a>(ctx: &Context<'a>, expr: &'a Expr) -> &'a Expr {
     current
 }
 
-fn single_assignment<'a>(ctx: &Context<'a>, expr: &'a Expr) -> Option<&'a Expr> {
+fn single_assignment<'a: 'e, 'e>(ctx: &Context<'a>, expr: &'e Expr) -> Option<&'e Expr> {
     let Expr::Name(name) = expr else {
         return None;
     };
@@ -454,14 +496,8 @@ pub fn check_at(
     use fwmigrate_rule::parser::{ParsedFile, Semantic, SemanticSettings, SourceKind};
     let file = ParsedFile::parse(source, SourceKind::Python).unwrap();
     let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-    let ctx = Context {
-        file: &file,
-        semantic: &semantic,
-        target,
-        sdk_version: sdk_version.parse().unwrap(),
-        path: std::path::Path::new("t.py"),
-        suppressions: &fwmigrate_rule::NO_SUPPRESSIONS,
-    };
+    let ctx = Context::new(&file, &semantic, target, std::path::Path::new("t.py"))
+        .with_sdk_version(sdk_version.parse().unwrap());
     let mut findings = Vec::new();
     rule.check(&ctx, &mut findings);
     findings
@@ -476,14 +512,13 @@ mod tests {
     fn with_ctx<R>(src: &str, sdk_version: &str, f: impl FnOnce(&Context) -> R) -> R {
         let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
         let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-        let ctx = Context {
-            file: &file,
-            semantic: &semantic,
-            target: Target::V2026_08,
-            sdk_version: sdk_version.parse().unwrap(),
-            path: std::path::Path::new("t.py"),
-            suppressions: &fwmigrate_rule::NO_SUPPRESSIONS,
-        };
+        let ctx = Context::new(
+            &file,
+            &semantic,
+            Target::V2026_08,
+            std::path::Path::new("t.py"),
+        )
+        .with_sdk_version(sdk_version.parse().unwrap());
         f(&ctx)
     }
 

@@ -72,7 +72,7 @@ impl Rule for MissingAttribute {
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let view = view(ctx);
-        let types = TypeIndex::new(ctx.file.suite());
+        let types = ctx.types();
         for_each_expr(ctx.file.suite(), |expr| match expr {
             Expr::Attribute(attr) if attr.ctx.is_load() => {
                 let Some(path) = table_path(ctx.semantic, expr) else {
@@ -117,7 +117,7 @@ impl Rule for MissingAttribute {
                 }
                 findings.push(Finding::new(&META, expr.range(), message).with_fix_opt(fix));
             }
-            Expr::Call(call) => method_call(ctx, &view, &types, call, findings),
+            Expr::Call(call) => method_call(ctx, &view, types, call, findings),
             _ => {}
         });
     }

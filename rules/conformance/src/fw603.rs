@@ -3,7 +3,6 @@
 
 use fwmigrate_rule::api::tables::Signature;
 use fwmigrate_rule::ast;
-use fwmigrate_rule::parser::types::TypeIndex;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
@@ -11,7 +10,7 @@ use fwmigrate_rule::{
 };
 
 use crate::bind::{BindError, bind, nearest};
-use crate::common::{Callee, NEEDLES, at, callee, view};
+use crate::common::{NEEDLES, at, callee, view};
 
 pub struct ArgumentsDoNotBind;
 
@@ -74,23 +73,22 @@ impl Rule for ArgumentsDoNotBind {
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let view = view(ctx);
-        let types = TypeIndex::new(ctx.file.suite());
+        let types = ctx.types();
         for_each_call(ctx.file.suite(), |call| {
-            let Some(Callee {
-                path,
-                sig: Some(sig),
-            }) = callee(ctx, &view, &types, call)
-            else {
+            let Some(found) = callee(ctx, &view, types, call) else {
                 return;
             };
-            let full = Some(path);
+            let Some(sig) = &found.sig else {
+                return;
+            };
+            let full = Some(found.path.as_str());
             let callee = ctx.slice(call.func.range());
-            let mut errors = bind(&sig, call);
+            let mut errors = bind(sig, call);
             // A reviewed rename fixes the unknown keyword and the missing one at once: one finding.
             let renamed: Vec<&str> = RENAMES
                 .iter()
                 .filter(|(path, old, _, target)| {
-                    Some(*path) == full.as_deref()
+                    Some(*path) == full
                         && *target == ctx.target
                         && errors.iter().any(
                             |e| matches!(e, BindError::UnknownKeyword { name, .. } if name == old),
@@ -106,7 +104,7 @@ impl Rule for ArgumentsDoNotBind {
             errors
                 .retain(|e| !matches!(e, BindError::MissingRequired { names } if names.is_empty()));
             for error in errors {
-                findings.push(finding(ctx, &sig, full.as_deref(), callee, call, error));
+                findings.push(finding(ctx, sig, full, callee, call, error));
             }
         });
     }

@@ -118,10 +118,10 @@ impl Rule for SdkDeprecated {
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let view = view(ctx);
-        let types = TypeIndex::new(ctx.file.suite());
+        let types = ctx.types();
         let mut reference_reported: Vec<TextRange> = Vec::new();
         for_each_call(ctx.file.suite(), |call| {
-            let Some(callee) = callee(ctx, &view, &types, call) else {
+            let Some(callee) = callee(ctx, &view, types, call) else {
                 return;
             };
             let provisioning = callee.is_sdk("FiretitanProvisioningConfig", "")
@@ -138,7 +138,7 @@ impl Rule for SdkDeprecated {
                 let shape = if provisioning {
                     sdk_reference_shape(ctx, &callee, call)
                 } else {
-                    cookbook_reference_shape(ctx, &view, &types, &callee, call)
+                    cookbook_reference_shape(ctx, &view, types, &callee, call)
                 };
                 if let Some((range, rank)) = shape
                     && !reference_reported.contains(&range)

@@ -170,9 +170,9 @@ impl Rule for SdkBehaviourChange {
             return;
         }
         let view = view(ctx);
-        let types = TypeIndex::new(ctx.file.suite());
+        let types = ctx.types();
         for_each_call(ctx.file.suite(), |call| {
-            let Some(callee) = callee(ctx, &view, &types, call) else {
+            let Some(callee) = callee(ctx, &view, types, call) else {
                 return;
             };
             if from_1_2_25 {
@@ -184,7 +184,7 @@ impl Rule for SdkBehaviourChange {
         if from_1_2_25 {
             for_each_stmt(ctx.file.suite(), |stmt| {
                 if let Stmt::Try(t) = stmt {
-                    tinker_handlers(ctx, &view, &types, t, findings);
+                    tinker_handlers(ctx, &view, types, t, findings);
                 }
             });
         }

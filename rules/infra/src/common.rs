@@ -595,14 +595,13 @@ mod tests {
         use fwmigrate_rule::parser::{Semantic, SemanticSettings};
         let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
         let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-        let ctx = Context {
-            file: &file,
-            semantic: &semantic,
-            target: Target::V2026_08,
-            sdk_version: Default::default(),
-            path: std::path::Path::new("t.py"),
-            suppressions: &fwmigrate_rule::NO_SUPPRESSIONS,
-        };
+        let ctx = Context::new(
+            &file,
+            &semantic,
+            Target::V2026_08,
+            std::path::Path::new("t.py"),
+        )
+        .with_sdk_version(Default::default());
         f(&ctx)
     }
 

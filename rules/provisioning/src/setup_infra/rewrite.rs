@@ -181,7 +181,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new(ctx: &Context, call: &ast::ExprCall, site: &Site, uses: &Uses) -> Result<Self, String> {
+    fn new<'a>(
+        ctx: &Context<'a>,
+        call: &ast::ExprCall,
+        site: &Site<'a>,
+        uses: &Uses,
+    ) -> Result<Self, String> {
         let layout = Layout::new(ctx, site)?;
         let names = Names::choose(ctx, site, uses);
         let cleanup = given(call, "cleanup").is_some() && site.with.is_some();
@@ -200,10 +205,10 @@ impl Plan {
 
 /// The rewrite of a canonical call site, and the suggestion showing the generated code. `Err`
 /// says why the site cannot be rewritten after all.
-pub fn generate(
-    ctx: &Context,
+pub fn generate<'a>(
+    ctx: &Context<'a>,
     call: &ast::ExprCall,
-    site: &Site,
+    site: &Site<'a>,
     uses: &Uses,
 ) -> Result<(Rewrite, String), String> {
     let plan = Plan::new(ctx, call, site, uses)?;
