@@ -239,3 +239,141 @@ fn params(function: &tables::Function) -> Option<Vec<Param>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{ApiView, Resolved};
+    use crate::sdk::{self, SdkVersion};
+    use crate::{Target, legacy};
+
+    fn releases() -> [(&'static Release, ApiView); 3] {
+        [
+            (legacy(), sdk::legacy_view()),
+            (
+                Target::V2026_06.release(),
+                sdk::view(Target::V2026_06, SdkVersion::newest()),
+            ),
+            (
+                Target::V2026_08.release(),
+                sdk::view(Target::V2026_08, SdkVersion::newest()),
+            ),
+        ]
+    }
+
+    fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
+        items.iter().map(name).collect()
+    }
+
+    /// Reading a class's own fields is its whole constructor: the field lists agree with the
+    /// constructor the general lookup derives along the bases, order and defaults included.
+    #[test]
+    fn field_lists_are_the_constructors() {
+        let mut checked = 0;
+        for (release, view) in releases() {
+            let mut paths: Vec<(String, &[Field])> = Vec::new();
+            for class in CLASSES {
+                if let Some(fields) = release.class(class) {
+                    paths.push((format!("{UTILS}.{class}"), fields));
+                }
+            }
+            for recipe in KNOWN_RECIPES {
+                if let Some(r) = release.recipe(recipe) {
+                    paths.push((format!("{RECIPES}.{recipe}.Config"), &r.config));
+                }
+            }
+            for (path, fields) in paths {
+                let Resolved::Class(class) = view.resolve(&path) else {
+                    panic!("{path} at {}", release.name());
+                };
+                if class.class.bases.iter().any(|b| b.starts_with("enum.")) {
+                    assert!(!fields.is_empty() && fields.iter().all(|f| !f.required));
+                    continue;
+                }
+                assert!(
+                    class.class.bases.is_empty(),
+                    "{path}: {:?}",
+                    class.class.bases
+                );
+                let sig = view.constructor(class).expect("a known constructor");
+                let expected: Vec<(&str, bool)> = sig
+                    .params
+                    .iter()
+                    .map(|p| (p.name.as_str(), !p.default))
+                    .collect();
+                let ours: Vec<(&str, bool)> = fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.required))
+                    .collect();
+                assert_eq!(ours, expected, "{path} at {}", release.name());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 30, "{checked}");
+    }
+
+    #[test]
+    fn each_listed_name_exists_where_the_cookbook_has_it() {
+        let [(legacy, _), (v06, _), (v08, _)] = releases();
+        assert!(legacy.class("TrainerConfig").is_none());
+        assert!(v06.class("TrainerConfig").is_some());
+        assert_eq!(
+            names(v08.class("WeightSyncScope").unwrap(), |f| &f.name),
+            ["PER_TRAINER", "PER_DEPLOYMENT"]
+        );
+        for name in ["setup_infra", "ResourceCleanup.__init__"] {
+            assert!(legacy.function(name).is_some(), "{name}");
+            assert!(v06.function(name).is_none() && v08.function(name).is_none());
+        }
+        for name in [
+            "build_service_client",
+            "ReconnectableClient.from_training_client",
+        ] {
+            assert!(legacy.function(name).is_none(), "{name}");
+            assert!(v06.function(name).is_some() && v08.function(name).is_some());
+        }
+        for release in [legacy, v06, v08] {
+            let init = release.function("ReconnectableClient.__init__").unwrap();
+            assert_eq!(init[0].name, "self");
+            for recipe in [
+                "rl_loop",
+                "async_rl_loop",
+                "igpo_loop",
+                "dpo_loop",
+                "sft_loop",
+            ] {
+                assert!(release.recipe(recipe).is_some(), "{recipe}");
+            }
+            let known = ["distillation_loop", "embedding_loop"]
+                .iter()
+                .filter(|r| release.recipe(r).is_some())
+                .count();
+            assert_eq!(known, if release.name() == "2026.08" { 2 } else { 0 });
+            assert!(release.recipe("experiment").is_none());
+        }
+    }
+
+    #[test]
+    fn parameters_keep_kind_and_defaults() {
+        let build = Target::V2026_08
+            .release()
+            .function("build_service_client")
+            .unwrap();
+        let trainer = build.iter().find(|p| p.name == "trainer").unwrap();
+        assert_eq!((trainer.kind, trainer.required), (ParamKind::Keyword, true));
+        let deployment = build.iter().find(|p| p.name == "deployment").unwrap();
+        assert!(!deployment.required);
+        let main = &legacy().recipe("rl_loop").unwrap().main;
+        assert_eq!(
+            names(main, |p| &p.name)[..3],
+            ["config", "rlor_mgr", "deploy_mgr"]
+        );
+        assert_eq!(
+            (main[0].kind, main[0].required),
+            (ParamKind::Positional, true)
+        );
+        let infra = legacy().class("InfraConfig").unwrap();
+        assert_eq!(infra[0].name, "training_shape_id");
+        assert!(infra.iter().all(|f| !f.required));
+    }
+}
