@@ -1,21 +1,22 @@
-//! Facts about the Fireworks training cookbook's config surface, per release.
+//! Facts about the Fireworks training cookbook's API, per release, and the Fireworks SDK's.
 //!
-//! The data is `data/cookbook-api.json` (a copy of the project's API description), embedded in the
-//! binary with `include_str!` and decoded once on first use. Nothing is read from disk at run
-//! time.
+//! Everything comes from the API tables generated from the real sources ([`tables`], written by
+//! `fwmigrate_apigen` into `data/tables/`), embedded in the binary with `include_str!` and
+//! decoded a module at a time on first use. Nothing is read from disk at run time.
+//!
+//! [`index`] looks any name up in them (the conformance rules); [`Release`] answers the older
+//! rule families' questions about config-class fields, recipes and a few functions.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::LazyLock;
-
-use serde::Deserialize;
 
 pub mod index;
+pub mod release;
 pub mod sdk;
-
-pub use sdk::SdkVersion;
 pub mod tables;
+
+pub use release::{Field, Param, ParamKind, Recipe, Release};
+pub use sdk::SdkVersion;
 
 /// SDK releases with a table: each target's working minimum, the releases where the surface
 /// changed (1.2.10, 1.2.12, 1.2.25) and the newest known release.
@@ -59,8 +60,8 @@ impl Target {
 
     pub fn release(self) -> &'static Release {
         match self {
-            Target::V2026_06 => &api().v2026_06,
-            Target::V2026_08 => &api().v2026_08,
+            Target::V2026_06 => &V2026_06,
+            Target::V2026_08 => &V2026_08,
         }
     }
 }
@@ -85,111 +86,13 @@ impl FromStr for Target {
     }
 }
 
-/// A field's default value as the API description records it.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
-pub enum Default {
-    Literal { literal: serde_json::Value },
-    Factory { factory: bool },
-    Name { name: String },
-    Expr { expr: bool },
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Field {
-    pub name: String,
-    #[serde(rename = "type", default)]
-    pub ty: Option<String>,
-    #[serde(default)]
-    pub default: Option<Default>,
-    #[serde(default)]
-    pub required: bool,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ParamKind {
-    Positional,
-    Keyword,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Param {
-    pub name: String,
-    pub kind: ParamKind,
-    #[serde(default)]
-    pub default: Option<Default>,
-    #[serde(default)]
-    pub required: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Recipe {
-    pub config: Vec<Field>,
-    pub main: Vec<Param>,
-}
-
-impl Recipe {
-    pub fn has_field(&self, name: &str) -> bool {
-        self.config.iter().any(|f| f.name == name)
-    }
-
-    pub fn main_param(&self, name: &str) -> Option<(usize, &Param)> {
-        self.main.iter().enumerate().find(|(_, p)| p.name == name)
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Release {
-    pub commit: String,
-    pub classes: BTreeMap<String, Vec<Field>>,
-    pub recipes: BTreeMap<String, Recipe>,
-    pub functions: BTreeMap<String, Vec<Param>>,
-}
-
-impl Release {
-    pub fn class(&self, name: &str) -> Option<&[Field]> {
-        self.classes.get(name).map(Vec::as_slice)
-    }
-
-    pub fn class_has_field(&self, class: &str, field: &str) -> bool {
-        self.class(class)
-            .is_some_and(|fields| fields.iter().any(|f| f.name == field))
-    }
-
-    pub fn recipe(&self, name: &str) -> Option<&Recipe> {
-        self.recipes.get(name)
-    }
-
-    pub fn function(&self, name: &str) -> Option<&[Param]> {
-        self.functions.get(name).map(Vec::as_slice)
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Api {
-    pub legacy: Release,
-    #[serde(rename = "2026.06")]
-    pub v2026_06: Release,
-    #[serde(rename = "2026.08")]
-    pub v2026_08: Release,
-}
-
-const API_JSON: &str = include_str!("../data/cookbook-api.json");
-
-static API: LazyLock<Api> = LazyLock::new(|| {
-    // The data is compiled into the binary and checked by this crate's tests, so a failure here is
-    // a build defect, not a user-input problem.
-    serde_json::from_str(API_JSON).expect("embedded cookbook-api.json is valid")
-});
-
-pub fn api() -> &'static Api {
-    &API
-}
+static LEGACY: Release = Release::new("legacy", "cookbook-legacy");
+static V2026_06: Release = Release::new("2026.06", "cookbook-2026.06");
+static V2026_08: Release = Release::new("2026.08", "cookbook-2026.08");
 
 /// The last release before the migration.
 pub fn legacy() -> &'static Release {
-    &api().legacy
+    &LEGACY
 }
 
 /// Cookbook utils names the migration removed: gone at both targets (an `ImportError` there).
@@ -227,13 +130,17 @@ mod tests {
 
     #[test]
     fn embedded_data_decodes() {
-        let api = api();
+        assert!(legacy().class_has_field("InfraConfig", "trainer_timeout_s"));
         assert!(
-            api.legacy
-                .class_has_field("InfraConfig", "trainer_timeout_s")
+            Target::V2026_08
+                .release()
+                .class_has_field("TrainerConfig", "managed_by")
         );
-        assert!(api.v2026_08.class_has_field("TrainerConfig", "managed_by"));
-        assert!(!api.v2026_06.class_has_field("TrainerConfig", "managed_by"));
+        assert!(
+            !Target::V2026_06
+                .release()
+                .class_has_field("TrainerConfig", "managed_by")
+        );
     }
 
     #[test]
@@ -258,7 +165,11 @@ mod tests {
 
     #[test]
     fn every_release_has_the_core_classes() {
-        for release in [&api().legacy, &api().v2026_06, &api().v2026_08] {
+        for release in [
+            legacy(),
+            Target::V2026_06.release(),
+            Target::V2026_08.release(),
+        ] {
             for class in [
                 "InfraConfig",
                 "DeployConfig",
@@ -268,7 +179,7 @@ mod tests {
                 assert!(
                     release.class(class).is_some(),
                     "{class} missing at {}",
-                    release.commit
+                    release.name()
                 );
             }
         }
