@@ -32,12 +32,6 @@ impl SdkVersion {
             .expect("a valid version")
     }
 
-    /// The default for a target: the newest known release in its range (`docs/behaviour.md`, "Targets"); every target
-    /// admits the newest release today.
-    pub fn default_for(_target: Target) -> Self {
-        Self::newest()
-    }
-
     /// The tabled release whose surface this one has: the newest table at or below it (the SDK
     /// surface changes only at the tabled releases), or the oldest table for an older version.
     pub fn table_version(self) -> &'static str {
