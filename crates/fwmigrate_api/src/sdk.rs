@@ -11,15 +11,21 @@ use crate::index::{ApiView, table};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SdkVersion {
     release: [u32; 3],
-    /// `u32::MAX` for a final release, so that `1.2.0a74 < 1.2.0`.
-    pre: u32,
+    /// The pre-release kind (`a`, `b`, `rc`, in that order) and number; [`FINAL`] for a final
+    /// release, so that `1.2.0a74 < 1.2.0b1 < 1.2.0rc1 < 1.2.0`.
+    pre: (u8, u32),
 }
+
+/// The pre-release kinds, in order.
+const PRE_KINDS: [&str; 3] = ["a", "b", "rc"];
+/// The `pre` of a final release.
+const FINAL: (u8, u32) = (PRE_KINDS.len() as u8, 0);
 
 impl SdkVersion {
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
         Self {
             release: [major, minor, patch],
-            pre: u32::MAX,
+            pre: FINAL,
         }
     }
 
@@ -30,12 +36,6 @@ impl SdkVersion {
             .expect("at least one SDK table")
             .parse()
             .expect("a valid version")
-    }
-
-    /// The default for a target: the newest known release in its range (`docs/behaviour.md`, "Targets"); every target
-    /// admits the newest release today.
-    pub fn default_for(_target: Target) -> Self {
-        Self::newest()
     }
 
     /// The tabled release whose surface this one has: the newest table at or below it (the SDK
@@ -64,14 +64,13 @@ impl FromStr for SdkVersion {
         let (release, pre) = match t.find(|c: char| c.is_ascii_alphabetic()) {
             Some(i) => {
                 let (r, p) = t.split_at(i);
-                let n = p
-                    .strip_prefix("a")
-                    .or_else(|| p.strip_prefix("b"))
-                    .or_else(|| p.strip_prefix("rc"))
+                let (kind, n) = (0u8..)
+                    .zip(PRE_KINDS)
+                    .find_map(|(k, prefix)| p.strip_prefix(prefix).map(|n| (k, n)))
                     .ok_or_else(bad)?;
-                (r, n.parse::<u32>().map_err(|_| bad())?)
+                (r, (kind, n.parse::<u32>().map_err(|_| bad())?))
             }
-            None => (t, u32::MAX),
+            None => (t, FINAL),
         };
         let mut parts = [0u32; 3];
         let mut count = 0;
@@ -96,8 +95,8 @@ impl fmt::Display for SdkVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [a, b, c] = self.release;
         write!(f, "{a}.{b}.{c}")?;
-        if self.pre != u32::MAX {
-            write!(f, "a{}", self.pre)?;
+        if let Some(kind) = PRE_KINDS.get(usize::from(self.pre.0)) {
+            write!(f, "{kind}{}", self.pre.1)?;
         }
         Ok(())
     }
@@ -133,6 +132,13 @@ mod tests {
     fn versions_order_and_map_to_tables() {
         let v = |s: &str| s.parse::<SdkVersion>().unwrap();
         assert!(v("1.2.0a74") < v("1.2.0"));
+        assert!(v("1.2.0a74") < v("1.2.0b1"));
+        assert!(v("1.2.0b1") < v("1.2.0rc1"));
+        assert!(v("1.2.0rc1") < v("1.2.0"));
+        assert_eq!(v("1.2.0b2").to_string(), "1.2.0b2");
+        assert_eq!(v("1.2.0rc1").to_string(), "1.2.0rc1");
+        assert_eq!(v("1.2.0rc1").table_version(), "1.2.0a74");
+        assert!("1.2.0c1".parse::<SdkVersion>().is_err());
         assert!(v("1.2.9") < v("1.2.10"));
         assert_eq!(v("1.2.20").table_version(), "1.2.12");
         assert_eq!(v("1.2.30").table_version(), "1.2.30");

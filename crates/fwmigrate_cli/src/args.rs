@@ -66,7 +66,8 @@ pub struct Args {
     /// Cookbook release to migrate to.
     #[arg(long, value_name = "RELEASE", value_parser = ["2026.06", "2026.08"])]
     pub target: Option<String>,
-    /// The fireworks-ai SDK release the conformance rules check against (e.g. 1.2.12).
+    /// The fireworks-ai SDK release the conformance rules check against (e.g. 1.2.12; default:
+    /// what the project's fireworks-ai pin admits, else the newest known in the target's range).
     #[arg(long, value_name = "VERSION")]
     pub sdk_version: Option<String>,
     /// Extra cookbook package roots (e.g. a vendored copy); repeatable.

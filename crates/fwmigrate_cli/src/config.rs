@@ -45,6 +45,17 @@ pub struct Config {
     pub options: FileOptions,
 }
 
+impl Config {
+    /// Where its keys stand, for messages: `[tool.fwmigrate]` or `the top level`.
+    pub fn section(&self) -> &'static str {
+        if self.path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            "[tool.fwmigrate]"
+        } else {
+            "the top level"
+        }
+    }
+}
+
 /// Why the settings could not be had: a configuration file that cannot be used, or a bad
 /// command-line value. Every one stops the run (exit 2); the message names the file, the key
 /// and the accepted values.

@@ -5,6 +5,7 @@ mod config;
 mod file_error;
 mod output;
 mod process;
+mod sdk_pin;
 mod settings;
 mod walk;
 mod write;
@@ -13,6 +14,7 @@ mod write;
 // settings of an open file exactly as a command line naming that file would.
 pub use args::Args;
 pub use process::debug_panic_hook;
+pub use sdk_pin::{PinDeclaration, SdkSource};
 pub use settings::{DEFAULT_EXCLUDE, FileSettings, Resolver};
 pub use walk::{FileKind, kind_of};
 
@@ -718,7 +720,10 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
                 .to_string())
     ));
     out.push_str(&format!("target: {}\n", s.target));
-    out.push_str(&format!("sdk-version: {}\n", s.sdk_version));
+    out.push_str(&format!(
+        "sdk-version: {} ({})\n",
+        s.sdk_version, s.sdk_source
+    ));
     out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
     out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
     out.push_str(&format!("exclude: {:?}\n", s.exclude));

@@ -15,6 +15,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::args::Args;
 use crate::config::{self, Config, ConfigError};
 use crate::registry;
+use crate::sdk_pin::{self, PinDeclaration, SdkSource};
 
 /// The default `exclude` list, as in ruff: version control, virtual environments, caches, build
 /// output. A configuration's or the command line's `exclude` replaces it, `extend-exclude` adds
@@ -44,6 +45,8 @@ pub struct FileSettings {
     pub config: Option<Arc<Config>>,
     pub target: Target,
     pub sdk_version: SdkVersion,
+    /// Where `sdk_version` comes from (`--show-settings` says it).
+    pub sdk_source: SdkSource,
     pub unsafe_fixes: bool,
     pub enabled: Vec<&'static str>,
     pub cookbook_modules: Vec<String>,
@@ -200,6 +203,10 @@ pub struct Resolver {
     /// one entry per configuration file, however many folders it governs.
     by_config: Mutex<HashMap<usize, Arc<FileSettings>>>,
     linters: Mutex<HashMap<LinterKey, Arc<Linter>>>,
+    /// The project folder when no configuration file governs (default: the working directory).
+    project_root: Option<PathBuf>,
+    /// The `fireworks-ai` declarations of each project folder, read once.
+    pins: Mutex<HashMap<PathBuf, Arc<Vec<PinDeclaration>>>>,
     errors: Mutex<Vec<String>>,
 }
 
@@ -243,8 +250,43 @@ impl Resolver {
             dirs: Mutex::new(HashMap::new()),
             by_config: Mutex::new(HashMap::new()),
             linters: Mutex::new(HashMap::new()),
+            project_root: None,
+            pins: Mutex::new(HashMap::new()),
             errors: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Take `root` for the project folder of files no configuration file governs, instead of
+    /// the working directory: the folder whose `fireworks-ai` pin sets the default
+    /// `sdk-version` (the language server passes its workspace folder).
+    pub fn with_project_root(mut self, root: &Path) -> Self {
+        self.project_root = Some(root.to_path_buf());
+        self
+    }
+
+    /// The default `sdk-version` under `config`: from the project's `fireworks-ai` pin (read
+    /// once per project folder), else the newest known release in the target's range.
+    /// `--isolated` reads no pin, as it reads no configuration.
+    fn default_sdk_version(
+        &self,
+        target: Target,
+        config: Option<&Config>,
+    ) -> Result<(SdkVersion, SdkSource), ConfigError> {
+        if self.args.isolated {
+            return Ok(sdk_pin::default_sdk_version(target, &[]));
+        }
+        let root = match (config, &self.project_root) {
+            (Some(c), _) => c.root.clone(),
+            (None, Some(root)) => root.clone(),
+            (None, None) => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        };
+        let declarations = {
+            let mut pins = self.pins.lock().map_err(poisoned)?;
+            pins.entry(root)
+                .or_insert_with_key(|root| Arc::new(sdk_pin::read_project_pin(root)))
+                .clone()
+        };
+        Ok(sdk_pin::default_sdk_version(target, &declarations))
     }
 
     /// The nearest configuration governing `path` (a file or a folder).
@@ -335,11 +377,25 @@ impl Resolver {
             (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,
             _ => Target::default(),
         };
-        let sdk_version: SdkVersion =
-            match (&args.sdk_version, opts.and_then(|o| o.sdk_version.as_ref())) {
-                (Some(v), _) | (None, Some(v)) => v.parse().map_err(ConfigError::SdkVersionFlag)?,
-                _ => SdkVersion::default_for(target),
-            };
+        let (sdk_version, sdk_source) = match (
+            &args.sdk_version,
+            config.as_ref().filter(|c| c.options.sdk_version.is_some()),
+        ) {
+            (Some(v), _) => (
+                v.parse().map_err(ConfigError::SdkVersionFlag)?,
+                SdkSource::CommandLine,
+            ),
+            (None, Some(c)) => {
+                let v = c.options.sdk_version.as_deref().unwrap_or_default();
+                let version = v.parse().map_err(|message| ConfigError::SdkVersion {
+                    path: c.path.clone(),
+                    section: c.section(),
+                    message,
+                })?;
+                (version, SdkSource::Config(c.path.clone()))
+            }
+            (None, None) => self.default_sdk_version(target, config.as_deref())?,
+        };
         let unsafe_fixes = if args.unsafe_fixes {
             true
         } else if args.no_unsafe_fixes {
@@ -446,6 +502,7 @@ impl Resolver {
             config,
             target,
             sdk_version,
+            sdk_source,
             unsafe_fixes,
             enabled,
             cookbook_modules: modules,

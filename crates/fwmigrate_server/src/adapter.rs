@@ -5,7 +5,8 @@
 //! only. The functions used:
 //!
 //! - settings: `fwmigrate_cli::Args` (parsed from the editor's overrides as command-line flags),
-//!   `fwmigrate_cli::Resolver::{new, settings_for}`, `fwmigrate_cli::FileSettings::excludes`,
+//!   `fwmigrate_cli::Resolver::{new, with_project_root, settings_for}`,
+//!   `fwmigrate_cli::FileSettings::excludes`,
 //!   `fwmigrate_cli::ALWAYS_SKIPPED` and `fwmigrate_cli::kind_of`;
 //! - linting: `fwmigrate_engine::Linter::{lint_python, lint_text, wants_text_file}` with
 //!   `fwmigrate_engine::Mode::{Check, Fix}`, and `fwmigrate_engine::FW999` for panics;
@@ -107,13 +108,36 @@ impl DocumentSettings {
     }
 }
 
+/// Files whose change can change the settings of every document: the configuration files, and
+/// the dependency files whose `fireworks-ai` pin sets the default `sdk-version` (globs, for the
+/// client's file watcher).
+pub const SETTINGS_FILES: &[&str] = &[
+    "**/pyproject.toml",
+    "**/fwmigrate.toml",
+    "**/setup.cfg",
+    "**/requirements*.txt",
+];
+
+/// Whether a file of this name is one of [`SETTINGS_FILES`].
+pub fn is_settings_file(name: &str) -> bool {
+    matches!(name, "pyproject.toml" | "fwmigrate.toml" | "setup.cfg")
+        || (name.starts_with("requirements") && name.ends_with(".txt"))
+}
+
 /// The settings for the file at `path`, resolved from the `pyproject.toml` / `fwmigrate.toml`
-/// above it exactly as `fwmigrate <overrides> -- <path>` resolves them. As with ruff's server, a
-/// file the configuration excludes (or that lies in a folder fwmigrate never walks, such as
-/// `.venv` or `site-packages`) is not checked.
-pub fn settings_for(path: &Path, overrides: &Overrides) -> Result<DocumentSettings, String> {
+/// above it exactly as `fwmigrate <overrides> -- <path>` resolves them when run in `workspace`:
+/// the default `sdk-version` follows the `fireworks-ai` pin of the configuration's folder, else
+/// of the workspace folder. As with ruff's server, a file the configuration excludes (or that
+/// lies in a folder fwmigrate never walks, such as `.venv` or `site-packages`) is not checked.
+pub fn settings_for(
+    path: &Path,
+    overrides: &Overrides,
+    workspace: &Path,
+) -> Result<DocumentSettings, String> {
     let args = overrides.parse(path)?;
-    let resolver = Resolver::new(&args).map_err(|e| e.to_string())?;
+    let resolver = Resolver::new(&args)
+        .map_err(|e| e.to_string())?
+        .with_project_root(workspace);
     let settings = resolver.settings_for(path).map_err(|e| e.to_string())?;
     // The exclusions hold the default list (`.venv`, `site-packages`, ...) unless the
     // configuration replaced it.
@@ -459,6 +483,22 @@ mod tests {
     fn suppressed(text: &str, line: usize, code: &str) -> Option<String> {
         let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
         suppression_edit(text, offset, code, true).map(|e| apply(text, &e))
+    }
+
+    #[test]
+    fn settings_files_by_name() {
+        for name in [
+            "pyproject.toml",
+            "fwmigrate.toml",
+            "setup.cfg",
+            "requirements.txt",
+            "requirements-dev.txt",
+        ] {
+            assert!(is_settings_file(name), "{name}");
+        }
+        for name in ["train.py", "notes.txt", "dev-requirements.md", "setup.py"] {
+            assert!(!is_settings_file(name), "{name}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -214,6 +214,9 @@ struct Snapshot {
     text: Arc<str>,
     index: Arc<LineIndex>,
     path: Option<PathBuf>,
+    /// The workspace folder the document belongs to: its project folder when no configuration
+    /// file governs it.
+    workspace: PathBuf,
     overrides: Overrides,
     encoding: Encoding,
 }
@@ -233,7 +236,7 @@ impl Snapshot {
     /// is broken, or when it is no file fwmigrate checks.
     fn settings(&self, shared: &Shared) -> Option<adapter::DocumentSettings> {
         let path = self.path.as_ref()?;
-        match adapter::settings_for(path, &self.overrides) {
+        match adapter::settings_for(path, &self.overrides, &self.workspace) {
             Ok(s) => s.is_checked().then_some(s),
             Err(e) => {
                 shared.show_error(e);
@@ -366,8 +369,8 @@ struct Server {
     documents: HashMap<Url, Document>,
     settings: ClientSettings,
     support: ClientSupport,
-    /// Where untitled documents are taken to live (the first workspace folder).
-    root: PathBuf,
+    /// The workspace folders; untitled documents are taken to live in the first.
+    folders: Vec<PathBuf>,
     lints: Sender<Snapshot>,
     /// Requests running on their own threads, with their cancellation flags.
     running: Arc<Mutex<HashMap<RequestId, Arc<AtomicBool>>>>,
@@ -383,16 +386,26 @@ impl Server {
             .and_then(|c| serde_json::from_value(c).ok())
             .unwrap_or_default();
         let support = ClientSupport::new(&caps);
-        let root = params
+        let to_path = |u: &Value| {
+            u.as_str()
+                .and_then(|u| Url::parse(u).ok())
+                .and_then(|u| u.to_file_path().ok())
+        };
+        let mut folders: Vec<PathBuf> = params
             .get("workspaceFolders")
-            .and_then(|f| f.get(0))
-            .and_then(|f| f.get("uri"))
-            .or_else(|| params.get("rootUri"))
-            .and_then(Value::as_str)
-            .and_then(|u| Url::parse(u).ok())
-            .and_then(|u| u.to_file_path().ok())
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("."));
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("uri").and_then(to_path))
+            .collect();
+        if folders.is_empty() {
+            let root = params
+                .get("rootUri")
+                .and_then(to_path)
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(|| PathBuf::from("."));
+            folders.push(root);
+        }
         let shared = Arc::new(Shared {
             outbox,
             state: Mutex::new(SharedState::default()),
@@ -412,7 +425,7 @@ impl Server {
             documents: HashMap::new(),
             settings: ClientSettings::default(),
             support,
-            root,
+            folders,
             lints,
             running: Arc::new(Mutex::new(HashMap::new())),
             shutdown: false,
@@ -601,7 +614,7 @@ impl Server {
         if !self.support.watch_files {
             return;
         }
-        let watchers: Vec<Value> = ["**/pyproject.toml", "**/fwmigrate.toml"]
+        let watchers: Vec<Value> = adapter::SETTINGS_FILES
             .iter()
             .map(|g| json!({ "globPattern": g }))
             .collect();
@@ -620,17 +633,31 @@ impl Server {
             return uri.to_file_path().ok();
         }
         // An unsaved buffer: settings as for a Python file in the workspace.
-        (language_id == "python").then(|| self.root.join("untitled.py"))
+        (language_id == "python").then(|| self.folders[0].join("untitled.py"))
+    }
+
+    /// The workspace folder of `path`: the innermost one holding it, else the first.
+    fn workspace_of(&self, path: Option<&Path>) -> PathBuf {
+        path.and_then(|p| {
+            self.folders
+                .iter()
+                .filter(|f| p.starts_with(f))
+                .max_by_key(|f| f.components().count())
+        })
+        .unwrap_or(&self.folders[0])
+        .clone()
     }
 
     fn snapshot(&self, uri: &Url) -> Option<Snapshot> {
         let doc = self.documents.get(uri)?;
+        let path = self.path_of(uri, &doc.language_id);
         Some(Snapshot {
             uri: uri.clone(),
             version: doc.version,
             text: doc.text.clone(),
             index: doc.index.clone(),
-            path: self.path_of(uri, &doc.language_id),
+            workspace: self.workspace_of(path.as_deref()),
+            path,
             overrides: self.settings.overrides.clone(),
             encoding: self.support.encoding,
         })
@@ -685,7 +712,7 @@ impl Server {
         let is_config = uri
             .path_segments()
             .and_then(|mut s| s.next_back())
-            .is_some_and(|name| name == "pyproject.toml" || name == "fwmigrate.toml");
+            .is_some_and(adapter::is_settings_file);
         if is_config {
             self.relint_all();
         } else {

@@ -22,8 +22,11 @@ fn workspace() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// The settings the server (started without a workspace folder, so in its working directory)
+/// uses for `path`.
 fn settings_for(path: &Path) -> fwmigrate_server::adapter::DocumentSettings {
-    fwmigrate_server::adapter::settings_for(path, &Default::default()).unwrap()
+    let workspace = std::env::current_dir().unwrap();
+    fwmigrate_server::adapter::settings_for(path, &Default::default(), &workspace).unwrap()
 }
 
 #[test]
@@ -594,5 +597,62 @@ fn saving_rechecks_and_a_saved_configuration_rechecks_every_document() {
     );
     assert!(!codes(&client.diagnostics(&a)).contains(&"FW002".to_string()));
     assert!(!codes(&client.diagnostics(&b)).contains(&"FW002".to_string()));
+    client.stop().unwrap();
+}
+
+/// `ttl_seconds=` on `save_state` raises from fireworks-ai 1.2.25 (FW605).
+const TTL: &str = r#"from fireworks.training.sdk import FiretitanServiceClient
+
+service = FiretitanServiceClient.from_firetitan_config(api_key="k", base_model="m")
+client = service.create_training_client("m", lora_rank=16)
+client.save_state("step-11", ttl_seconds=3600)
+"#;
+
+#[test]
+fn each_workspace_folders_pin_sets_its_default_sdk_version() {
+    let (pinned, plain) = (workspace(), workspace());
+    let requirements = pinned.path().join("requirements.txt");
+    std::fs::write(&requirements, "fireworks-ai==1.2.9\n").unwrap();
+    let mut client = Client::spawn();
+    let folders = json!([
+        {"uri": uri(plain.path()), "name": "plain"},
+        {"uri": uri(pinned.path()), "name": "pinned"},
+    ]);
+    let id = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": {}}),
+    );
+    client.result(id);
+    client.notify("initialized", json!({}));
+
+    // The pinned folder's documents are checked at fireworks-ai 1.2.9, the other's at the
+    // newest known release.
+    let a = uri(&pinned.path().join("train.py"));
+    let b = uri(&plain.path().join("train.py"));
+    client.open(&a, TTL);
+    assert!(!codes(&client.diagnostics(&a)).contains(&"FW605".to_string()));
+    client.open(&b, TTL);
+    assert!(codes(&client.diagnostics(&b)).contains(&"FW605".to_string()));
+
+    // Saving a new pin rechecks.
+    std::fs::write(&requirements, "fireworks-ai==1.2.25\n").unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&requirements)}}),
+    );
+    let again = client.diagnostics(&a);
+    let ttl = again["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "FW605")
+        .unwrap_or_else(|| panic!("{again}"));
+    assert!(
+        ttl["message"]
+            .as_str()
+            .unwrap()
+            .contains("at fireworks-ai 1.2.25"),
+        "{ttl}"
+    );
     client.stop().unwrap();
 }

@@ -29,7 +29,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "An SDK call that the selected fireworks-ai release warns about as deprecated.",
     explanation: r#"## What it finds
 
-What the selected `fireworks-ai` release (`--sdk-version`, default the newest known) warns about
+What the selected `fireworks-ai` release (`--sdk-version`; default: what the project's own
+`fireworks-ai` pin admits, else the newest known release in the target's range) warns about
 when the script runs. The messages quote the SDK's own warning.
 
 - `DeploymentSampler(max_concurrency=n)` and `FiretitanSamplingClient.create(max_concurrency=n)`

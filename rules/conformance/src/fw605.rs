@@ -25,8 +25,9 @@ pub static META: RuleMeta = RuleMeta {
     explanation: r#"## What it finds
 
 Code that worked with older `fireworks-ai` releases and fails, or silently does something else,
-at the selected release (`--sdk-version`, default the newest known). Each fact was read in the
-SDK's source; the messages quote its errors.
+at the selected release (`--sdk-version`; default: what the project's own `fireworks-ai` pin
+admits, else the newest known release in the target's range). Each fact was read in the SDK's
+source; the messages quote its errors.
 
 - From 1.2.25, `ttl_seconds=` (or its positional slot) on `FiretitanTrainingClient.save_state`,
   `save_state_async`, `save_weights_for_sampler`, `save_weights_for_sampler_async` and

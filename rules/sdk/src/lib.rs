@@ -3,23 +3,18 @@
 //!
 //! FW501 `sdk-pin` reads dependency manifests (`pyproject.toml`, requirements files,
 //! `setup.cfg`) and reports a `fireworks-ai` declaration whose version range lies entirely
-//! below the SDK release the target cookbook needs.
-
-pub mod pep440;
-pub mod pep508;
-mod pyproject;
-mod requirements_txt;
-mod setup_cfg;
+//! below the SDK release the target cookbook needs. The manifests are parsed by
+//! `fwmigrate_manifest`, which the command line also uses to read the project's pin.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use fwmigrate_manifest::pep440::Version;
+use fwmigrate_manifest::{Constraint, Manifest, NoFix};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleMeta, Severity, TextContext, TextRange,
     TextRule, TextSize,
 };
-
-use crate::pep440::{PoetryConstraint, SpecifierSet, Version};
 
 /// Every rule of this family, in code order.
 pub static TEXT_RULES: &[&'static dyn TextRule] = &[&SdkPin];
@@ -97,89 +92,6 @@ fireworks-ai[training]>=1.2.9,<2 ; python_version >= "3.11"
 /// FW501 `sdk-pin`.
 pub struct SdkPin;
 
-/// How a declaration's constraint is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Constraint {
-    /// A PEP 440 specifier set (`>=1.2,<2`).
-    Pep440(String),
-    /// A Poetry constraint (`^1.2`, `~1.2 || ^2.0`).
-    Poetry(String),
-}
-
-/// Why a declaration's specifier is not rewritten automatically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NoFix {
-    /// The requirement pins hashes; a range would break pip's hash-checking mode.
-    Hashes,
-    /// A TOML string whose value could not be mapped back to the file.
-    Escaped,
-}
-
-/// One `fireworks-ai` declaration with a version constraint, found in a manifest.
-#[derive(Debug, Clone)]
-pub(crate) struct Declaration {
-    /// Where the finding stands (byte offsets in the file).
-    pub range: Range<usize>,
-    /// The declaration as the user wrote it, for the message.
-    pub shown: String,
-    /// The whole declaration as written (decoded, markers included) and the range of the
-    /// specifier in it, for the suggestion of a display-only fix.
-    pub written: String,
-    pub written_spec: Range<usize>,
-    pub constraint: Constraint,
-    /// The byte range of the version specifier to replace, or why there is none.
-    pub edit: Result<Range<usize>, NoFix>,
-}
-
-/// The kind of manifest a path is, by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Manifest {
-    PyProject,
-    Requirements,
-    SetupCfg,
-}
-
-/// The kind of manifest a file is: by its name, else a requirements file when another
-/// requirements file includes it (`-r base.txt`), whatever its name.
-fn manifest_kind(path: &Path, included: bool) -> Option<Manifest> {
-    by_name(path).or(included.then_some(Manifest::Requirements))
-}
-
-fn by_name(path: &Path) -> Option<Manifest> {
-    let name = path.file_name()?.to_str()?;
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "pyproject.toml" => return Some(Manifest::PyProject),
-        "setup.cfg" => return Some(Manifest::SetupCfg),
-        _ => {}
-    }
-    let requirements_like = if lower.ends_with(".txt") {
-        lower.contains("requirements")
-            || lower.starts_with("constraints")
-            || path
-                .parent()
-                .and_then(Path::file_name)
-                .and_then(|p| p.to_str())
-                .is_some_and(|p| p.eq_ignore_ascii_case("requirements"))
-    } else if lower.ends_with(".in") {
-        lower.contains("requirements")
-    } else {
-        false
-    };
-    requirements_like.then_some(Manifest::Requirements)
-}
-
-/// The files that the requirements file `path` includes with `-r`/`--requirement` or
-/// `-c`/`--constraint`, resolved against its folder (URLs and paths with `${VAR}` are left
-/// out). A `-r`/`-c` line is not itself a finding; the caller checks the included files too.
-/// Files that are not requirements files (`pyproject.toml`, `setup.cfg`) include nothing.
-pub fn included_files(path: &Path, included: bool, text: &str) -> Vec<PathBuf> {
-    if manifest_kind(path, included) != Some(Manifest::Requirements) {
-        return Vec::new();
-    }
-    requirements_txt::included(path, text)
-}
-
 fn text_range(range: &Range<usize>) -> Option<TextRange> {
     let start = TextSize::try_from(range.start).ok()?;
     let end = TextSize::try_from(range.end).ok()?;
@@ -189,10 +101,7 @@ fn text_range(range: &Range<usize>) -> Option<TextRange> {
 /// Whether a constraint admits no SDK release at or above `min`. `None` when the constraint
 /// is not understood (no finding then).
 fn is_stale(constraint: &Constraint, min: &Version) -> Option<bool> {
-    match constraint {
-        Constraint::Pep440(spec) => Some(!SpecifierSet::parse(spec)?.admits_at_or_above(min)),
-        Constraint::Poetry(spec) => Some(!PoetryConstraint::parse(spec)?.admits_at_or_above(min)),
-    }
+    Some(!constraint.range()?.admits_at_or_above(min))
 }
 
 impl TextRule for SdkPin {
@@ -201,16 +110,16 @@ impl TextRule for SdkPin {
     }
 
     fn applies_to(&self, path: &Path, included: bool) -> bool {
-        manifest_kind(path, included).is_some()
+        Manifest::of(path, included).is_some()
     }
 
     fn includes(&self, ctx: &TextContext) -> Vec<PathBuf> {
-        included_files(ctx.path, ctx.included, ctx.text)
+        fwmigrate_manifest::included_files(ctx.path, ctx.included, ctx.text)
     }
 
     fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>) {
         let (text, target) = (ctx.text, ctx.target);
-        let Some(kind) = manifest_kind(ctx.path, ctx.included) else {
+        let Some(kind) = Manifest::of(ctx.path, ctx.included) else {
             return;
         };
         if !text
@@ -224,12 +133,7 @@ impl TextRule for SdkPin {
             return;
         };
         let wanted = target.min_sdk_specifier();
-        let declarations = match kind {
-            Manifest::PyProject => pyproject::declarations(text),
-            Manifest::Requirements => requirements_txt::declarations(text),
-            Manifest::SetupCfg => setup_cfg::declarations(text),
-        };
-        for decl in declarations {
+        for decl in kind.declarations(text) {
             if is_stale(&decl.constraint, &min) != Some(true) {
                 continue;
             }
@@ -267,7 +171,7 @@ impl TextRule for SdkPin {
     }
 
     fn is_well_formed(&self, ctx: &TextContext) -> bool {
-        match manifest_kind(ctx.path, ctx.included) {
+        match Manifest::of(ctx.path, ctx.included) {
             Some(Manifest::PyProject) => ctx.text.parse::<toml::Table>().is_ok(),
             _ => true,
         }

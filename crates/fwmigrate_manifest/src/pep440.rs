@@ -1,9 +1,10 @@
 //! PEP 440 versions and version specifiers, plus Poetry's constraint syntax.
 //!
-//! Only what FW501 needs: parse a version, compare two versions, parse a specifier set
-//! (`>=1.2,<2`, `~=1.1`, `==1.2.*`, `===1.0`, ...) or a Poetry constraint (`^1.2`, `~1.2`,
-//! `>=1.2 <2 || 3.0`), test membership, and decide whether a set admits any version at or above
-//! a given minimum. Pre-releases are always allowed (the minimum itself may be one).
+//! What FW501 and the default `sdk-version` need: parse a version, compare two versions, parse
+//! a specifier set (`>=1.2,<2`, `~=1.1`, `==1.2.*`, `===1.0`, ...) or a Poetry constraint
+//! (`^1.2`, `~1.2`, `>=1.2 <2 || 3.0`), test membership, decide whether a set admits any version
+//! at or above a given minimum, and find the newest of a list of known releases that some sets
+//! admit together. Pre-releases are always allowed (the minimum itself may be one).
 //!
 //! Semantics follow the `packaging` library: `1.0 == 1.0.0`, `<V` excludes pre-releases of `V`
 //! unless `V` is one, `>V` excludes post-releases of `V` (and local versions of `V`) unless `V`
@@ -537,10 +538,32 @@ impl fmt::Display for SpecifierSet {
 }
 
 fn candidates<'a>(min: &Version, named: impl Iterator<Item = &'a Version>) -> Vec<Version> {
+    let mut out = probes(min, named);
+    out.retain(|c| c >= min);
+    out
+}
+
+/// The versions worth testing to learn whether sets whose clauses name `named` admit anything
+/// from `min` on: the admitted versions form intervals whose ends are the named versions, so
+/// `min`, each named version, and the versions right after each of them (`1.2.9` → `1.2.9.1`,
+/// `1.2.10`, `1.3`, `2`; `1.2.0a74` → `1.2.0a75`) meet every interval there is. Unsorted, and
+/// not all at or above `min`.
+fn probes<'a>(min: &Version, named: impl Iterator<Item = &'a Version>) -> Vec<Version> {
     let mut out = vec![min.clone(), Version::release(&[1_000_000])];
     let push_around = |v: &Version, out: &mut Vec<Version>| {
         out.push(v.clone());
         out.push(v.public());
+        // The next pre-, post- or development release after `v` (`>1.2.0a74` admits 1.2.0a75
+        // before any release of 1.2.0.1).
+        let mut next = v.public();
+        if let Some(dev) = next.dev {
+            next.dev = Some(dev.saturating_add(1));
+        } else if let Some(post) = next.post {
+            next.post = Some(post.saturating_add(1));
+        } else if let Some((kind, n)) = next.pre {
+            next.pre = Some((kind, n.saturating_add(1)));
+        }
+        out.push(next);
         let base = v.base();
         out.push(base.clone());
         let mut appended = base.release.clone();
@@ -562,8 +585,59 @@ fn candidates<'a>(min: &Version, named: impl Iterator<Item = &'a Version>) -> Ve
     for v in named {
         push_around(v, &mut out);
     }
-    out.retain(|c| c >= min);
     out
+}
+
+/// The versions a dependency declaration admits: a PEP 440 specifier set or a Poetry
+/// constraint.
+#[derive(Debug, Clone)]
+pub enum VersionRange {
+    Pep440(SpecifierSet),
+    Poetry(PoetryConstraint),
+}
+
+impl VersionRange {
+    pub fn contains(&self, v: &Version) -> bool {
+        match self {
+            VersionRange::Pep440(set) => set.contains(v),
+            VersionRange::Poetry(c) => c.contains(v),
+        }
+    }
+
+    /// Whether some version at or above `min` is admitted.
+    pub fn admits_at_or_above(&self, min: &Version) -> bool {
+        match self {
+            VersionRange::Pep440(set) => set.admits_at_or_above(min),
+            VersionRange::Poetry(c) => c.admits_at_or_above(min),
+        }
+    }
+
+    /// The versions the clauses name.
+    fn named(&self) -> Vec<&Version> {
+        let sets = match self {
+            VersionRange::Pep440(set) => std::slice::from_ref(set),
+            VersionRange::Poetry(c) => c.alternatives.as_slice(),
+        };
+        sets.iter()
+            .flat_map(|s| s.specifiers.iter().map(|s| &s.version))
+            .collect()
+    }
+}
+
+/// The newest of the `known` releases (ascending) that the ranges admit together, as an index
+/// into `known`. Known release `k` counts as admitted when every range admits one same version
+/// from `k` up to (not including) the next known release, that is, a version that `k` stands
+/// for: with known releases 1.2.9, 1.2.10 and 1.2.12, `>=1.2.0a74,<1.2.10` admits 1.2.9 and
+/// `==1.2.11` admits 1.2.10. A range that only admits versions older than the oldest known
+/// release admits none (`None`).
+pub fn newest_admitted(known: &[Version], ranges: &[&VersionRange]) -> Option<usize> {
+    let named: Vec<&Version> = ranges.iter().flat_map(|r| r.named()).collect();
+    (0..known.len()).rev().find(|&i| {
+        let (lo, hi) = (&known[i], known.get(i + 1));
+        probes(lo, named.iter().copied())
+            .iter()
+            .any(|p| p >= lo && hi.is_none_or(|hi| p < hi) && ranges.iter().all(|r| r.contains(p)))
+    })
 }
 
 /// A Poetry constraint: a disjunction (`||`) of conjunctions.
@@ -998,6 +1072,68 @@ mod tests {
         assert!(!poetry("1.2.0a60").admits_at_or_above(&min));
         assert!(!poetry("^0.9").admits_at_or_above(&min));
         assert!(poetry("~1.2").admits_at_or_above(&min));
+    }
+
+    #[test]
+    fn admits_the_release_right_after_a_pre_release() {
+        // `>1.2.0a74` first admits 1.2.0a75, below any final release of 1.2.0.
+        assert!(set(">1.2.0a74,<1.2.0b1").admits_at_or_above(&v("1.2.0a74")));
+        assert!(set(">1.2.0rc1,<=1.2.0rc9").admits_at_or_above(&v("1.2.0a1")));
+        // `<1.2.0` leaves out the pre-releases of 1.2.0.
+        assert!(!set(">1.2.0a74,<1.2.0").admits_at_or_above(&v("1.2.0a74")));
+        assert!(set(">1.2.dev3,<1.2.0a1").admits_at_or_above(&v("1.2.dev1")));
+        assert!(!set(">1.2.0rc1,<1.2.0rc2").admits_at_or_above(&v("1.2.0a1")));
+    }
+
+    #[test]
+    fn newest_admitted_known_release() {
+        let known: Vec<Version> = ["1.2.0a74", "1.2.9", "1.2.10", "1.2.12", "1.2.25", "1.2.30"]
+            .into_iter()
+            .map(v)
+            .collect();
+        let pep = |s: &str| VersionRange::Pep440(set(s));
+        let newest = |ranges: &[VersionRange]| {
+            let refs: Vec<&VersionRange> = ranges.iter().collect();
+            newest_admitted(&known, &refs).map(|i| known[i].to_string())
+        };
+        let one = |s: &str| newest(&[pep(s)]);
+        assert_eq!(one(">=1.2.0a74,<1.2.10").as_deref(), Some("1.2.9"));
+        assert_eq!(one("==1.2.12").as_deref(), Some("1.2.12"));
+        assert_eq!(one(">=1.2.9").as_deref(), Some("1.2.30"));
+        assert_eq!(one("~=1.2.0a70").as_deref(), Some("1.2.30"));
+        assert_eq!(one("==1.2.0a74").as_deref(), Some("1.2.0a74"));
+        assert_eq!(one("<1.2.9").as_deref(), Some("1.2.0a74"));
+        assert_eq!(one("<=1.2.9").as_deref(), Some("1.2.9"));
+        // Untabled releases stand for the known release below them.
+        assert_eq!(one("==1.2.20").as_deref(), Some("1.2.12"));
+        assert_eq!(one("==1.2.11").as_deref(), Some("1.2.10"));
+        assert_eq!(one(">=1.2.13,<1.2.25").as_deref(), Some("1.2.12"));
+        assert_eq!(one("==1.2.25rc1").as_deref(), Some("1.2.12"));
+        assert_eq!(one(">1.2.12a1,<1.2.12rc1").as_deref(), Some("1.2.10"));
+        assert_eq!(one(">1.2.12a1,<1.2.12"), None);
+        assert_eq!(one(">=1.3").as_deref(), Some("1.2.30"));
+        assert_eq!(one("!=1.2.30").as_deref(), Some("1.2.30"));
+        assert_eq!(one("!=1.2.30,<1.2.31").as_deref(), Some("1.2.30")); // 1.2.30.1
+        assert_eq!(one("!=1.2.30.*,<1.2.31").as_deref(), Some("1.2.25"));
+        // Nothing known: older than the oldest table, or empty.
+        assert_eq!(one("==1.2.0a60"), None);
+        assert_eq!(one(">=1.2.0a50,<1.2.0a70"), None);
+        assert_eq!(one(">=1.3,<1.2"), None);
+        // Poetry constraints, and several ranges at once (each must admit the release).
+        assert_eq!(
+            newest(&[VersionRange::Poetry(poetry("~1.2.9 || ^0.9"))]).as_deref(),
+            Some("1.2.30")
+        );
+        assert_eq!(
+            newest(&[VersionRange::Poetry(poetry(">=1.2.9 <1.2.12"))]).as_deref(),
+            Some("1.2.10")
+        );
+        assert_eq!(
+            newest(&[pep(">=1.2.9"), pep("<1.2.25")]).as_deref(),
+            Some("1.2.12")
+        );
+        assert_eq!(newest(&[pep("==1.2.9"), pep("==1.2.10")]), None);
+        assert_eq!(newest(&[]).as_deref(), Some("1.2.30"));
     }
 
     #[test]
