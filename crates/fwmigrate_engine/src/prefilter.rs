@@ -28,10 +28,11 @@ const NOQA_WORD: u8 = 16;
 ///
 /// Needles come in two sets. Those of rules that can fire anywhere count on their own. Those of
 /// rules that can only fire in a file importing the cookbook or the `fireworks` package
-/// (`RuleMeta::requires_import`) count only when the file also contains an import marker:
-/// `fireworks` or the first component of a cookbook root (`training`, ...), since no such import
-/// can be written without one. `infrastructure` in some docstring no longer sends a file to the
-/// parser.
+/// (`RuleMeta::requires_import`) count only when the file also has an import marker, `fireworks`
+/// or the first component of a cookbook root (`training`, ...), spelled as an imported module
+/// (after `import`, `from` or `,`; see [`in_import`]), since no such import can be written
+/// otherwise. `infrastructure` in some docstring, or `training` in a comment, no longer sends a
+/// file to the parser. A needle-less rule of that set runs on every file with such an import.
 ///
 /// A file costs one pass of a single SIMD-accelerated automaton over every needle, marker and
 /// directive word. Matches are leftmost-longest and the search resumes one byte after each
@@ -45,6 +46,9 @@ pub struct Prefilter {
     /// Per pattern, the classes an occurrence of it proves: its own and those of the patterns
     /// it contains.
     classes: Vec<u8>,
+    /// Per pattern, where import markers stand inside it (offset, length): an occurrence
+    /// proves [`MARKER`] only where it is spelled as an import ([`in_import`]).
+    markers: Vec<Vec<(usize, usize)>>,
     /// Classes every file has: a set with a needle-less rule, or no gate.
     given: u8,
     /// A `fwmigrate:` directive can give a finding.
@@ -122,6 +126,16 @@ impl Prefilter {
                     .fold(0, |acc, (_, c)| acc | c)
             })
             .collect();
+        let marker_words: Vec<&str> = markers.unwrap_or_default().to_vec();
+        let markers = patterns
+            .iter()
+            .map(|(p, _)| {
+                marker_words
+                    .iter()
+                    .flat_map(|m| p.match_indices(m).map(|(at, m)| (at, m.len())))
+                    .collect()
+            })
+            .collect();
         let searcher = if patterns.is_empty() {
             None
         } else {
@@ -138,6 +152,7 @@ impl Prefilter {
             always: disabled || (!never && (broken || qualifies(given))),
             searcher,
             classes,
+            markers,
             given,
             fwmigrate_directive,
         }
@@ -159,6 +174,14 @@ impl Prefilter {
                 return true;
             }
             classes &= !NOQA_WORD;
+            if classes & MARKER != 0
+                && found & MARKER == 0
+                && !self.markers[m.pattern().as_usize()]
+                    .iter()
+                    .any(|&(at, len)| in_import(bytes, m.start() + at, len))
+            {
+                classes &= !MARKER;
+            }
             found |= classes;
             if qualifies(found) {
                 return true;
@@ -171,6 +194,44 @@ impl Prefilter {
             && found & IGNORE != 0
             && find_ci(bytes, FWMIGRATE.as_bytes(), 1).next().is_some()
     }
+}
+
+/// Whether the marker at `bytes[start..start + len]` is spelled as the first name of an
+/// imported module: a whole word, not after a `.`, and after `import`, `from` or a `,` (an import
+/// list), with only blanks or line continuations between. Every import the semantic model counts
+/// as a Fireworks import is spelled so (`from training.utils import X`, `import fireworks as fw`,
+/// `from fireworks import training`, `import os, training`), while the word in prose, in a
+/// string or as a variable (`training = True`, `# training loop`) is not.
+fn in_import(bytes: &[u8], start: usize, len: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let end = start + len;
+    if bytes.get(end).is_some_and(|&b| word(b)) {
+        return false;
+    }
+    let before = &bytes[..start];
+    if before.last().is_some_and(|&b| word(b) || b == b'.') {
+        return false;
+    }
+    let trimmed = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\\' | b'\r' | b'\n'))
+            .count();
+    let before = &before[..trimmed];
+    if before.last() == Some(&b',') {
+        return true;
+    }
+    [b"import".as_slice(), b"from"].iter().any(|keyword| {
+        let Some(rest) = before.strip_suffix(*keyword) else {
+            return false;
+        };
+        // A notebook's JSON may put the line break before the keyword as an escape (`\n`).
+        let escape = rest.len() >= 2
+            && rest[rest.len() - 2] == b'\\'
+            && matches!(rest[rest.len() - 1], b'n' | b'r' | b't');
+        escape || !rest.last().is_some_and(|&b| word(b) || b == b'.')
+    })
 }
 
 /// Whether the classes found make a file a candidate.
@@ -328,6 +389,57 @@ Infra()
     }
 
     #[test]
+    fn a_marker_counts_where_it_is_imported() {
+        let at = |text: &str, word: &str| {
+            in_import(text.as_bytes(), text.find(word).unwrap(), word.len())
+        };
+        for text in [
+            "from training.utils import X",
+            "import training",
+            "import training as t",
+            "import  fireworks.training.sdk as sdk",
+            "from fireworks import training",
+            "import os, training",
+            "x = 1; import training",
+            "from \\\n    training import utils",
+            "\"import training\\n\",",
+            "\"source\": \"x = 1\\nimport training\\n\"",
+            "\"x = 1\\r\\nfrom fireworks.training import sdk\"",
+        ] {
+            let word = if text.contains("fireworks") {
+                "fireworks"
+            } else {
+                "training"
+            };
+            assert!(at(text, word), "{text:?}");
+        }
+        for text in [
+            "# the training loop",
+            "training = True",
+            "pretraining",
+            "import pretraining",
+            "import training_data",
+            "from x.training import y",
+            "reimport training",
+            "self.training",
+        ] {
+            let word = if text.contains("fireworks") {
+                "fireworks"
+            } else {
+                "training"
+            };
+            assert!(!at(text, word), "{text:?}");
+        }
+        // A file that mentions the words without importing them is not parsed for rules that
+        // need a Fireworks import.
+        let bound: Vec<&[&str]> = vec![&[]];
+        let p = Prefilter::gated(Vec::<&[&str]>::new(), bound, &["fireworks", "training"]);
+        assert!(!p.may_match(b"# fireworks at the training party\ntraining = 1\n"));
+        assert!(p.may_match(b"# training\nfrom training.utils import x\n"));
+        assert!(p.may_match(b"import os\nimport fireworks\n"));
+    }
+
+    #[test]
     fn a_rule_without_needles_disables_the_filter() {
         let rules: Vec<&[&str]> = vec![&["InfraConfig"], &[]];
         assert!(Prefilter::new(rules).may_match(b"anything"));
@@ -362,14 +474,19 @@ Infra()
         assert!(!p.may_match(b"setup_infra(1)\n"));
         // A marker that is a prefix of a longer bound needle at the same start, and one that
         // is a suffix of it.
+        // Inside a needle a marker is not an import; next to one it is.
         let bound: Vec<&[&str]> = vec![&["training_shape_id"], &["myfireworks_x"]];
         let p = Prefilter::gated(free.clone(), bound, &["fireworks", "training"]);
-        assert!(p.may_match(b"x.training_shape_id = 1\n"));
-        assert!(p.may_match(b"myfireworks_x\n"));
-        // A marker hidden by a longer marker-free bound needle at the same start.
-        let bound: Vec<&[&str]> = vec![&["trainer"]];
+        assert!(!p.may_match(b"x.training_shape_id = 1\n"));
+        assert!(p.may_match(b"import training\nx.training_shape_id = 1\n"));
+        assert!(p.may_match(b"from training import training_shape_id\n"));
+        assert!(!p.may_match(b"myfireworks_x\n"));
+        assert!(p.may_match(b"import fireworks\nmyfireworks_x\n"));
+        // A marker hidden by a longer bound needle at the same start.
+        let bound: Vec<&[&str]> = vec![&["trainer"], &["import train"]];
         let p = Prefilter::gated(free, bound, &["train"]);
-        assert!(p.may_match(b"trainer\n"));
+        assert!(p.may_match(b"import train\n"));
+        assert!(!p.may_match(b"trainer\n"));
         assert!(!p.may_match(b"trainee\n"));
         // The order of occurrences does not matter.
         let bound: Vec<&[&str]> = vec![&["Infra"]];
@@ -413,8 +530,12 @@ Infra()
     /// The definition the automaton implements, by plain substring tests.
     fn reference(free: &[&str], bound: &[&str], markers: &[&str], text: &[u8]) -> bool {
         let has = |n: &str| text.windows(n.len()).any(|w| w == n.as_bytes());
+        let imported = |m: &str| {
+            (0..text.len().saturating_sub(m.len() - 1))
+                .any(|at| text[at..].starts_with(m.as_bytes()) && in_import(text, at, m.len()))
+        };
         free.iter().any(|n| has(n))
-            || (bound.iter().any(|n| has(n)) && markers.iter().any(|m| has(m)))
+            || (bound.iter().any(|n| has(n)) && markers.iter().any(|m| imported(m)))
             || find_ci(text, b"noqa", 2).any(|end| fw_code_follows(&text[end..]))
             || (has("ignore") && find_ci(text, b"fwmigrate", 1).next().is_some())
     }
@@ -458,6 +579,10 @@ Infra()
                 "x",
                 "(",
                 ")",
+                "import ",
+                "from ",
+                ", ",
+                ".",
             ])
             .collect();
         // A fixed xorshift sequence: the same texts on every run.

@@ -201,7 +201,8 @@ pub struct RuleMeta {
     /// import get an imports-only model.
     pub requires_import: bool,
     /// Byte strings without which the rule cannot fire. A file that contains none of them is
-    /// never parsed for this rule. Empty means "always run".
+    /// never parsed for this rule. Empty means "always run": on every file, or, with
+    /// `requires_import`, on every file that imports the cookbook or the `fireworks` package.
     pub needles: &'static [&'static str],
     /// One-line summary.
     pub summary: &'static str,

@@ -16,17 +16,11 @@ use std::sync::Mutex;
 
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
-/// Words without which a file imports neither the cookbook nor the SDK: every import of them
-/// spells one (`from training...`, `import training...`, `fireworks.training...`, and a vendored
-/// root such as `tinker_cookbook.fireworks` imports `from tinker_cookbook.fireworks...`, whose
-/// `fireworks.` the SDK's needle does not match, so `cookbook` is one too). A docstring that only
-/// mentions training costs no parse.
-pub const NEEDLES: &[&str] = &[
-    "from training",
-    "import training",
-    "fireworks.training",
-    "cookbook",
-];
+/// None of the rule's own: the family checks every cookbook and SDK import, so any file that
+/// imports either is a candidate, and the engine's import gate (a marker such as `training` or
+/// `fireworks` spelled as an imported module) already says exactly that. A file that only
+/// mentions training in a docstring costs no parse.
+pub const NEEDLES: &[&str] = &[];
 
 /// Whether a table path lies in the cookbook's or the SDK's packages (not the bare `training`).
 pub fn in_scope(path: &str) -> bool {
