@@ -192,16 +192,27 @@ struct LinterKey {
     modules: Vec<String>,
 }
 
+/// How many folders [`Resolver::settings_for_dir`] remembers by path before it starts over.
+const BY_DIR_LIMIT: usize = 16_384;
+
 /// Resolves settings for files, caching configuration lookups and linters. It owns a copy of
 /// the arguments, so that the walker's folder filter (which must own what it uses) can share it.
 pub struct Resolver {
     args: Args,
     codes: Vec<&'static str>,
     fixed: Option<Option<Arc<Config>>>,
-    dirs: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// The governing configuration of each absolute folder met (keyed by the path's bytes,
+    /// which hash far faster than a `Path`'s components).
+    dirs: Mutex<HashMap<OsString, Option<Arc<Config>>>>,
+    /// The working directory, for relative paths (read once).
+    cwd: Option<PathBuf>,
     /// Folder-level settings per governing configuration (keyed by its address; 0 for none):
     /// one entry per configuration file, however many folders it governs.
     by_config: Mutex<HashMap<usize, Arc<FileSettings>>>,
+    /// Folder-level settings by the folder's path as given (the walk asks for each folder
+    /// once per subfolder and once per worker): a hit costs one hash of the path's bytes
+    /// instead of making it absolute and walking up. Bounded by [`BY_DIR_LIMIT`].
+    by_dir: Mutex<HashMap<OsString, Arc<FileSettings>>>,
     linters: Mutex<HashMap<LinterKey, Arc<Linter>>>,
     /// The project folder when no configuration file governs (default: the working directory).
     project_root: Option<PathBuf>,
@@ -248,7 +259,9 @@ impl Resolver {
             codes,
             fixed,
             dirs: Mutex::new(HashMap::new()),
+            cwd: std::env::current_dir().ok(),
             by_config: Mutex::new(HashMap::new()),
+            by_dir: Mutex::new(HashMap::new()),
             linters: Mutex::new(HashMap::new()),
             project_root: None,
             pins: Mutex::new(HashMap::new()),
@@ -303,23 +316,26 @@ impl Resolver {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
-        let abs = if dir.is_absolute() {
-            dir.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(dir))
-                .unwrap_or_else(|_| dir.to_path_buf())
+        let abs = match &self.cwd {
+            Some(cwd) if !dir.is_absolute() => cwd.join(dir),
+            _ => dir.to_path_buf(),
         };
-        let start = normalize(&abs);
+        // A walk yields clean paths: only one with a `.` or `..` part needs normalizing.
+        let bytes = abs.as_os_str().as_encoded_bytes();
+        let start = if cfg!(windows) || memchr::memmem::find(bytes, b"/.").is_some() {
+            normalize(&abs)
+        } else {
+            abs
+        };
         let mut visited = Vec::new();
         let mut dir = Some(start.as_path());
         let mut found = None;
         while let Some(d) = dir {
-            if let Some(cached) = self.dirs.lock().map_err(poisoned)?.get(d) {
+            if let Some(cached) = self.dirs.lock().map_err(poisoned)?.get(d.as_os_str()) {
                 found = cached.clone();
                 break;
             }
-            visited.push(d.to_path_buf());
+            visited.push(d.as_os_str().to_owned());
             if let Some(c) = config::find_in_dir(d, &self.codes)? {
                 found = Some(Arc::new(c));
                 break;
@@ -344,6 +360,19 @@ impl Resolver {
     /// Settings for the folder `dir`, which serve the files in it unless
     /// [`FileSettings::has_per_file_ignores`]. Shared by every folder under one configuration.
     pub fn settings_for_dir(&self, dir: &Path) -> Result<Arc<FileSettings>, ConfigError> {
+        if let Some(s) = self.by_dir.lock().map_err(poisoned)?.get(dir.as_os_str()) {
+            return Ok(s.clone());
+        }
+        let settings = self.settings_for_dir_uncached(dir)?;
+        let mut by_dir = self.by_dir.lock().map_err(poisoned)?;
+        if by_dir.len() >= BY_DIR_LIMIT {
+            by_dir.clear();
+        }
+        by_dir.insert(dir.as_os_str().to_owned(), settings.clone());
+        Ok(settings)
+    }
+
+    fn settings_for_dir_uncached(&self, dir: &Path) -> Result<Arc<FileSettings>, ConfigError> {
         let config = self.record(self.config_for_dir(dir))?;
         let key = config.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
         if let Some(s) = self.by_config.lock().map_err(poisoned)?.get(&key) {
