@@ -8,7 +8,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::OnceLock;
+use std::thread::LocalKey;
 
 use crate::tables::{Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol};
 
@@ -122,8 +124,36 @@ pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
     None
 }
 
-/// How many answers [`ApiView::resolve`] keeps per thread.
-const RESOLVE_MEMO: usize = 4096;
+/// Answers per dotted path, in groups (e.g. one per pair of tables in force).
+pub type Memo<K, V> = HashMap<K, HashMap<Box<str>, V>>;
+
+/// How many answers a group of a [`Memo`] keeps before it starts over.
+const MEMO_LIMIT: usize = 4096;
+
+/// The answer `memo` keeps for `path` in group `key`, worked out by `work` on a miss. For
+/// questions about the tables that files ask again and again: each thread keeps its own
+/// answers (no lock), and a group that reaches [`MEMO_LIMIT`] starts over, so memory stays flat
+/// however many files are checked.
+pub fn memoized<K: Hash + Eq, V: Clone>(
+    memo: &'static LocalKey<RefCell<Memo<K, V>>>,
+    key: K,
+    path: &str,
+    work: impl FnOnce() -> V,
+) -> V {
+    let hit = memo.with_borrow(|m| m.get(&key).and_then(|m| m.get(path)).cloned());
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let answer = work();
+    memo.with_borrow_mut(|m| {
+        let group = m.entry(key).or_default();
+        if group.len() >= MEMO_LIMIT {
+            group.clear();
+        }
+        group.insert(path.into(), answer.clone());
+    });
+    answer
+}
 
 /// What a dotted name is at one release.
 #[derive(Debug, Clone)]
@@ -253,27 +283,13 @@ impl ApiView {
     /// What a dotted name is.
     ///
     /// The answer depends only on the two tables and the path, and the same few paths are asked
-    /// about in file after file, so each thread remembers its answers (up to [`RESOLVE_MEMO`]
-    /// entries, then it starts over: memory stays flat however many files are checked).
+    /// about in file after file, so each thread remembers its answers ([`memoized`]).
     pub fn resolve(&self, path: &str) -> Resolved<'static> {
-        type Memo = HashMap<(usize, usize), HashMap<Box<str>, Resolved<'static>>>;
         thread_local! {
-            static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
+            static MEMO: RefCell<Memo<(usize, usize), Resolved<'static>>> =
+                RefCell::new(HashMap::new());
         }
-        let id = self.identity();
-        let hit = MEMO.with_borrow(|memo| memo.get(&id).and_then(|m| m.get(path)).cloned());
-        if let Some(hit) = hit {
-            return hit;
-        }
-        let answer = self.resolve_depth(path, 0);
-        MEMO.with_borrow_mut(|memo| {
-            let memo = memo.entry(id).or_default();
-            if memo.len() >= RESOLVE_MEMO {
-                memo.clear();
-            }
-            memo.insert(path.into(), answer.clone());
-        });
-        answer
+        memoized(&MEMO, self.identity(), path, || self.resolve_depth(path, 0))
     }
 
     fn resolve_depth(&self, path: &str, depth: usize) -> Resolved<'static> {
@@ -720,6 +736,34 @@ mod tests {
             table("cookbook-2026.08").unwrap(),
             table("sdk-1.2.30").unwrap(),
         )
+    }
+
+    #[test]
+    fn memoized_answers_once_and_stays_bounded() {
+        thread_local! {
+            static MEMO: RefCell<Memo<u8, usize>> = RefCell::new(HashMap::new());
+        }
+        let calls = std::cell::Cell::new(0);
+        let ask = |group: u8, path: &str| {
+            memoized(&MEMO, group, path, || {
+                calls.set(calls.get() + 1);
+                path.len()
+            })
+        };
+        assert_eq!(ask(0, "a.b"), 3);
+        assert_eq!(ask(0, "a.b"), 3);
+        assert_eq!(calls.get(), 1);
+        // Groups keep apart.
+        assert_eq!(ask(1, "a.b"), 3);
+        assert_eq!(calls.get(), 2);
+        // A full group starts over.
+        for i in 0..MEMO_LIMIT {
+            ask(2, &format!("p{i}"));
+        }
+        assert_eq!(MEMO.with_borrow(|m| m[&2].len()), MEMO_LIMIT);
+        ask(2, "one.more");
+        assert_eq!(MEMO.with_borrow(|m| m[&2].len()), 1);
+        assert_eq!(MEMO.with_borrow(|m| m[&0].len()), 1);
     }
 
     #[test]

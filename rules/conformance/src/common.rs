@@ -2,7 +2,7 @@
 //! call calls and what its arguments are.
 
 use fwmigrate_rule::api::index::{
-    ApiView, COOKBOOK_PACKAGE, Member, Resolved, SDK_PACKAGE, call_signature, table,
+    ApiView, COOKBOOK_PACKAGE, Member, Memo, Resolved, SDK_PACKAGE, call_signature, memoized, table,
 };
 use fwmigrate_rule::api::tables::{ParamKind, Signature};
 use fwmigrate_rule::api::{SDK_VERSIONS, SdkVersion, sdk};
@@ -304,32 +304,20 @@ pub fn callee(
 
 /// What `path` calls under `view` (through an instance when `instance`), worked out once per
 /// thread: the same constructors and methods are called in file after file, and working one out
-/// walks the class's bases and reads its signature. Bounded like [`ApiView::resolve`]'s memo.
+/// walks the class's bases and reads its signature.
 fn remembered(
     view: &ApiView,
     path: &str,
     instance: bool,
     work: impl FnOnce() -> Option<Callee>,
 ) -> Option<Rc<Callee>> {
-    type Memo = HashMap<(usize, usize, bool), HashMap<Box<str>, Option<Rc<Callee>>>>;
-    const LIMIT: usize = 4096;
+    /// Per pair of tables and way of calling.
+    type Group = (usize, usize, bool);
     thread_local! {
-        static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
+        static MEMO: RefCell<Memo<Group, Option<Rc<Callee>>>> = RefCell::new(HashMap::new());
     }
     let (a, b) = view.identity();
-    let key = (a, b, instance);
-    if let Some(hit) = MEMO.with_borrow(|memo| memo.get(&key).and_then(|m| m.get(path)).cloned()) {
-        return hit;
-    }
-    let answer = work().map(Rc::new);
-    MEMO.with_borrow_mut(|memo| {
-        let memo = memo.entry(key).or_default();
-        if memo.len() >= LIMIT {
-            memo.clear();
-        }
-        memo.insert(path.into(), answer.clone());
-    });
-    answer
+    memoized(&MEMO, (a, b, instance), path, || work().map(Rc::new))
 }
 
 /// The argument a call passes for parameter `name`: a keyword, or a positional argument in the
