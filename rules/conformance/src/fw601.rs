@@ -33,8 +33,10 @@ An import of a module or name of the cookbook (`training.utils`,
 `training.recipes`, `training.provision`, `training.renderer`, under any configured cookbook root)
 or of the SDK (`fireworks.training.sdk`) that does not exist at the target release (with the
 selected SDK version, `--sdk-version`). Each missing name is reported at its place in the import,
-also when another rule reports its uses (FW104 reports the calls of a removed helper; this rule
-reports the import, which is the first thing that fails).
+except while a rule of the families that port the removal (FW101–FW104 for `setup_infra`,
+`ResourceCleanup` and the other removed helpers) reports a use of it: that finding stands for
+this one, and the fix that ports the use also drops the import. An import of a removed helper
+that nothing uses is reported (by FW104, or by this rule for names no other rule knows).
 
 Only names that some known release had are reported: a name no cookbook or SDK release ever had
 is more likely a package of your own that happens to be called `training`. Modules of the cookbook
