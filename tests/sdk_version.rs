@@ -278,3 +278,17 @@ fn the_project_is_the_configurations_folder() {
     );
     assert!(!found.contains("app/train.py"), "{found}");
 }
+
+#[test]
+fn a_config_named_without_a_folder_reads_the_pin_beside_it() {
+    // `--config pyproject.toml`: the file's folder is the working directory.
+    let dir = project(&[(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = [\"fireworks-ai==1.2.12\"]\n[tool.fwmigrate]\n",
+    )]);
+    assert_eq!(
+        sdk_setting(dir.path(), "train.py", &["--config", "pyproject.toml"]),
+        "1.2.12 (from pyproject.toml: fireworks-ai==1.2.12)"
+    );
+    assert_eq!(ttl_finding(dir.path(), &["--config", "pyproject.toml"]), None);
+}

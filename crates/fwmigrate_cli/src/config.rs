@@ -233,8 +233,10 @@ pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> 
         (value, "the top level")
     };
     let options = parse_options(&table, path, section, codes)?;
+    // `--config pyproject.toml` has the parent "": the folder is the working directory.
     let root = path
         .parent()
+        .filter(|p| !p.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
     Ok(Some(Config {

@@ -156,6 +156,7 @@ pub fn read_project_pin(root: &Path) -> Vec<PinDeclaration> {
     let shown = |path: &Path| {
         cwd.as_deref()
             .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .or_else(|| path.strip_prefix(".").ok())
             .unwrap_or(path)
             .display()
             .to_string()

@@ -291,7 +291,7 @@ impl Resolver {
         let root = match (config, &self.project_root) {
             (Some(c), _) => c.root.clone(),
             (None, Some(root)) => root.clone(),
-            (None, None) => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            (None, None) => self.cwd.clone().unwrap_or_else(|| PathBuf::from(".")),
         };
         let declarations = {
             let mut pins = self.pins.lock().map_err(poisoned)?;
