@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use rayon::prelude::*;
 
+pub use fwmigrate_manifest as manifest;
 pub use fwmigrate_registry as registry;
 
 use args::{ColorChoice, Mode, OutputFormat};

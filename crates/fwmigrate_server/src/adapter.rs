@@ -110,18 +110,24 @@ impl DocumentSettings {
 
 /// Files whose change can change the settings of every document: the configuration files, and
 /// the dependency files whose `fireworks-ai` pin sets the default `sdk-version` (globs, for the
-/// client's file watcher).
+/// client's file watcher). A requirements file may include any other (`-r deps/base.txt`,
+/// `-c constraints.in`), so every `.txt` and `.in` file counts.
 pub const SETTINGS_FILES: &[&str] = &[
     "**/pyproject.toml",
     "**/fwmigrate.toml",
     "**/setup.cfg",
-    "**/requirements*.txt",
+    "**/*.txt",
+    "**/*.in",
 ];
 
-/// Whether a file of this name is one of [`SETTINGS_FILES`].
+/// Whether a file of this name is one of [`SETTINGS_FILES`]: what the pin reader takes for a
+/// dependency file by its name, or a file a requirements file may include.
 pub fn is_settings_file(name: &str) -> bool {
-    matches!(name, "pyproject.toml" | "fwmigrate.toml" | "setup.cfg")
-        || (name.starts_with("requirements") && name.ends_with(".txt"))
+    let lower = name.to_ascii_lowercase();
+    lower == "fwmigrate.toml"
+        || fwmigrate_cli::manifest::Manifest::of(Path::new(name), false).is_some()
+        || lower.ends_with(".txt")
+        || lower.ends_with(".in")
 }
 
 /// The settings for the file at `path`, resolved from the `pyproject.toml` / `fwmigrate.toml`
@@ -493,10 +499,15 @@ mod tests {
             "setup.cfg",
             "requirements.txt",
             "requirements-dev.txt",
+            "dev-requirements.txt",
+            "Requirements.txt",
+            "constraints.txt",
+            "requirements.in",
+            "base.txt",
         ] {
             assert!(is_settings_file(name), "{name}");
         }
-        for name in ["train.py", "notes.txt", "dev-requirements.md", "setup.py"] {
+        for name in ["train.py", "dev-requirements.md", "setup.py", "notes.md"] {
             assert!(!is_settings_file(name), "{name}");
         }
     }
