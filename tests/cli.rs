@@ -799,6 +799,23 @@ fn a_notebook_with_nothing_to_fix_round_trips_byte_for_byte() {
 }
 
 #[test]
+fn a_notebook_import_split_by_an_escaped_continuation_is_checked() {
+    // In the file's JSON the blanks between `from` and the module are `\\\n", "    `: the
+    // prefilter must not take the import for prose.
+    let notebook = r#"{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {},
+ "outputs": [], "source": ["from \\\n", "    training.utils import InfraConfig\n",
+ "c = InfraConfig(trainer_timeout_s=5)\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+"#;
+    let dir = tree(&[("nb.ipynb", notebook)]);
+    let out = run(dir.path(), &["--check", "--output-format", "concise"]);
+    assert!(
+        stdout(&out).contains("nb.ipynb:cell 1:3:5: FW001"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn no_findings_on_the_python_standard_library() {
     let Ok(out) = Command::new("python3")
         .args([

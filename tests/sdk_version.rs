@@ -290,5 +290,8 @@ fn a_config_named_without_a_folder_reads_the_pin_beside_it() {
         sdk_setting(dir.path(), "train.py", &["--config", "pyproject.toml"]),
         "1.2.12 (from pyproject.toml: fireworks-ai==1.2.12)"
     );
-    assert_eq!(ttl_finding(dir.path(), &["--config", "pyproject.toml"]), None);
+    assert_eq!(
+        ttl_finding(dir.path(), &["--config", "pyproject.toml"]),
+        None
+    );
 }

@@ -374,8 +374,11 @@ enum ReadError {
 /// Whether the prefilter rules the file out: a source file without a needle cannot have a
 /// finding. Manifests go to the text rules, which decide by name.
 fn prefiltered_out(kind: FileKind, linter: &fwmigrate_engine::Linter, bytes: &[u8]) -> bool {
-    matches!(kind, FileKind::Python | FileKind::Stub | FileKind::Notebook)
-        && !linter.may_match(bytes)
+    match kind {
+        FileKind::Python | FileKind::Stub => !linter.may_match(bytes),
+        FileKind::Notebook => !linter.may_match_raw_notebook(bytes),
+        _ => false,
+    }
 }
 
 /// A thread's read buffer larger than this is not kept for the next file.

@@ -138,6 +138,12 @@ impl Linter {
         self.has_python_rules() && self.prefilter.may_match(bytes)
     }
 
+    /// [`Linter::may_match`] for a notebook's undecoded bytes (see
+    /// [`Prefilter::may_match_raw_notebook`]).
+    pub fn may_match_raw_notebook(&self, bytes: &[u8]) -> bool {
+        self.has_python_rules() && self.prefilter.may_match_raw_notebook(bytes)
+    }
+
     /// Whether some selected text rule reads this manifest when found by its name.
     pub fn wants_text_file(&self, path: &Path) -> bool {
         self.rules.text.iter().any(|r| r.applies_to(path, false))

@@ -31,8 +31,9 @@ const NOQA_WORD: u8 = 16;
 /// (`RuleMeta::requires_import`) count only when the file also has an import marker, `fireworks`
 /// or the first component of a cookbook root (`training`, ...), spelled as an imported module
 /// (after `import`, `from` or `,`; see [`in_import`]), since no such import can be written
-/// otherwise. `infrastructure` in some docstring, or `training` in a comment, no longer sends a
-/// file to the parser. A needle-less rule of that set runs on every file with such an import.
+/// otherwise. `infrastructure` in some docstring, or `training` in most prose, no longer sends
+/// a file to the parser (the test is a superset: `# results from training` passes it). A
+/// needle-less rule of that set runs on every file with such an import.
 ///
 /// A file costs one pass of a single SIMD-accelerated automaton over every needle, marker and
 /// directive word. Matches are leftmost-longest and the search resumes one byte after each
@@ -160,6 +161,17 @@ impl Prefilter {
 
     /// Whether `bytes` may contain a finding.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.scan(bytes, false)
+    }
+
+    /// [`Prefilter::may_match`] for a notebook's undecoded JSON, where the blanks between
+    /// `import` and a module can be escapes (`\t`, `\\` + newline) or a string boundary: a
+    /// marker counts wherever it stands. The decoded cells are filtered again exactly.
+    pub fn may_match_raw_notebook(&self, bytes: &[u8]) -> bool {
+        self.scan(bytes, true)
+    }
+
+    fn scan(&self, bytes: &[u8], markers_anywhere: bool) -> bool {
         if self.always {
             return true;
         }
@@ -176,6 +188,7 @@ impl Prefilter {
             classes &= !NOQA_WORD;
             if classes & MARKER != 0
                 && found & MARKER == 0
+                && !markers_anywhere
                 && !self.markers[m.pattern().as_usize()]
                     .iter()
                     .any(|&(at, len)| in_import(bytes, m.start() + at, len))
@@ -200,8 +213,9 @@ impl Prefilter {
 /// imported module: a whole word, not after a `.`, and after `import`, `from` or a `,` (an import
 /// list), with only blanks or line continuations between. Every import the semantic model counts
 /// as a Fireworks import is spelled so (`from training.utils import X`, `import fireworks as fw`,
-/// `from fireworks import training`, `import os, training`), while the word in prose, in a
-/// string or as a variable (`training = True`, `# training loop`) is not.
+/// `from fireworks import training`, `import os, training`), while the word as a variable or in
+/// most prose (`training = True`, `# the training loop`) is not. A superset: `# results from
+/// training` passes too, which only costs a parse.
 fn in_import(bytes: &[u8], start: usize, len: usize) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let end = start + len;
@@ -216,7 +230,7 @@ fn in_import(bytes: &[u8], start: usize, len: usize) -> bool {
         - before
             .iter()
             .rev()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\\' | b'\r' | b'\n'))
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c' | b'\\' | b'\r' | b'\n'))
             .count();
     let before = &before[..trimmed];
     if before.last() == Some(&b',') {
@@ -401,6 +415,7 @@ Infra()
             "from fireworks import training",
             "import os, training",
             "x = 1; import training",
+            "import\x0ctraining",
             "from \\\n    training import utils",
             "\"import training\\n\",",
             "\"source\": \"x = 1\\nimport training\\n\"",
@@ -437,6 +452,12 @@ Infra()
         assert!(!p.may_match(b"# fireworks at the training party\ntraining = 1\n"));
         assert!(p.may_match(b"# training\nfrom training.utils import x\n"));
         assert!(p.may_match(b"import os\nimport fireworks\n"));
+        // In a notebook's raw JSON the blanks may be escapes: the decoded cells decide.
+        let raw = br#"{"source": ["from \\\n", "    training.utils import x"]}"#;
+        assert!(!p.may_match(raw));
+        assert!(p.may_match_raw_notebook(raw));
+        assert!(p.may_match_raw_notebook(br#""import\ttraining""#));
+        assert!(!p.may_match_raw_notebook(b"no marker at all"));
     }
 
     #[test]

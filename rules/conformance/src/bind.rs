@@ -119,7 +119,16 @@ pub fn nearest<'a>(
     let mut scored: Vec<(usize, &str)> = candidates
         .filter_map(|c| {
             let contains = c.contains(unknown) || unknown.contains(c);
-            let close = c.len().abs_diff(unknown.len()) <= limit;
+            // Lengths in characters, as the distance counts them (bytes only when both are
+            // ASCII, the usual case).
+            let chars = |s: &str| {
+                if s.is_ascii() {
+                    s.len()
+                } else {
+                    s.chars().count()
+                }
+            };
+            let close = chars(c).abs_diff(chars(unknown)) <= limit;
             (contains || close)
                 .then(|| (distance(c, unknown), c))
                 .filter(|(d, _)| contains || *d <= limit)
@@ -233,5 +242,7 @@ mod tests {
             nearest(names.iter().copied(), "lora_rank", 2),
             vec!["max_lora_rank"]
         );
+        // Four characters (eight bytes) against two: within the limit of 4.
+        assert_eq!(nearest(["äöüß"].into_iter(), "ab", 2), vec!["äöüß"]);
     }
 }

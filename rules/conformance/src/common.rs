@@ -18,8 +18,8 @@ use fwmigrate_rule::{Context, Ranged, TextRange};
 
 /// None of the rule's own: the family checks every cookbook and SDK import, so any file that
 /// imports either is a candidate, and the engine's import gate (a marker such as `training` or
-/// `fireworks` spelled as an imported module) already says exactly that. A file that only
-/// mentions training in a docstring costs no parse.
+/// `fireworks` spelled as an imported module) already says that. A file that only mentions
+/// training in most prose costs no parse.
 pub const NEEDLES: &[&str] = &[];
 
 /// Whether a table path lies in the cookbook's or the SDK's packages (not the bare `training`).
