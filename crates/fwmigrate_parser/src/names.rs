@@ -76,3 +76,15 @@ mod tests {
         });
     }
 }
+
+/// What follows `module` in the dotted name `qualified` when `qualified` is `module` itself
+/// (`""`) or lies inside it (`"utils.config"` for `training.utils.config` in `training`);
+/// `None` otherwise (`training_cookbook` is not inside `training`).
+pub fn strip_module_prefix<'a>(qualified: &'a str, module: &str) -> Option<&'a str> {
+    let rest = qualified.strip_prefix(module)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('.')
+    }
+}

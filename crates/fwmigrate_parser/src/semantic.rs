@@ -6,6 +6,7 @@
 //! statements with their enclosing block. Rules then ask [`Semantic::resolve`] what an expression
 //! refers to, and [`Semantic::statement_at`] where a statement stands.
 
+use crate::names::strip_module_prefix;
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -510,15 +511,6 @@ fn is_symbol_like(s: &str) -> bool {
 }
 
 /// `Some(rest)` when `qualified` is `module` or starts with `module.`.
-fn strip_module_prefix<'a>(qualified: &'a str, module: &str) -> Option<&'a str> {
-    let rest = qualified.strip_prefix(module)?;
-    if rest.is_empty() {
-        Some("")
-    } else {
-        rest.strip_prefix('.')
-    }
-}
-
 struct Builder {
     model: Semantic,
     scope_stack: Vec<usize>,

@@ -7,6 +7,7 @@ use fwmigrate_rule::api::index::{
 use fwmigrate_rule::api::tables::{ParamKind, Signature};
 use fwmigrate_rule::api::{SDK_VERSIONS, SdkVersion, sdk};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::parser::names::strip_module_prefix;
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
 use std::cell::RefCell;
@@ -24,10 +25,7 @@ pub const NEEDLES: &[&str] = &[];
 
 /// Whether a table path lies in the cookbook's or the SDK's packages (not the bare `training`).
 pub fn in_scope(path: &str) -> bool {
-    let under = |p: &str| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-    };
+    let under = |p: &str| strip_module_prefix(path, p).is_some();
     (under(COOKBOOK_PACKAGE) && path != COOKBOOK_PACKAGE) || under(SDK_PACKAGE)
 }
 
@@ -124,8 +122,12 @@ pub const MODULE_RENAMES: &[(&str, &str)] = &[
 /// The renamed module path, when `path` is or lies inside a renamed module.
 pub fn renamed_module(path: &str) -> Option<String> {
     MODULE_RENAMES.iter().find_map(|(old, new)| {
-        let rest = path.strip_prefix(old)?;
-        (rest.is_empty() || rest.starts_with('.')).then(|| format!("{new}{rest}"))
+        let rest = strip_module_prefix(path, old)?;
+        Some(if rest.is_empty() {
+            new.to_string()
+        } else {
+            format!("{new}.{rest}")
+        })
     })
 }
 
@@ -149,7 +151,7 @@ fn moved_to_uncached(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
     let old_kind = kind(&legacy.resolve(&format!("{owner}.{name}")));
     let mut found: Vec<String> = Vec::new();
     for module in view.module_paths() {
-        if module != package && !module.starts_with(&format!("{package}.")) {
+        if strip_module_prefix(module, &package).is_none() {
             continue;
         }
         if module == owner || found.iter().any(|f| f == module) {
@@ -184,9 +186,8 @@ fn kind(resolved: &Resolved) -> Option<&'static str> {
 /// Releases between two tabled ones have the older one's surface (see
 /// [`SdkVersion::table_version`]), so `gone` is the first tabled release without the name.
 pub fn sdk_removal(ctx: &Context, path: &str) -> Option<(&'static str, &'static str)> {
-    if !(path == SDK_PACKAGE || path.starts_with(&format!("{SDK_PACKAGE}."))) {
-        return None;
-    }
+    // Only names of the SDK.
+    strip_module_prefix(path, SDK_PACKAGE)?;
     let cookbook = table(&format!("cookbook-{}", ctx.target.as_str()))?;
     let selected = ctx.sdk_version.table_version();
     let mut last = None;

@@ -4,6 +4,7 @@
 use fwmigrate_rule::api::index::{ApiView, COOKBOOK_PACKAGE, Resolved, SDK_PACKAGE};
 use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{self, Expr, FStringPart, InterpolatedStringElement, Stmt};
+use fwmigrate_rule::parser::names::strip_module_prefix;
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
@@ -341,9 +342,9 @@ fn tinker_handlers(
             other => vec![other],
         };
         // A handler that also names an SDK class was written for both.
-        let names_sdk = classes.iter().any(|c| {
-            table_path(ctx.semantic, c).is_some_and(|p| p.starts_with(&format!("{SDK_PACKAGE}.")))
-        });
+        let names_sdk = classes
+            .iter()
+            .any(|c| table_path(ctx.semantic, c).is_some_and(|p| inside(&p, SDK_PACKAGE)));
         if names_sdk {
             continue;
         }
@@ -423,8 +424,8 @@ fn calls_fireworks(ctx: &Context, view: &ApiView, types: &TypeIndex, body: &[Stm
             if let Expr::Call(call) = expr
                 && let Some(callee) = callee(self.ctx, self.view, self.types, call)
             {
-                let sdk = callee.path.starts_with(&format!("{SDK_PACKAGE}."));
-                let cookbook_function = callee.path.starts_with(&format!("{COOKBOOK_PACKAGE}."))
+                let sdk = inside(&callee.path, SDK_PACKAGE);
+                let cookbook_function = inside(&callee.path, COOKBOOK_PACKAGE)
                     && !matches!(self.view.resolve(&callee.path), Resolved::Class(_));
                 if sdk || cookbook_function {
                     self.found = true;
@@ -442,6 +443,11 @@ fn calls_fireworks(ctx: &Context, view: &ApiView, types: &TypeIndex, body: &[Stm
     };
     v.visit_body(body);
     v.found
+}
+
+/// Whether the dotted name lies strictly inside `package`.
+fn inside(path: &str, package: &str) -> bool {
+    strip_module_prefix(path, package).is_some_and(|rest| !rest.is_empty())
 }
 
 #[cfg(test)]
