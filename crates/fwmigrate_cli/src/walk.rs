@@ -58,31 +58,12 @@ impl DirSettings {
     }
 }
 
-/// What kind of file a path is, for fwmigrate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Python,
-    Stub,
-    Notebook,
-    /// A dependency manifest read by text rules (`pyproject.toml`, `requirements*.txt`,
-    /// `setup.cfg`).
-    Manifest,
-}
+/// What kind of file a path is, for fwmigrate: the engine's source types.
+pub use fwmigrate_engine::SourceType as FileKind;
 
+/// The kind a file is by its name (`None` for files fwmigrate does not read).
 pub fn kind_of(path: &Path) -> Option<FileKind> {
-    let name = path.file_name()?.to_str()?;
-    if name == "pyproject.toml" || name == "setup.cfg" {
-        return Some(FileKind::Manifest);
-    }
-    match path.extension()?.to_str()? {
-        "py" => Some(FileKind::Python),
-        "pyi" => Some(FileKind::Stub),
-        "ipynb" => Some(FileKind::Notebook),
-        // Requirements-style files (`requirements*.txt`, `constraints.txt`, `requirements/*.txt`,
-        // `requirements.in`): the text rules decide by name.
-        "txt" | "in" => Some(FileKind::Manifest),
-        _ => None,
-    }
+    FileKind::from_path(path)
 }
 
 /// A file to check.
@@ -92,18 +73,6 @@ pub struct Candidate {
     pub kind: FileKind,
     /// Given on the command line (symlinks followed, checked whatever its name).
     pub explicit: bool,
-}
-
-impl PartialOrd for FileKind {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for FileKind {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
-    }
 }
 
 /// Problems met while walking (unreadable folders, vanished entries).

@@ -16,8 +16,8 @@ use crate::python::Python;
 use crate::ruleset::{LinterSettings, RuleSet};
 use crate::suppression;
 
-/// The kinds of source the engine reads, each through its adapter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kinds of source the engine reads, each through its adapter (ordered as declared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceType {
     /// A `.py` module.
     Python,
@@ -25,8 +25,9 @@ pub enum SourceType {
     Stub,
     /// A Jupyter notebook (`.ipynb`): its JSON text.
     Notebook,
-    /// A dependency manifest read by text rules (`pyproject.toml`, requirements files,
-    /// `setup.cfg`).
+    /// A dependency manifest read by text rules (`pyproject.toml`, requirements files such as
+    /// `requirements*.txt`, `constraints.txt`, `requirements/*.txt`, `requirements.in`,
+    /// `setup.cfg`): the text rules decide by name.
     Manifest,
 }
 

@@ -269,6 +269,21 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Parse `source` as a Python file `t.py` and run `f` on its context at `target` and
+    /// `sdk_version`, without suppressions: a rule or helper outside the engine (unit tests).
+    pub fn for_source<R>(
+        source: &str,
+        target: Target,
+        sdk_version: SdkVersion,
+        f: impl FnOnce(&Context) -> R,
+    ) -> Result<R, parser::ParseFailure> {
+        let file = ParsedFile::parse(source, parser::SourceKind::Python)?;
+        let semantic = Semantic::new(file.suite(), &parser::SemanticSettings::default());
+        let ctx =
+            Context::new(&file, &semantic, target, Path::new("t.py")).with_sdk_version(sdk_version);
+        Ok(f(&ctx))
+    }
+
     /// The SDK release the `conformance` rules check against.
     pub fn with_sdk_version(mut self, sdk_version: SdkVersion) -> Self {
         self.sdk_version = sdk_version;

@@ -476,33 +476,21 @@ pub fn check_at(
     target: fwmigrate_rule::Target,
     sdk_version: &str,
 ) -> Vec<fwmigrate_rule::Finding> {
-    use fwmigrate_rule::parser::{ParsedFile, Semantic, SemanticSettings, SourceKind};
-    let file = ParsedFile::parse(source, SourceKind::Python).unwrap();
-    let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-    let ctx = Context::new(&file, &semantic, target, std::path::Path::new("t.py"))
-        .with_sdk_version(sdk_version.parse().unwrap());
-    let mut findings = Vec::new();
-    rule.check(&ctx, &mut findings);
-    findings
+    Context::for_source(source, target, sdk_version.parse().unwrap(), |ctx| {
+        let mut findings = Vec::new();
+        rule.check(ctx, &mut findings);
+        findings
+    })
+    .unwrap()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use fwmigrate_rule::Target;
-    use fwmigrate_rule::parser::{ParsedFile, Semantic, SemanticSettings, SourceKind};
 
     fn with_ctx<R>(src: &str, sdk_version: &str, f: impl FnOnce(&Context) -> R) -> R {
-        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
-        let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-        let ctx = Context::new(
-            &file,
-            &semantic,
-            Target::V2026_08,
-            std::path::Path::new("t.py"),
-        )
-        .with_sdk_version(sdk_version.parse().unwrap());
-        f(&ctx)
+        Context::for_source(src, Target::V2026_08, sdk_version.parse().unwrap(), f).unwrap()
     }
 
     #[test]

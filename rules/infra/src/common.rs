@@ -592,17 +592,7 @@ mod tests {
     }
 
     fn with_ctx<R>(src: &str, f: impl FnOnce(&Context) -> R) -> R {
-        use fwmigrate_rule::parser::{Semantic, SemanticSettings};
-        let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
-        let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
-        let ctx = Context::new(
-            &file,
-            &semantic,
-            Target::V2026_08,
-            std::path::Path::new("t.py"),
-        )
-        .with_sdk_version(Default::default());
-        f(&ctx)
+        Context::for_source(src, Target::V2026_08, Default::default(), f).unwrap()
     }
 
     fn first_call_keyword_values(src: &str) -> Vec<String> {
