@@ -163,8 +163,9 @@ impl fmt::Display for ConfigError {
                 target,
             } => write!(
                 f,
-                "{}: key `target` in {section}: unknown target `{target}` (accepted: 2026.06, 2026.08)",
-                path.display()
+                "{}: key `target` in {section}: unknown target `{target}` (nearest: {}; `fwmigrate --list-targets` lists them all)",
+                path.display(),
+                fwmigrate_api::Target::nearest(target).join(", ")
             ),
             ConfigError::InvalidGlob {
                 path,
@@ -311,7 +312,7 @@ fn parse_options(
             "target" => {
                 let t = value
                     .as_str()
-                    .ok_or_else(|| err("a string: \"2026.06\" or \"2026.08\""))?;
+                    .ok_or_else(|| err("a string: a release tag, an alias or \"latest\""))?;
                 if t.parse::<fwmigrate_api::Target>().is_err() {
                     return Err(ConfigError::UnknownTarget {
                         path: path.to_path_buf(),

@@ -471,7 +471,7 @@ except tinker.RateLimitError:
 ";
 
     fn found(sdk: &str) -> Vec<(usize, Severity)> {
-        check_at(&SdkBehaviourChange, SCRIPT, Target::V2026_08, sdk)
+        check_at(&SdkBehaviourChange, SCRIPT, Target::named("2026.08"), sdk)
             .into_iter()
             .map(|f| {
                 let line = SCRIPT[..usize::from(f.range.start())].lines().count();
@@ -501,7 +501,12 @@ except tinker.RateLimitError:
 
     #[test]
     fn suggests_the_exported_class() {
-        let findings = check_at(&SdkBehaviourChange, SCRIPT, Target::V2026_08, "1.2.30");
+        let findings = check_at(
+            &SdkBehaviourChange,
+            SCRIPT,
+            Target::named("2026.08"),
+            "1.2.30",
+        );
         let except = findings.last().unwrap();
         assert!(
             except.message.contains(

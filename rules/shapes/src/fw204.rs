@@ -4,7 +4,7 @@ use fwmigrate_rule::cookbook::is_deploy_config;
 use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, keyword_name};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity,
 };
 
 use crate::common::delete_keyword_fix;
@@ -85,14 +85,18 @@ impl Rule for DeploymentManualInfra {
                 };
                 let value = snippet(ctx, kw.range());
                 let message = match (name, ctx.target) {
-                    ("deployment_accelerator_type", _) => format!(
-                        "`{value}` on `{callee}(...)` is ignored since 2026.06: the deployment \
+                    ("deployment_accelerator_type", target) => format!(
+                        "`{value}` on `{callee}(...)` is ignored at {target}: the deployment \
                          shape the SDK resolves decides the accelerator. Delete it."
                     ),
-                    ("deployment_region", Target::V2026_08) => format!(
-                        "`{value}` on `{callee}(...)` raises TypeError at 2026.08: DeployConfig \
-                         no longer has `deployment_region`. Delete it."
-                    ),
+                    ("deployment_region", target)
+                        if !target.release().class_has_field("DeployConfig", name) =>
+                    {
+                        format!(
+                            "`{value}` on `{callee}(...)` raises TypeError at {target}: \
+                             DeployConfig no longer has `deployment_region`. Delete it."
+                        )
+                    }
                     ("deployment_shape", _) => {
                         findings.push(Finding::new(
                             &META,
