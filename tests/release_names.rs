@@ -51,13 +51,16 @@ fn names_a_release(code: &str) -> Option<String> {
     for (i, _) in code.match_indices("2026.") {
         let digits = bytes.get(i + 5..i + 7);
         if digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
-            return Some(code[i.saturating_sub(20)..(i + 12).min(code.len())].to_string());
+            let start = code[..i].rfind('\n').map_or(0, |n| n + 1);
+            let end = code[i..].find('\n').map_or(code.len(), |n| i + n);
+            return Some(code[start..end].trim().to_string());
         }
     }
     [
-        "cookbook-v",
+        "cookbook-v2",
         "\"legacy\"",
-        "\"cookbook-",
+        "\"cookbook-legacy",
+        "\"cookbook-opd",
         "\"sdk-1",
         "Target::named(",
     ]

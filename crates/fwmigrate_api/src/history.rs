@@ -9,16 +9,16 @@
 //!
 //! ```text
 //! fwmigrate-history 1
-//! releases	snapshot-2026.03.03-e6d8bb36	…	cookbook-v2026.08.19.1
-//! module	training.utils.config	0-
-//! open	3-5
-//! all	10-	["DeployConfig","TrainerConfig"]
-//! name	DeployConfig	0-40	{"k":"class","fields":[…]}
-//! method	DeployConfig	__init__	0-	{"sig":"self, *args"}
-//! move	training.utils.opd	training.utils.distillation	35
+//! releases  snapshot-2026.03.03-e6d8bb36  …  cookbook-v2026.08.19.1
+//! module  training.utils.config  0-
+//! open  3-5
+//! all  10-  ["DeployConfig","TrainerConfig"]
+//! name  DeployConfig  0-40  {"k":"class","fields":[…]}
+//! method  DeployConfig  __init__  0-  {"sig":"self, *args"}
+//! move  training.utils.opd  training.utils.distillation  35
 //! ```
 //!
-//! Ranges are release indices into the `releases` line: `3`, `0-40`, `41-` (through the newest),
+//! (fields are separated by tabs.) Ranges are release indices into the `releases` line: `3`, `0-40`, `41-` (through the newest),
 //! comma-separated. A `name` line of a class carries the class without its methods; each method
 //! is a `method` line of its own, so a class whose one method changed stores that method again,
 //! not the class. `move` lines (after every module) say where a module or name went in the first

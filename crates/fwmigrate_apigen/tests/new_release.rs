@@ -98,7 +98,7 @@ fn a_new_tag_is_a_target_with_no_code_change() {
     let source = "from training.utils import TrainerConfig\n\
                   from training.utils.fileio import append_line\n\
                   \n\
-                  trainer = TrainerConfig(training_shape_id=\"ts\", inactivity_timeout=\"1h\")\n\
+                  trainer = TrainerConfig(training_shape_id=\"accounts/fireworks/trainingShapes/ts\", inactivity_timeout=\"1h\")\n\
                   append_line(\"log.txt\", \"started\")\n";
     let check = |target: Target| {
         fwmigrate_testing::linter(&rules, target, false)

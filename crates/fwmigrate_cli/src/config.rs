@@ -448,9 +448,12 @@ mod tests {
             matches!(&e, ConfigError::UnknownTarget { target, .. } if target == "2025.01"),
             "{e:?}"
         );
-        assert!(e.to_string().ends_with(
-            "fwmigrate.toml: key `target` in the top level: unknown target `2025.01` (accepted: 2026.06, 2026.08)"
-        ));
+        let e = e.to_string();
+        assert!(
+            e.contains("fwmigrate.toml: key `target` in the top level: unknown target `2025.01` (nearest: cookbook-v")
+                && e.ends_with("; `fwmigrate --list-targets` lists them all)"),
+            "{e}"
+        );
         let p = write(dir.path(), "fwmigrate.toml", "select = ['E501']\n");
         let e = load(&p, CODES).unwrap_err();
         assert!(

@@ -733,7 +733,7 @@ fn list_rules(args: &Args) {
                     "family": m.family,
                     "severity": m.severity.as_str(),
                     "fix": m.fix.map(|a| a.as_str()),
-                    "targets": m.targets.as_str(),
+                    "targets": [m.targets.as_str()],
                     "summary": m.summary,
                 })
             })

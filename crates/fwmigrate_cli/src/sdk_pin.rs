@@ -234,11 +234,11 @@ mod tests {
         assert_eq!(at("==1.2.12").0, "1.2.12");
         assert_eq!(at(">=1.2.9,<2").0, "1.2.30");
         assert_eq!(at("~=1.2.10").0, "1.2.30");
-        // An untabled release stands for the tabled one below it.
-        assert_eq!(at("==1.2.20").0, "1.2.12");
-        assert_eq!(at(">=1.2.13,<1.2.25").0, "1.2.12");
+        // Every release is tabled: a pin is checked against itself.
+        assert_eq!(at("==1.2.20").0, "1.2.20");
+        assert_eq!(at(">=1.2.13,<1.2.25").0, "1.2.24");
         // Pre-releases order before their release.
-        assert_eq!(at(">=1.2.0a74,<1.2.9").0, "1.2.0a74");
+        assert_eq!(at(">=1.2.0a74,<1.2.9").0, "1.2.8");
         assert_eq!(at("<1.2.0a75").0, "1.2.0a74");
         // Outside the target's range, the pin still wins: it is the SDK the project runs.
         assert_eq!(at("==1.2.0a74").0, "1.2.0a74");
@@ -249,7 +249,7 @@ mod tests {
         assert_eq!(
             resolve(Target::named("2026.08"), &[poetry]),
             (
-                "1.2.12".into(),
+                "1.2.24".into(),
                 "from pyproject.toml: fireworks-ai = \">=1.2.10 <1.2.25\"".into()
             )
         );

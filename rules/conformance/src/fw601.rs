@@ -30,15 +30,20 @@ pub static META: RuleMeta = RuleMeta {
 An import of a module or name of the cookbook (`training.utils`,
 `training.recipes`, `training.provision`, `training.renderer`, under any configured cookbook root)
 or of the SDK (`fireworks.training.sdk`) that does not exist at the target release (with the
-selected SDK version, `--sdk-version`). Each missing name is reported at its place in the import,
-except while a rule of the families that port the removal (FW101–FW104 for `setup_infra`,
-`ResourceCleanup` and the other removed helpers) reports a use of it: that finding stands for
-this one, and the fix that ports the use also drops the import. An import of a removed helper
-that nothing uses is reported (by FW104, or by this rule for names no other rule knows).
+selected SDK version, `--sdk-version`). Each missing name is reported at its place in the
+import, also when a rule of the families that port the removal (FW101–FW104 for `setup_infra`,
+`ResourceCleanup` and the other removed helpers) reports its uses: the import is the first line
+Python rejects. The fix that ports the uses drops the import too, and the finding goes with it.
+An import of a removed helper that nothing uses is FW104's (one finding there, not two).
 
-Only names that some known release had are reported: a name no cookbook or SDK release ever had
-is more likely a package of your own that happens to be called `training`. Modules of the cookbook
-outside its packages (`training.examples`, `training.tests`) are unknown, not missing.
+The target's place in the cookbook's history decides: a name that a snapshot at or before the
+target had (any tagged release, or the cookbook of a week before the first tag) is reported with
+the last snapshot that had it (`last in cookbook-v2026.05.30.2`, `last in the cookbook of
+2026-03-22`); a name only newer releases have is reported as too new (`first in
+cookbook-v2026.07.23.2, newer than the target`). A name no cookbook or SDK release ever had is
+never reported: it is more likely a package of your own that happens to be called `training`.
+Modules of the cookbook outside its packages (`training.examples`, `training.tests`) are
+unknown, not missing.
 
 ## Why it matters
 
@@ -46,14 +51,16 @@ It is an `ImportError` at the target, before any of the script runs.
 
 ## Fix safety
 
-**Safe** when the module was renamed with the same contents (`training.recipes.opd_loop` →
-`training.recipes.distillation_loop` and `training.utils.opd` → `training.utils.distillation`,
-renamed on 2026-06-04), or when the name moved to another module of the same package with the
-same kind (class, function) and the import names only that one name: the module in the import is
-rewritten. Otherwise no fix: the message says where the name went, or that it was removed and
-which rule covers its uses. For an SDK name that an earlier SDK release had
-(`install_tinker_service_client`, the module `fireworks.training.sdk.tinker_compat`), it names
-the release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
+**Safe** when the history shows a move that the target has: a module renamed with its
+contents (`training.recipes.opd_loop` → `training.recipes.distillation_loop` and
+`training.utils.opd` → `training.utils.distillation`, renamed on 2026-06-04), or a name whose
+only new home, with the same kind (class, function) and a compatible signature, is one other
+module, when the import names only that one name: the module in the import is rewritten. The
+moves are generated with the tables from the history, not listed by hand. Otherwise no fix: the
+message says when the name was last seen and, for a removed helper, which rule covers its uses.
+For an SDK name that an earlier SDK release had (`install_tinker_service_client`, the module
+`fireworks.training.sdk.tinker_compat`), it names the release that removed it: "removed in
+fireworks-ai 1.2.25 (1.2.24 still has it)".
 
 ## Example
 

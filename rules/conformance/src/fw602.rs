@@ -43,7 +43,7 @@ a `__getattr__`) is not reported.
 
 For an SDK attribute or method that an earlier SDK release had
 (`save_weights_and_get_sampling_client` on a `FiretitanTrainingClient`), the message names the
-release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
+release that removed it: "removed in fireworks-ai 1.2.25 (1.2.24 still has it)".
 
 ## Why it matters
 
@@ -59,7 +59,7 @@ with the same kind, the suggestion shows the import to use instead.
 ```python
 service = build_service_client(...)
 training_client = service.create_training_client(base_model, lora_rank=16)
-# FW602 at fireworks-ai 1.2.25 and later: removed in 1.2.25 (1.2.12 still has it)
+# FW602 at fireworks-ai 1.2.25 and later: removed in 1.2.25 (1.2.24 still has it)
 training_client.save_weights_and_get_sampling_client("step-1")
 ```
 "#,

@@ -24,7 +24,7 @@ pub static META: RuleMeta = RuleMeta {
         "deployment_region",
         "deployment_shape",
     ],
-    summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region (2026.08), shape.",
+    summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region, shape.",
     explanation: r#"## What it finds
 
 Keywords of the cookbook's `DeployConfig(...)` that choose deployment hardware by hand:
