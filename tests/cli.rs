@@ -1084,3 +1084,40 @@ fn every_tagged_release_is_a_target() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_release_before_the_move_to_sdk_provisioning_has_nothing_to_port() {
+    let script = "from training.utils import InfraConfig, ResourceCleanup\n\
+                  from training.utils.rl import setup_infra\n\
+                  \n\
+                  def launch(rlor_mgr, deploy_mgr):\n\
+                  \x20   cfg = InfraConfig(training_shape_id=\"accounts/fireworks/trainingShapes/s\", accelerator_type=\"H100\")\n\
+                  \x20   with ResourceCleanup(rlor_mgr, deploy_mgr):\n\
+                  \x20       return setup_infra(rlor_mgr=rlor_mgr, deploy_mgr=deploy_mgr, base_model=\"m\", infra_cfg=cfg, api_key=\"k\", role_prefix=\"r\")\n";
+    let dir = tree(&[("launch.py", script)]);
+    // At the last release before the move, this is the cookbook's own API.
+    let out = run(
+        dir.path(),
+        &[
+            "--check",
+            "--output-format",
+            "json",
+            "--target",
+            "cookbook-v2026.05.30.2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // At the release that moved provisioning behind the SDK, everything is ported.
+    let out = run(
+        dir.path(),
+        &["--check", "--output-format", "json", "--target", "2026.06"],
+    );
+    let codes: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&stdout(&out))
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    for code in ["FW001", "FW101", "FW102", "FW201", "FW601"] {
+        assert!(codes.iter().any(|c| c == code), "{code}: {codes:?}");
+    }
+}

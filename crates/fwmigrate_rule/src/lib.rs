@@ -212,6 +212,15 @@ pub struct RuleMeta {
     pub explanation: &'static str,
 }
 
+/// Whether the target provisions through the SDK: its `training.utils` has `TrainerConfig`. The
+/// tagged releases before provisioning moved behind the SDK still have the old surface
+/// (`InfraConfig`, `setup_infra`, `ResourceCleanup`, hand-set hardware) as the cookbook's own
+/// API: there the porting rules have nothing to port, and stay silent. Read from the target's
+/// tables, like every other release fact.
+pub fn provisions_through_sdk(target: Target) -> bool {
+    target.release().class("TrainerConfig").is_some()
+}
+
 /// The targets a rule fires at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Targets {

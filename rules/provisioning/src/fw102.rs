@@ -117,6 +117,10 @@ impl Rule for ResourceCleanup {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let target = ctx.target;
         for_each_call(ctx.file.suite(), |call| {
             if !calls_utils(ctx, call, "ResourceCleanup") {

@@ -90,6 +90,10 @@ impl Rule for TrainerAccelerator {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         check_keywords(ctx, findings);
         check_assignments(ctx, findings);
     }

@@ -74,6 +74,10 @@ impl Rule for DeploymentManualInfra {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         for_each_call(ctx.file.suite(), |call| {
             if !is_deploy_config(ctx, call) {
                 return;
