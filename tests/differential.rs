@@ -12,10 +12,10 @@
 //! runs fwmigrate on the scripts and requires: a finding from FW601–FW603 on every line that
 //! Python rejects, none on any other line.
 //!
-//! It needs `python3` (3.10 or newer), `git`, the cookbook's history (`$SHARED/cookbook-history.bundle`,
-//! else `../shared/cookbook-history.bundle`; cloned once into
+//! It needs `python3` (3.10 or newer), `git`, the cookbook's history
+//! (`$SHARED/cookbook-history.bundle`; cloned once into
 //! `target/differential/cookbook-history`, each tag exported once into
-//! `target/differential/cookbook/<tag>/`), or instead `$FWMIGRATE_COOKBOOK_SRC`, a folder of
+//! `target/differential/cookbook/<tag>/`; or instead `$FWMIGRATE_COOKBOOK_SRC`, a folder of
 //! release folders named by tag) and the wheels (fetched once with `pip download --no-deps` into
 //! `target/differential/`, or found in `$FWMIGRATE_DIFFERENTIAL_WHEELS`). Without them it prints
 //! why and passes, unless `FWMIGRATE_REQUIRE_DIFFERENTIAL=1` (set by `.ci/run`).
