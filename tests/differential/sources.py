@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import types
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -66,13 +67,24 @@ def ensure_wheel(dist: str, version: str, cache: Path) -> Path:
         wheel = _find_wheel(downloads, dist, version)
         if done.returncode != 0 or wheel is None:
             raise Unavailable(f"cannot fetch {dist}=={version}: {done.stderr.strip()[-400:]}")
-    tmp = unpacked.with_name(unpacked.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    # Generators run side by side and may unpack the same wheel: each into a folder of its own,
+    # moved into place whole; the first to finish wins and the others discard theirs.
+    unpacked.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=unpacked.name + ".", suffix=".tmp", dir=unpacked.parent))
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp)
     (tmp / ".complete").write_text("")
+    if (unpacked / ".complete").is_file():
+        shutil.rmtree(tmp, ignore_errors=True)
+        return unpacked
     shutil.rmtree(unpacked, ignore_errors=True)
-    tmp.rename(unpacked)
+    try:
+        tmp.rename(unpacked)
+    except OSError:
+        # Another generator moved its copy into place first.
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (unpacked / ".complete").is_file():
+            raise
     return unpacked
 
 

@@ -121,9 +121,16 @@ pub fn view_at(snapshot: usize, sdk: SdkVersion) -> ApiView {
     ApiView::new(cookbook_table(snapshot), sdk_table(sdk.table_index()))
 }
 
-/// The legacy cookbook (with the oldest SDK table), for saying what a name was.
+/// The legacy cookbook with the oldest SDK release its range admits, for saying what a name was.
 pub fn legacy_view() -> ApiView {
-    ApiView::new(cookbook_table(crate::legacy().index()), sdk_table(0))
+    let legacy = crate::legacy().index();
+    let oldest = crate::registry().cookbook[legacy]
+        .sdk
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix(">="))
+        .and_then(|v| v.trim().parse::<SdkVersion>().ok())
+        .map_or(0, SdkVersion::table_index);
+    ApiView::new(cookbook_table(legacy), sdk_table(oldest))
 }
 
 #[cfg(test)]
@@ -146,7 +153,8 @@ mod tests {
         assert_eq!(v("1.2.20").table_version(), "1.2.20");
         assert_eq!(v("1.2.30").table_version(), "1.2.30");
         assert_eq!(v("1.3").table_version(), "1.2.30");
-        assert_eq!(v("1.1.0").table_version(), "1.2.0a70");
+        assert_eq!(v("1.1.0").table_version(), "1.1.0a64");
+        assert_eq!(v("0.19.20").table_version(), "1.0.0a36");
         assert_eq!(v("1.2.0a74").to_string(), "1.2.0a74");
         assert!("latest".parse::<SdkVersion>().is_err());
         assert!(v("1.2.25").at_least("1.2.25"));
