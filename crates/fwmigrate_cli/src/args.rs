@@ -70,6 +70,10 @@ pub struct Args {
     /// what the project's fireworks-ai pin admits, else the newest known in the target's range).
     #[arg(long, value_name = "VERSION")]
     pub sdk_version: Option<String>,
+    /// The project's Python environment, for FW502 installed-sdk: an interpreter or an
+    /// environment folder (default: `.venv/` or `venv/` in the project folder).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
     /// Extra cookbook package roots (e.g. a vendored copy); repeatable.
     #[arg(long = "cookbook-module", value_name = "MODULE")]
     pub cookbook_modules: Vec<String>,
