@@ -30,7 +30,9 @@ pub enum ColorChoice {
     about,
     max_term_width = 100,
     after_help = "`fwmigrate server` starts the language server (LSP over stdio). \
-                  To check a folder named `server`, write `fwmigrate ./server`."
+                  `fwmigrate doctor` checks the installed fireworks-ai and explains a run's \
+                  error (`fwmigrate doctor --help`). To check a folder named `server` or \
+                  `doctor`, write `fwmigrate ./server`."
 )]
 pub struct Args {
     /// Files or folders to check (default: the current folder); `-` reads stdin.

@@ -20,6 +20,8 @@ use crate::sdk_pin::PinDeclaration;
 pub struct Problem {
     /// One sentence: what is installed where, what is needed and why, and the command.
     pub message: String,
+    /// The message without the command.
+    pub summary: String,
     /// The command that fixes it.
     pub command: String,
     /// The version installed (`None`: not installed).
@@ -37,11 +39,13 @@ pub fn judge(env: &Environment, target: &Target, pins: &[PinDeclaration]) -> Opt
     let spec = target.min_sdk_specifier();
     let Some(installed) = &env.installed else {
         let command = env.install_command(&target_requirement(target));
+        let summary = format!(
+            "fireworks-ai is not installed in {}; cookbook {target} needs {spec}",
+            env.describe()
+        );
         return Some(Problem {
-            message: format!(
-                "fireworks-ai is not installed in {}; cookbook {target} needs {spec}: run `{command}`",
-                env.describe()
-            ),
+            message: format!("{summary}: run `{command}`"),
+            summary,
             command,
             installed: None,
         });
@@ -49,14 +53,15 @@ pub fn judge(env: &Environment, target: &Target, pins: &[PinDeclaration]) -> Opt
     let version = Version::parse(&installed.version)?;
     if SpecifierSet::parse(spec).is_some_and(|s| !s.contains(&version)) {
         let command = env.install_command(&target_requirement(target));
+        let summary = format!(
+            "fireworks-ai {} is installed in {}, outside {spec}, the SDK range cookbook \
+             {target} requires: a stale SDK fails with errors that look like server bugs",
+            installed.version,
+            env.describe()
+        );
         return Some(Problem {
-            message: format!(
-                "fireworks-ai {} is installed in {}, outside {spec}, the SDK range cookbook \
-                 {target} requires: a stale SDK fails with errors that look like server bugs; \
-                 run `{command}`",
-                installed.version,
-                env.describe()
-            ),
+            message: format!("{summary}; run `{command}`"),
+            summary,
             command,
             installed: Some(installed.version.clone()),
         });
@@ -67,14 +72,16 @@ pub fn judge(env: &Environment, target: &Target, pins: &[PinDeclaration]) -> Opt
         // A Poetry constraint: the lock file decides what is installed.
         None => "poetry install".to_string(),
     };
+    let summary = format!(
+        "fireworks-ai {} is installed in {}, but the project requires `{}` ({})",
+        installed.version,
+        env.describe(),
+        pin.shown,
+        pin.file
+    );
     Some(Problem {
-        message: format!(
-            "fireworks-ai {} is installed in {}, but the project requires `{}` ({}): run `{command}`",
-            installed.version,
-            env.describe(),
-            pin.shown,
-            pin.file
-        ),
+        message: format!("{summary}: run `{command}`"),
+        summary,
         command,
         installed: Some(installed.version.clone()),
     })

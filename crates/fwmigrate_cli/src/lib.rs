@@ -2,6 +2,7 @@
 
 mod args;
 mod config;
+pub mod doctor;
 mod file_error;
 mod installed;
 mod output;
