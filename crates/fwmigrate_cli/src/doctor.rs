@@ -26,7 +26,7 @@ use fwmigrate_doctor::environment::{self, Ambient, Environment, Via};
 use fwmigrate_doctor::known::{self, KnownError};
 use fwmigrate_doctor::traceback::{self, Frame};
 use fwmigrate_parser::statements::{child_bodies, statement_path};
-use fwmigrate_parser::{ParsedFile, Ranged, SourceKind, TextRange, TextSize};
+use fwmigrate_parser::{ParsedFile, Ranged, SourceKind, TextRange, TextSize, ast};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -151,6 +151,9 @@ struct PlacedFrame {
     /// The frame's statement, first and last line.
     statement: Option<(usize, usize)>,
     findings: Vec<usize>,
+    /// When the statement has none: the findings elsewhere in its file (the import Python
+    /// rejects may be reported at its use, where the fix is).
+    in_file: Vec<usize>,
 }
 
 struct PlacedTraceback {
@@ -479,7 +482,17 @@ fn place(
                 r.code != "FW502" && r.cell.is_none() && (lo..=hi).contains(&r.start.0)
             })
             .collect();
+        let elsewhere: Vec<usize> = if findings.is_empty() {
+            in_file
+                .iter()
+                .copied()
+                .filter(|&i| records[i].code != "FW502" && !shown.contains(&i))
+                .collect()
+        } else {
+            Vec::new()
+        };
         shown.extend(findings.iter().copied());
+        shown.extend(elsewhere.iter().copied());
         let path = in_file
             .first()
             .map(|&i| records[i].path.clone())
@@ -489,6 +502,7 @@ fn place(
             path: Some(path),
             statement,
             findings,
+            in_file: elsewhere,
         });
     }
     PlacedTraceback {
@@ -524,25 +538,38 @@ fn statement_rows(text: &str, line: usize) -> Option<(usize, usize)> {
     } else {
         path
     };
-    let stmt = path.last()?;
-    let mut range = stmt.range();
-    let body = child_bodies(stmt)
-        .iter()
-        .filter_map(|b| b.first())
-        .map(|s| s.range().start())
-        .min();
-    if let Some(body) = body
-        && content.end() <= body
+    let mut stmt = *path.last()?;
+    let body_start = |s: &ast::Stmt| {
+        child_bodies(s)
+            .iter()
+            .filter_map(|b| b.first())
+            .map(|b| b.range().start())
+            .min()
+    };
+    // A line whose statements no one statement holds (`return 1; z = 2` in a body): the
+    // statement where its text starts.
+    if body_start(stmt).is_some_and(|b| content.end() > b)
+        && let Some(inner) = statement_path(file.suite(), TextRange::empty(offset(lead)?))
+            .last()
+            .copied()
     {
-        range = TextRange::new(range.start(), body);
+        stmt = inner;
     }
+    let range = stmt.range();
     let first = lines.line_of(range.start()) + 1;
-    let last_offset = range
-        .end()
-        .checked_sub(TextSize::from(1))
-        .unwrap_or(range.start())
-        .max(range.start());
-    let last = lines.line_of(last_offset) + 1;
+    let last = match body_start(stmt) {
+        // The header: up to the line before the body's (1-based, that is the body's 0-based
+        // line), or its own line for `if x: y()`.
+        Some(body) if content.end() <= body => lines.line_of(body),
+        _ => {
+            let end = range
+                .end()
+                .checked_sub(TextSize::from(1))
+                .unwrap_or(range.start())
+                .max(range.start());
+            lines.line_of(end) + 1
+        }
+    };
     Some((first, last.max(first)))
 }
 
@@ -722,6 +749,21 @@ impl Report<'_> {
                 let _ = writeln!(out, "  {path}:{}{function}{lines}", f.frame.line);
                 if f.findings.is_empty() {
                     let _ = writeln!(out, "    {OK} no finding in this statement");
+                    if !f.in_file.is_empty() {
+                        let _ = writeln!(out, "    elsewhere in this file:");
+                    }
+                    for &i in f.in_file.iter().take(LISTED) {
+                        self.finding_lines(&mut out, "    ", &self.records[i]);
+                    }
+                    if f.in_file.len() > LISTED {
+                        let _ = writeln!(
+                            out,
+                            "    ... and {} more: fwmigrate --check{} {}",
+                            f.in_file.len() - LISTED,
+                            self.fix.flags,
+                            shell_word(f.path.as_deref().unwrap_or_default())
+                        );
+                    }
                 }
                 for &i in &f.findings {
                     self.finding_lines(&mut out, "    ", &self.records[i]);
@@ -870,6 +912,7 @@ impl Report<'_> {
                         "path": f.path,
                         "statement": f.statement.map(|(lo, hi)| json!({"start": lo, "end": hi})),
                         "findings": f.findings.iter().map(|&i| self.record(&self.records[i])).collect::<Vec<_>>(),
+                        "findings_elsewhere_in_file": f.in_file.iter().map(|&i| self.record(&self.records[i])).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                     "frames_outside_project": t.outside,
                 })
