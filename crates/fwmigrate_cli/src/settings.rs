@@ -222,9 +222,12 @@ pub struct Resolver {
     /// The `fireworks-ai` declarations of each project folder, read once.
     pins: Mutex<HashMap<PathBuf, Arc<Vec<PinDeclaration>>>>,
     /// The Python environment of each project folder (and `python` setting), found once.
-    environments: Mutex<HashMap<(PathBuf, Option<PathBuf>), Arc<EnvironmentLookup>>>,
+    environments: Mutex<HashMap<EnvironmentKey, Arc<EnvironmentLookup>>>,
     errors: Mutex<Vec<String>>,
 }
+
+/// A project folder and the `python` setting in force there.
+type EnvironmentKey = (PathBuf, Option<PathBuf>);
 
 /// The Python environment of a project folder, as `--check` and the language server find it.
 #[derive(Debug, Clone)]

@@ -300,7 +300,8 @@ fn site_packages_of(root: &Path) -> Vec<PathBuf> {
 /// The interpreter's `sys.path` folders (as the user's scripts see it: `PYTHONPATH` and the
 /// user's site-packages count), asked once per process.
 fn interpreter_paths(python: &Path) -> Result<Vec<PathBuf>, String> {
-    static ASKED: OnceLock<Mutex<HashMap<PathBuf, Result<Vec<PathBuf>, String>>>> = OnceLock::new();
+    type Answers = HashMap<PathBuf, Result<Vec<PathBuf>, String>>;
+    static ASKED: OnceLock<Mutex<Answers>> = OnceLock::new();
     let asked = ASKED.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(found) = asked.lock().ok().and_then(|m| m.get(python).cloned()) {
         return found;
