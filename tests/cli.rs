@@ -363,7 +363,7 @@ fn explain_and_list_rules() {
     assert!(text.starts_with("# FW001 `infra-config`\n\n`InfraConfig(...)` is replaced by"));
     assert!(text.contains("\n\n## What it finds\n"));
     assert!(text.contains("\n\n## Fix safety\n\n**Safe**"));
-    assert!(text.ends_with("fix: safe, targets: 2026.06, 2026.08.\n"));
+    assert!(text.ends_with("fix: safe, targets: all.\n"));
     let out = run(dir.path(), &["--list-rules"]);
     let text = stdout(&out);
     for code in [
@@ -1003,4 +1003,121 @@ fn stdin_reads_dependency_files_by_name() {
         "fireworks-ai==1.2.0a60\n",
     );
     assert_eq!(stdout(&out), "fireworks-ai>=1.2.9,<2\n");
+}
+
+#[test]
+fn every_tagged_release_is_a_target() {
+    let dir = tree(&[(
+        "a.py",
+        "from training.utils import TrainerConfig\nTrainerConfig(accelerator_type=\"H100\")\n",
+    )]);
+    let out = run(dir.path(), &["--list-targets"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert!(rows.len() >= 69, "{text}");
+    assert!(rows[0].starts_with("cookbook-v2026.05.19.1 "), "{text}");
+    let aug = rows
+        .iter()
+        .find(|r| r.starts_with("cookbook-v2026.08.19.1"))
+        .unwrap();
+    assert!(
+        aug.contains("76821fa1") && aug.contains(">=1.2.9,<2"),
+        "{aug}"
+    );
+    assert!(
+        aug.ends_with("2026.08, latest") || rows.last() != Some(aug),
+        "{aug}"
+    );
+    let jun = rows
+        .iter()
+        .find(|r| r.starts_with("cookbook-v2026.06.01.1"))
+        .unwrap();
+    assert!(
+        jun.contains(">=1.2.0a74,<2") && jun.ends_with("2026.06"),
+        "{jun}"
+    );
+    // JSON: the same rows, with the declared range where it was narrowed.
+    let out = run(dir.path(), &["--list-targets", "--output-format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), rows.len());
+    let jun = list
+        .iter()
+        .find(|t| t["tag"] == "cookbook-v2026.06.01.1")
+        .unwrap();
+    assert_eq!(jun["declared_sdk"], ">=1.2.0a70,<2");
+    assert_eq!(jun["aliases"][0], "2026.06");
+
+    // A tag, with or without its prefix, checks against that release.
+    for target in ["2026.07.23.2", "cookbook-v2026.07.23.2"] {
+        let out = run(
+            dir.path(),
+            &["--check", "--target", target, "--show-settings", "a.py"],
+        );
+        assert!(
+            stdout(&out).contains("target: 2026.07.23.2 (cookbook-v2026.07.23.2, 2026-07-23"),
+            "{}",
+            stdout(&out)
+        );
+        let out = run(dir.path(), &["--check", "--target", target, "a.py"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stdout(&out).contains("at 2026.07.23.2"), "{}", stdout(&out));
+    }
+    // An unknown one is a usage error that names the nearest tags.
+    let out = run(dir.path(), &["--target", "2026.07.99", "a.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nearest: cookbook-v2026.07"),
+        "{}",
+        stderr(&out)
+    );
+    let cfg = tree(&[
+        ("fwmigrate.toml", "target = \"2026.13\"\n"),
+        ("a.py", "x = 1\n"),
+    ]);
+    let out = run(cfg.path(), &["a.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown target `2026.13`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_release_before_the_move_to_sdk_provisioning_has_nothing_to_port() {
+    let script = "from training.utils import InfraConfig, ResourceCleanup\n\
+                  from training.utils.rl import setup_infra\n\
+                  \n\
+                  def launch(rlor_mgr, deploy_mgr):\n\
+                  \x20   cfg = InfraConfig(training_shape_id=\"accounts/fireworks/trainingShapes/s\", accelerator_type=\"H100\")\n\
+                  \x20   with ResourceCleanup(rlor_mgr, deploy_mgr):\n\
+                  \x20       return setup_infra(rlor_mgr=rlor_mgr, deploy_mgr=deploy_mgr, base_model=\"m\", infra_cfg=cfg, api_key=\"k\", role_prefix=\"r\")\n";
+    let dir = tree(&[("launch.py", script)]);
+    // At the last release before the move, this is the cookbook's own API.
+    let out = run(
+        dir.path(),
+        &[
+            "--check",
+            "--output-format",
+            "json",
+            "--target",
+            "cookbook-v2026.05.30.2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // At the release that moved provisioning behind the SDK, everything is ported.
+    let out = run(
+        dir.path(),
+        &["--check", "--output-format", "json", "--target", "2026.06"],
+    );
+    let codes: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&stdout(&out))
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    for code in ["FW001", "FW101", "FW102", "FW201", "FW601"] {
+        assert!(codes.iter().any(|c| c == code), "{code}: {codes:?}");
+    }
 }

@@ -3,16 +3,20 @@
 //!
 //! `tests/differential/generate.py` imports the real cookbook at a target release and the real
 //! SDK (`fireworks-ai` wheel) with stand-ins for torch, transformers and the other heavy
-//! packages, and writes Python scripts with one case a line: every import of a legacy module or
-//! name, and calls of every public function, class and method built from its own signature and
-//! from its legacy one. Python judges each (the import executed, the call bound with
+//! packages, and writes Python scripts with one case a line: every import of a module or name
+//! that an older snapshot had, and calls of every public function, class and method built from
+//! its own signature and from each older snapshot's signature of it. The runs cover both
+//! aliases and ten other tags spread over the range, each with the newest SDK its range admits
+//! and a few with the oldest. Python judges each (the import executed, the call bound with
 //! `inspect.signature(...).bind(...)`); a JSON sidecar per script holds the verdicts. This test
 //! runs fwmigrate on the scripts and requires: a finding from FW601–FW603 on every line that
 //! Python rejects, none on any other line.
 //!
-//! It needs `python3` (3.10 or newer), the cookbook sources (`$FWMIGRATE_COOKBOOK_SRC`, else
-//! `$SHARED/cookbook-src`, else `../shared/cookbook-src`: one folder per release holding
-//! `training/`) and the wheels (fetched once with `pip download --no-deps` into
+//! It needs `python3` (3.10 or newer), `git`, the cookbook's history
+//! (`$SHARED/cookbook-history.bundle`; cloned once into
+//! `target/differential/cookbook-history`, each tag exported once into
+//! `target/differential/cookbook/<tag>/`; or instead `$FWMIGRATE_COOKBOOK_SRC`, a folder of
+//! release folders named by tag) and the wheels (fetched once with `pip download --no-deps` into
 //! `target/differential/`, or found in `$FWMIGRATE_DIFFERENTIAL_WHEELS`). Without them it prints
 //! why and passes, unless `FWMIGRATE_REQUIRE_DIFFERENTIAL=1` (set by `.ci/run`).
 //! `FWMIGRATE_DIFFERENTIAL_KEEP=1` keeps the generated cases and prints where they are.
@@ -25,14 +29,24 @@ use std::process::Command;
 mod common;
 use common::{fwmigrate, stderr, stdout, target_dir, text};
 
-/// (target release, SDK version) pairs checked: each target with the newest SDK and with the
-/// oldest its range admits. The legacy side is always the `legacy` cookbook with SDK 1.2.0a74
-/// (the generator's defaults).
+/// (target release, SDK version) pairs checked: both aliases and tags spread over the range,
+/// with the newest SDK (1.2.30) and, for some, the oldest their range admits. The older side
+/// of each run is the generator's spread of the snapshots before the target.
 const RUNS: &[(&str, &str)] = &[
-    ("2026.08", "1.2.30"),
-    ("2026.08", "1.2.9"),
+    ("2026.05.19.1", "1.2.30"),
+    ("2026.05.27.1", "1.2.0a70"),
     ("2026.06", "1.2.30"),
     ("2026.06", "1.2.0a74"),
+    ("2026.06.05.1", "1.2.30"),
+    ("2026.06.20.1", "1.2.30"),
+    ("2026.07.06.1", "1.2.30"),
+    ("2026.07.15.1", "1.2.30"),
+    ("2026.07.23.2", "1.2.30"),
+    ("2026.07.27.1", "1.2.4"),
+    ("2026.08.07.1", "1.2.30"),
+    ("2026.08.12.3", "1.2.30"),
+    ("2026.08", "1.2.30"),
+    ("2026.08", "1.2.9"),
 ];
 /// The codes whose verdicts the cases decide.
 const CODES: &[&str] = &["FW601", "FW602", "FW603"];
@@ -46,6 +60,8 @@ struct Verdict {
     kind: String,
     why: String,
     subject: String,
+    /// The snapshot the case was built from.
+    from: String,
 }
 
 /// Known gaps: subjects (dotted names, or their prefixes) whose rejected cases fwmigrate may
@@ -104,14 +120,16 @@ fn python() -> Option<String> {
     })
 }
 
-fn cookbook_src() -> PathBuf {
+/// Where the cookbook releases come from: `--cookbook-src DIR` when `FWMIGRATE_COOKBOOK_SRC`
+/// names a folder of release folders, else `--bundle` with the history bundle.
+fn cookbook_source() -> (&'static str, PathBuf) {
     if let Some(dir) = std::env::var_os("FWMIGRATE_COOKBOOK_SRC") {
-        return PathBuf::from(dir);
+        return ("--cookbook-src", PathBuf::from(dir));
     }
     let shared = std::env::var_os("SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    shared.join("cookbook-src")
+    ("--bundle", shared.join("cookbook-history.bundle"))
 }
 
 /// `cases_NNN.py` -> line -> verdict, from the sidecars.
@@ -135,6 +153,7 @@ fn read_sidecars(dir: &Path) -> BTreeMap<String, BTreeMap<usize, Verdict>> {
                     kind: field("kind"),
                     why: field("why"),
                     subject: field("subject"),
+                    from: field("from"),
                 },
             );
         }
@@ -201,10 +220,10 @@ fn conformance_verdicts_agree_with_python() {
     let Some(py) = python() else {
         return skip("no python3 (3.10 or newer) on PATH".into());
     };
-    let src = cookbook_src();
-    if !src.join("legacy/training").is_dir() {
+    let (source_flag, src) = cookbook_source();
+    if !src.exists() {
         return skip(format!(
-            "no cookbook sources at {} (set FWMIGRATE_COOKBOOK_SRC or SHARED)",
+            "no cookbook history at {} (set SHARED or FWMIGRATE_COOKBOOK_SRC)",
             src.display()
         ));
     }
@@ -219,18 +238,20 @@ fn conformance_verdicts_agree_with_python() {
     let gaps = known_gaps();
     let mut report = Vec::new();
     let mut refused = Vec::new();
+    let started = std::time::Instant::now();
     for &(target, sdk) in RUNS {
         let run = format!("{target}+{sdk}");
+        let run_started = std::time::Instant::now();
         let out_dir = tmp.path().join(&run);
         let generated = Command::new(&py)
             .arg(&generator)
-            .args(["--cookbook-src"])
+            .arg(source_flag)
             .arg(&src)
             .args(["--target", target, "--sdk-version", sdk, "--cache"])
             .arg(&cache)
             .arg("--out")
             .arg(&out_dir)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("PYTHONPYCACHEPREFIX", cache.join("pycache"))
             .output()
             .unwrap();
         if generated.status.code() == Some(UNAVAILABLE) {
@@ -305,9 +326,10 @@ fn conformance_verdicts_agree_with_python() {
                         line,
                         case: source.get(line - 1).unwrap_or(&"").trim().to_string(),
                         python: format!(
-                            "{} ({})",
+                            "{} ({}) [from {}]",
                             if verdict.reject { "reject" } else { "accept" },
-                            verdict.why
+                            verdict.why,
+                            verdict.from
                         ),
                         fwmigrate: if codes.is_empty() {
                             "-".into()
@@ -349,7 +371,7 @@ fn conformance_verdicts_agree_with_python() {
             .collect();
         report.push(format!(
             "  {run}: {} cases ({} accept, {} reject; {} imports, {} calls): {} rejects without \
-             a finding, {} accepts with one, {} known gaps{}",
+             a finding, {} accepts with one, {} known gaps{} ({:.0?})",
             tally.accept + tally.reject,
             tally.accept,
             tally.reject,
@@ -362,12 +384,14 @@ fn conformance_verdicts_agree_with_python() {
                 String::new()
             } else {
                 format!(" (by kind: {})", by_kind.join(", "))
-            }
+            },
+            run_started.elapsed()
         ));
     }
     if std::env::var("FWMIGRATE_DIFFERENTIAL_KEEP").is_ok_and(|v| v == "1") {
         eprintln!("cases kept in {}", tmp.keep().display());
     }
+    report.push(format!("{} runs in {:.0?}", RUNS.len(), started.elapsed()));
     eprintln!("{}", report.join("\n"));
     if disagreements.is_empty() && refused.is_empty() {
         return;

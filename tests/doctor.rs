@@ -460,6 +460,19 @@ fn doctor_finds_frames_of_a_log_from_another_machine() {
         s.contains("        fix: fwmigrate --apply scripts/train.py\n"),
         "{s}"
     );
+    // A frame whose statement has no finding lists the file's other findings.
+    let log = "Traceback (most recent call last):\n  \
+               File \"/home/runner/work/proj/proj/scripts/train.py\", line 1, in <module>\n    \
+               from training.recipes import rl_loop\n\
+               ImportError: cannot import name 'rl_loop' from 'training.recipes'\n";
+    let s = stdout(&doctor(p.path(), &["-"], log, &[]));
+    assert!(
+        s.contains(
+            "  scripts/train.py:1 in <module>\n    [✓] no finding in this statement\n    \
+             elsewhere in this file:\n    [✗] scripts/train.py:6:5: FW002 [*]"
+        ),
+        "{s}"
+    );
 }
 
 // --- Real runs ------------------------------------------------------------------------------
@@ -635,7 +648,7 @@ fn real_run_infra_type_error_points_at_fw002_and_fwmigrate_apply() {
 }
 
 #[test]
-fn real_run_setup_infra_import_error_points_at_the_use_fw101_ports() {
+fn real_run_setup_infra_import_error_points_at_fw601_and_the_use() {
     let Some((python, doctor)) = real_run("legacy_setup.py") else {
         return;
     };
@@ -643,16 +656,20 @@ fn real_run_setup_infra_import_error_points_at_the_use_fw101_ports() {
         python.contains("ImportError: cannot import name 'setup_infra' from 'training.utils'"),
         "the legacy script did not fail as expected:\n{python}"
     );
-    // The import on line 3 is what Python rejects; FW601 gives way there to FW101, which
-    // reports the use on line 5, where the port happens (docs/rules/FW601.md).
-    let frame = "  legacy_setup.py:3 in <module>\n    [✓] no finding in this statement\n    \
-                 elsewhere in this file:\n    [✗] legacy_setup.py:5:9: FW101 `setup_infra()` no longer exists";
+    // The import on line 3 is what Python rejects: FW601 reports it there; FW101 reports the
+    // use on line 5, which its port rewrites.
+    let frame =
+        "  legacy_setup.py:3 in <module>\n    [✗] legacy_setup.py:3:41: FW601 `setup_infra` ";
     assert!(
         doctor.contains(frame),
         "python:\n{python}\ndoctor:\n{doctor}"
     );
     assert!(
-        doctor.contains("    rules FW101, FW102, FW103, FW104, FW601: 1 finding in the project\n"),
+        doctor.contains("    rules FW101, FW102, FW103, FW104, FW601: 2 findings in the project\n"),
+        "{doctor}"
+    );
+    assert!(
+        doctor.contains("    [✗] legacy_setup.py:5:9: FW101 `setup_infra()` no longer exists"),
         "{doctor}"
     );
 }

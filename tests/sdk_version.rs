@@ -110,14 +110,14 @@ fn a_requirements_pin_and_what_it_includes() {
     );
     assert_eq!(ttl_finding(dir.path(), &[]), None);
 
-    // An untabled release is checked as the tabled one below it; an included file counts.
+    // Every release is tabled: a pin is checked against itself; an included file counts.
     let dir = project(&[
         ("requirements.txt", "-r deps/base.txt\nnumpy\n"),
         ("deps/base.txt", "fireworks-ai==1.2.20\n"),
     ]);
     assert_eq!(
         sdk_setting(dir.path(), "train.py", &[]),
-        "1.2.12 (from deps/base.txt: fireworks-ai==1.2.20)"
+        "1.2.20 (from deps/base.txt: fireworks-ai==1.2.20)"
     );
     assert_eq!(ttl_finding(dir.path(), &[]), None);
 
@@ -146,7 +146,7 @@ fn a_poetry_or_setup_cfg_pin() {
     )]);
     assert_eq!(
         sdk_setting(dir.path(), "train.py", &[]),
-        "1.2.12 (from pyproject.toml: fireworks-ai = {version = \">=1.2.9,<1.2.25\"})"
+        "1.2.24 (from pyproject.toml: fireworks-ai = {version = \">=1.2.9,<1.2.25\"})"
     );
     assert_eq!(ttl_finding(dir.path(), &[]), None);
 

@@ -1,30 +1,40 @@
 """Generate the differential cases for one target: Python scripts that use the cookbook and
 the SDK, one case a line, each judged by the real Python objects at the target.
 
-    python3 tests/differential/generate.py --cookbook-src DIR --target 2026.08 \\
+    python3 tests/differential/generate.py --bundle cookbook-history.bundle --target 2026.08 \\
         --sdk-version 1.2.30 --cache target/differential --out OUT
 
-`DIR` holds one folder per cookbook release (`legacy/training`, `2026.08/training`, ...).
-`OUT` receives `cases_NNN.py` files, a `cases_NNN.json` sidecar for each (line -> verdict,
+The cookbook at each release is exported from the git bundle of its history (one tag per
+snapshot) into the cache, or read from `--cookbook-src DIR` (one folder per release, named by
+tag, holding `training/`). `--target` is a tag, a tag without `cookbook-v` or an alias
+(`2026.08`), resolved with fwmigrate's `releases.json`. `OUT` receives `cases_NNN.py` files, a `cases_NNN.json` sidecar for each (line -> verdict,
 why, kind, subject) and `summary.json`. The exit status is 0 on success, 3 when a source is
 unavailable (offline): the caller skips.
 
 Cases:
-* imports: every `from M import N` for each public name N of each public module M at the
-  legacy release (cookbook and SDK), and every such module as `import M`, judged by executing
+* imports: every `from M import N` for each public name N of each public module M at each
+  older snapshot (cookbook and SDK), and every such module as `import M`, judged by executing
   the statement at the target;
 * calls: for each public function, class (its constructor) and method (instance, class and
   static) at the target, a call that binds, one with an unknown keyword, one with a positional
   argument too many and one without a required argument, built from its own signature; and
-  for the same name at the legacy release, a call passing every legacy parameter the way
-  legacy declares it. Each is judged with `inspect.signature(...).bind(...)` on the target's
+  for the same name at each older snapshot, a call passing every parameter of that snapshot's
+  signature the way it declares it. Each is judged with `inspect.signature(...).bind(...)` on the target's
   object (and pydantic's own rule for unknown keywords, see `judge_call`).
+
+The older snapshots ("legacy" side) are, unless `--legacy` names them: every weekly snapshot
+before the first tag, the first and the last tag of each SDK range, the `legacy` release and the
+target's predecessor, each with the oldest SDK its range admits. Each is read in a separate
+interpreter (`--describe`) and the description is cached. Identical cases from several
+snapshots are written once, credited to the newest snapshot that yields them.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import os
 import inspect
 import json
 import re
@@ -42,10 +52,6 @@ import sources  # noqa: E402
 import stubs  # noqa: E402
 import surface  # noqa: E402
 
-LEGACY = "legacy"
-# The SDK that the legacy cookbook ran with: its pin is `>=1.2.0a70`; 1.2.0a74 is the oldest
-# release that fwmigrate knows.
-LEGACY_SDK = "1.2.0a74"
 CASES_PER_FILE = 250
 UNKNOWN_KEYWORD = "not_a_parameter"
 VALUE = "None"
@@ -61,6 +67,7 @@ class Case:
     verdict: str
     why: str
     needs: tuple = ()  # (module, name) imports the line relies on; ("import", module, alias)
+    origin: str = ""  # the snapshot whose surface or signature the case was built from
 
 
 @dataclass
@@ -68,6 +75,14 @@ class Report:
     cases: list[Case] = field(default_factory=list)
     no_verdict: Counter = field(default_factory=Counter)
     no_verdict_examples: dict = field(default_factory=dict)
+    seen: set = field(default_factory=set)  # (group, code) of the cases already written
+
+    def add(self, case: Case) -> None:
+        """Add a case unless an identical one (same group and text) is already there."""
+        key = (case.group, case.code)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.cases.append(case)
 
     def skip(self, subject: str, why: str) -> None:
         self.no_verdict[why] += 1
@@ -246,7 +261,7 @@ def target_objects(surf: surface.Surface) -> dict[int, dict]:
     return objects
 
 
-def add_own_cases(report: Report, objects: dict[int, dict]) -> None:
+def add_own_cases(report: Report, objects: dict[int, dict], origin: str) -> None:
     for entry in sorted(objects.values(), key=lambda e: e["spellings"][0]):
         obj = entry["obj"]
         module, name = entry["spellings"][0]
@@ -266,7 +281,7 @@ def add_own_cases(report: Report, objects: dict[int, dict]) -> None:
             for kind, npos, keywords in own_calls(params):
                 verdict = judge_call(obj, sig, npos, keywords)
                 code = f"def case{{n}}(): {call_text(func, npos, keywords)}"
-                report.cases.append(Case(module, f"call-{kind}", subject, code, *verdict, needs))
+                report.add(Case(module, f"call-{kind}", subject, code, *verdict, needs, origin))
             # Other spellings of the same object (re-exports): a call that binds and one that
             # does not, so that each spelling is seen to reach the same signature.
             for other_module, other_name in entry["spellings"][1:]:
@@ -274,9 +289,9 @@ def add_own_cases(report: Report, objects: dict[int, dict]) -> None:
                 for kind, npos, keywords in own_calls(params)[:2]:
                     verdict = judge_call(obj, sig, npos, keywords)
                     code = f"def case{{n}}(): {call_text(other_func, npos, keywords)}"
-                    report.cases.append(Case(other_module, f"reexport-{kind}",
-                                             f"{other_module}.{other_name}", code, *verdict,
-                                             other_needs))
+                    report.add(Case(other_module, f"reexport-{kind}",
+                                    f"{other_module}.{other_name}", code, *verdict, other_needs,
+                                    origin))
         if not inspect.isclass(obj):
             continue
         for meth, mkind in surface.public_methods(obj).items():
@@ -297,11 +312,13 @@ def add_own_cases(report: Report, objects: dict[int, dict]) -> None:
                 calls, prefix = calls[:2], "inherited-method"
             for kind, npos, keywords in calls:
                 verdict = judge_call(None, msig, npos, keywords)
-                report.cases.append(method_case(module, f"{prefix}-{kind}", msubject, module,
-                                                name, meth, access, npos, keywords, verdict))
+                case = method_case(module, f"{prefix}-{kind}", msubject, module, name, meth,
+                                   access, npos, keywords, verdict)
+                case.origin = origin
+                report.add(case)
 
 
-def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface) -> None:
+def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface, origin: str) -> None:
     # One legacy object, many spellings: group by where legacy defined it.
     groups: dict[tuple, list] = defaultdict(list)
     for module, entries in legacy["modules"].items():
@@ -328,7 +345,7 @@ def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface) -> Non
                        else inspect.signature(obj))
                 verdict = judge_call(obj, sig, npos, keywords)
                 code = f"def case{{n}}(): {call_text(func, npos, keywords)}"
-                report.cases.append(Case(module, "legacy-call", subject, code, *verdict, needs))
+                report.add(Case(module, "legacy-call", subject, code, *verdict, needs, origin))
             except surface.NoVerdict as why:
                 report.skip(subject, str(why))
             except (TypeError, ValueError) as error:
@@ -350,24 +367,28 @@ def add_legacy_cases(report: Report, legacy: dict, surf: surface.Surface) -> Non
                 continue
             except AttributeError as error:
                 verdict = ("reject", f"AttributeError: {error}")
-            report.cases.append(method_case(module, "legacy-method", msubject, module, name,
-                                            meth, access, npos, keywords, verdict))
+            case = method_case(module, "legacy-method", msubject, module, name, meth, access,
+                               npos, keywords, verdict)
+            case.origin = origin
+            report.add(case)
 
 
-def add_import_cases(report: Report, legacy: dict, surf: surface.Surface) -> None:
+def add_import_cases(report: Report, legacy: dict, surf: surface.Surface, origin: str) -> None:
     for module, entries in sorted(legacy["modules"].items()):
         statements = [(f"import {module}", "import-module")]
         statements += [(f"from {module} import {name}", "import-name")
                        for name in entries if surface.is_identifier(name)]
         for statement, kind in statements:
+            if ("imports", statement) in report.seen:
+                continue
             verdict = judge_statement(statement, surf.failed)
             if verdict is None:
                 report.skip(statement, "the import fails at the target for another reason "
                                        "(a stub is in the way)")
                 continue
-            report.cases.append(Case("imports", kind, statement.split()[-1] if kind ==
-                                     "import-module" else f"{module}.{statement.split()[-1]}",
-                                     statement, *verdict))
+            report.add(Case("imports", kind, statement.split()[-1] if kind == "import-module"
+                            else f"{module}.{statement.split()[-1]}", statement, *verdict,
+                            origin=origin))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,7 +413,7 @@ def render(cases: list[Case], header: str) -> tuple[str, dict]:
     for n, case in enumerate(cases, 1):
         lines.append(case.code.replace("{n}", f"_{n}"))
         sidecar[str(len(lines))] = {"verdict": case.verdict, "why": case.why, "kind": case.kind,
-                                    "subject": case.subject}
+                                    "subject": case.subject, "from": case.origin}
     return "\n".join(lines) + "\n", sidecar
 
 
@@ -417,37 +438,110 @@ def write(report: Report, out: Path, header: str) -> list[str]:
     return names
 
 
-def describe_legacy(args: argparse.Namespace) -> dict:
-    """The legacy surface, from a separate interpreter (another `training` and SDK)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--describe",
-           "--cookbook-src", str(args.cookbook_src), "--target", args.legacy,
-           "--sdk-version", args.legacy_sdk_version, "--cache", str(args.cache)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode == UNAVAILABLE:
-        raise sources.Unavailable(done.stderr.strip())
-    if done.returncode != 0:
-        raise RuntimeError(f"describing {args.legacy} failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+def tree_of(args: argparse.Namespace, tag: str, name: str | None = None) -> Path:
+    """The folder holding `training/` at a release: `--cookbook-src`'s folder named as given or
+    by tag, else the tag exported from the history bundle."""
+    if args.cookbook_src is not None:
+        for folder in (name, tag):
+            if folder and (args.cookbook_src / folder / "training").is_dir():
+                return (args.cookbook_src / folder).resolve()
+        raise sources.Unavailable(f"no {tag} in {args.cookbook_src}")
+    return sources.ensure_tree(args.bundle, args.cache, tag)
+
+
+def legacy_spread(releases: sources.Releases, target: str) -> list[str]:
+    """The older snapshots whose surfaces make the legacy side (see the module's doc)."""
+    older = [c["tag"] for c in releases.cookbook[:releases.order[target]]
+             if releases.oldest_sdk(c["tag"]) is not None]
+    chosen = {t for t in older if not t.startswith("cookbook-v")}
+    ranges: dict[str, list[str]] = defaultdict(list)
+    for tag in older:
+        if tag.startswith("cookbook-v"):
+            ranges[releases.by_tag[tag]["sdk"]].append(tag)
+    for tags in ranges.values():
+        chosen |= {tags[0], tags[-1]}
+    if releases.roles.get("legacy") in older:
+        chosen.add(releases.roles["legacy"])
+    if older:
+        chosen.add(older[-1])
+    return sorted(chosen, key=releases.order.__getitem__)
+
+
+def _fingerprint(tree: Path) -> str:
+    digest = hashlib.sha256(f"{tree}\n{sys.version}".encode())
+    for name in ("generate.py", "surface.py", "stubs.py", "sources.py"):
+        digest.update((HERE / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def describe_all(args: argparse.Namespace, legacy: list[tuple[str, str, Path]]) -> list[dict]:
+    """The surface of each (tag, SDK, tree), each read by its own interpreter (another
+    `training` and SDK), at most as many at once as there are processors; cached."""
+    out_dir = args.cache / "described"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{tag}+{sdk}+{_fingerprint(tree)}.json" for tag, sdk, tree in legacy]
+    pending = [(item, path) for item, path in zip(legacy, paths) if not path.exists()]
+    running: list[tuple] = []
+    width = max(1, min(4, os.cpu_count() or 1))
+    while pending or running:
+        while pending and len(running) < width:
+            (tag, sdk, tree), path = pending.pop(0)
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--describe",
+                   "--cookbook-src", str(tree.parent), "--target", tree.name,
+                   "--sdk-version", sdk, "--cache", str(args.cache)]
+            tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+            handle = tmp.open("w")
+            proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.PIPE, text=True)
+            running.append((proc, handle, tmp, path, tag))
+        proc, handle, tmp, path, tag = running.pop(0)
+        _, err = proc.communicate()
+        handle.close()
+        if proc.returncode == UNAVAILABLE:
+            raise sources.Unavailable(err.strip())
+        if proc.returncode != 0:
+            raise RuntimeError(f"describing {tag} failed:\n{err}")
+        tmp.replace(path)
+    return [json.loads(path.read_text()) for path in paths]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cookbook-src", type=Path, required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--bundle", type=Path, help="the git bundle of the cookbook's history")
+    source.add_argument("--cookbook-src", type=Path,
+                        help="a folder of release folders (named by tag) holding training/")
     parser.add_argument("--target", required=True)
     parser.add_argument("--sdk-version", required=True)
-    parser.add_argument("--legacy", default=LEGACY)
-    parser.add_argument("--legacy-sdk-version", default=LEGACY_SDK)
+    parser.add_argument("--legacy", action="append", metavar="TAG[=SDK]",
+                        help="an older snapshot to build cases from (repeatable; default: a "
+                             "spread of every older snapshot)")
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--describe", action="store_true",
                         help="print the surface of --target as JSON and exit")
     args = parser.parse_args()
     args.cache = args.cache.resolve()
-    cookbook = (args.cookbook_src / args.target).resolve()
+    if args.bundle is not None:
+        args.bundle = args.bundle.resolve()
+    releases = sources.Releases()
     try:
+        if args.describe:
+            cookbook = (args.cookbook_src / args.target).resolve()
+        else:
+            tag = releases.resolve(args.target)
+            cookbook = tree_of(args, tag, args.target)
+            names = args.legacy or legacy_spread(releases, tag)
+            legacy_specs = []
+            for spec in names:
+                name, _, sdk = spec.partition("=")
+                ltag = releases.resolve(name)
+                sdk = sdk or releases.oldest_sdk(ltag)
+                ltree = tree_of(args, ltag, name)
+                if sdk and (ltree / "training" / "__init__.py").is_file():
+                    legacy_specs.append((ltag, sdk, ltree))
         sdk, extra = sources.prepare(cookbook, args.sdk_version, args.cache)
         if not args.describe:
-            legacy = describe_legacy(args)
+            described = describe_all(args, legacy_specs)
     except sources.Unavailable as why:
         print(f"unavailable: {why}", file=sys.stderr)
         return UNAVAILABLE
@@ -456,43 +550,53 @@ def main() -> int:
         surf = surface.import_all()
     if args.describe:
         with quiet():
-            described = surface.describe(surf)
-        json.dump(described, sys.stdout)
+            description = surface.describe(surf)
+        json.dump(description, sys.stdout)
         return 0
     if args.out is None:
         parser.error("--out is required")
 
     report = Report()
+    # Newest first: a case that several snapshots yield is credited to the newest.
+    newest_first = list(zip(legacy_specs, described))[::-1]
     with quiet():
-        add_import_cases(report, legacy, surf)
-        add_own_cases(report, target_objects(surf))
-        add_legacy_cases(report, legacy, surf)
-    header = (f"target {args.target} (SDK {args.sdk_version}), legacy {args.legacy} "
-              f"(SDK {args.legacy_sdk_version})")
+        add_own_cases(report, target_objects(surf), tag)
+        for (ltag, _, _), legacy in newest_first:
+            add_import_cases(report, legacy, surf, ltag)
+        for (ltag, _, _), legacy in newest_first:
+            add_legacy_cases(report, legacy, surf, ltag)
+    header = (f"target {tag} (SDK {args.sdk_version}), built from the snapshots "
+              f"{legacy_specs[0][0] if legacy_specs else '-'} to "
+              f"{legacy_specs[-1][0] if legacy_specs else '-'}")
     files = write(report, args.out, header)
 
     counts: dict[str, Counter] = {"imports": Counter(), "calls": Counter()}
     for case in report.cases:
         counts["imports" if case.kind.startswith("import") else "calls"][case.verdict] += 1
+    legacy_failed = {ltag: sorted(legacy["failed"])
+                     for (ltag, _, _), legacy in zip(legacy_specs, described) if legacy["failed"]}
     summary = {
-        "target": args.target, "sdk_version": args.sdk_version, "legacy": args.legacy,
-        "legacy_sdk_version": args.legacy_sdk_version, "files": len(files),
+        "target": tag, "sdk_version": args.sdk_version,
+        "legacy": [f"{ltag}={lsdk}" for ltag, lsdk, _ in legacy_specs], "files": len(files),
         "counts": {k: dict(sorted(v.items())) for k, v in counts.items()},
         "kinds": dict(sorted(Counter(c.kind for c in report.cases).items())),
+        "from": dict(sorted(Counter(c.origin for c in report.cases).items(),
+                            key=lambda kv: releases.order[kv[0]])),
         "modules": len(surf.modules),
-        "failed_modules": {"target": surf.failed, "legacy": legacy["failed"]},
+        "failed_modules": {"target": surf.failed, "legacy": legacy_failed},
         "no_verdict": {why: {"count": n, "example": report.no_verdict_examples[why]}
                        for why, n in report.no_verdict.most_common()},
-        "stubbed_packages": sorted(set(legacy["stubbed"]) | set(
-            stubs.stubbed_packages())),
+        "stubbed_packages": sorted({p for legacy in described for p in legacy["stubbed"]}
+                                   | set(stubs.stubbed_packages())),
     }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     imports, calls = counts["imports"], counts["calls"]
-    print(f"{args.target} (SDK {args.sdk_version}): {len(report.cases)} cases in {len(files)} "
-          f"files; imports {imports['accept']} accept / {imports['reject']} reject; calls "
-          f"{calls['accept']} accept / {calls['reject']} reject; "
-          f"{sum(report.no_verdict.values())} without a verdict; modules that did not import: "
-          f"{sorted(surf.failed) or 'none'} (legacy: {sorted(legacy['failed']) or 'none'})")
+    print(f"{tag} (SDK {args.sdk_version}): {len(report.cases)} cases in {len(files)} "
+          f"files from {len(legacy_specs)} older snapshots; imports {imports['accept']} accept / "
+          f"{imports['reject']} reject; calls {calls['accept']} accept / {calls['reject']} "
+          f"reject; {sum(report.no_verdict.values())} without a verdict; modules that did not "
+          f"import: {sorted(surf.failed) or 'none'} (older snapshots: "
+          f"{sum(len(v) for v in legacy_failed.values())})")
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # noqa: E402
+import sources  # noqa: E402
 import stubs  # noqa: E402
 import surface  # noqa: E402
 
@@ -204,6 +205,53 @@ class GeneratorTest(unittest.TestCase):
             ("missing-required", 0, []),
         ])
         self.assertEqual(generate.legacy_call(params), (0, ["a", "b"]))
+
+    def test_identical_cases_are_written_once(self) -> None:
+        report = generate.Report()
+        case = generate.Case("m", "legacy-call", "m.f", "def case{n}(): f(a=None)", "accept",
+                             "binds", (("m", "f"),), "cookbook-v2026.06.01.1")
+        report.add(case)
+        report.add(generate.Case(**{**case.__dict__, "origin": "cookbook-v2026.05.30.2"}))
+        report.add(generate.Case(**{**case.__dict__, "group": "n"}))
+        self.assertEqual([(c.group, c.origin) for c in report.cases],
+                         [("m", "cookbook-v2026.06.01.1"), ("n", "cookbook-v2026.06.01.1")])
+
+
+class ReleasesTest(unittest.TestCase):
+    """On fwmigrate's own releases.json."""
+
+    releases = sources.Releases()
+
+    def test_resolve(self) -> None:
+        resolve = self.releases.resolve
+        self.assertEqual(resolve("2026.06"), "cookbook-v2026.06.01.1")
+        self.assertEqual(resolve("2026.07.15.1"), "cookbook-v2026.07.15.1")
+        self.assertEqual(resolve("cookbook-v2026.07.15.1"), "cookbook-v2026.07.15.1")
+        self.assertEqual(resolve("legacy"), "cookbook-v2026.05.30.2")
+        with self.assertRaises(KeyError):
+            resolve("2026.13.01.1")
+
+    def test_oldest_sdk(self) -> None:
+        oldest = self.releases.oldest_sdk
+        self.assertEqual(oldest("cookbook-v2026.06.20.1"), "1.2.0a83")
+        self.assertEqual(oldest("snapshot-2026.03.08-3cfa0b31"), "1.0.0a36")  # before the tables
+        self.assertIsNone(oldest("snapshot-2026.03.03-e6d8bb36"))  # no SDK range
+        self.assertLess(sources._version_key("1.2.0a89"), sources._version_key("1.2.0"))
+        self.assertLess(sources._version_key("1.2.9"), sources._version_key("1.2.10"))
+
+    def test_legacy_spread(self) -> None:
+        spread = generate.legacy_spread(self.releases, "cookbook-v2026.07.06.1")
+        order = self.releases.order
+        self.assertEqual(spread, sorted(spread, key=order.__getitem__))
+        self.assertTrue(all(order[t] < order["cookbook-v2026.07.06.1"] for t in spread))
+        self.assertIn("snapshot-2026.03.08-3cfa0b31", spread)  # every weekly snapshot
+        self.assertNotIn("snapshot-2026.03.03-e6d8bb36", spread)  # no SDK range
+        self.assertIn("cookbook-v2026.05.30.2", spread)  # legacy
+        self.assertIn("cookbook-v2026.06.18.1", spread)  # first of the >=1.2.0a83 range
+        self.assertIn("cookbook-v2026.07.02.1", spread)  # its last, and the predecessor
+        self.assertNotIn("cookbook-v2026.06.20.1", spread)
+        self.assertEqual(generate.legacy_spread(self.releases, "snapshot-2026.03.08-3cfa0b31"),
+                         [])
 
 
 if __name__ == "__main__":

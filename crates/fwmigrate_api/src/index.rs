@@ -12,96 +12,190 @@ use std::hash::Hash;
 use std::sync::OnceLock;
 use std::thread::LocalKey;
 
+use crate::history::{History, Releases};
 use crate::tables::{Class, Function, MethodKind, Module, Param, ParamKind, Signature, Symbol};
 
-macro_rules! embedded {
-    ($($name:literal),* $(,)?) => {
-        /// Every embedded table: (file stem, JSON text).
-        pub const EMBEDDED: &[(&str, &str)] = &[
-            $(($name, include_str!(concat!("../data/tables/", $name, ".json"))),)*
-        ];
-    };
-}
-
-embedded!(
-    "cookbook-legacy",
-    "cookbook-2026.06",
-    "cookbook-2026.08",
-    "cookbook-opd",
-    "sdk-1.2.0a74",
-    "sdk-1.2.9",
-    "sdk-1.2.10",
-    "sdk-1.2.12",
-    "sdk-1.2.25",
-    "sdk-1.2.30",
-);
-
-/// An embedded table, decoded one module at a time: a lookup decodes only the modules it
-/// touches, so a run that checks a few files pays for a few modules, not for every release.
+/// One package at one release: a view of its [`History`], decoded one module at a time on first
+/// use, so a run that checks a few files pays for a few modules, not for every release.
 #[derive(Debug)]
 pub struct LazyTable {
-    /// Module path → its JSON text in the committed form (one module per line) and the decoded
-    /// module once needed.
-    modules: std::collections::BTreeMap<&'static str, (&'static str, OnceLock<Module>)>,
+    history: &'static History,
+    release: usize,
 }
 
 impl LazyTable {
-    /// Index the committed form: `"path":{...}` one per line between the header and the end.
-    fn index(text: &'static str) -> Self {
-        let mut modules = std::collections::BTreeMap::new();
-        for line in text.lines() {
-            let Some(rest) = line.strip_prefix('"') else {
-                continue;
-            };
-            let Some(close) = rest.find("\":") else {
-                continue;
-            };
-            let path = &rest[..close];
-            let json = rest[close + 2..].trim_end_matches(',');
-            modules.insert(path, (json, OnceLock::new()));
-        }
-        Self { modules }
-    }
-
     /// The module with this exact path.
-    pub fn module(&self, path: &str) -> Option<&Module> {
-        let (json, cell) = self.modules.get(path)?;
-        // Embedded at build time and checked by this crate's tests: a failure is a build defect.
-        Some(cell.get_or_init(|| serde_json::from_str(json).expect("embedded API table is valid")))
+    pub fn module(&self, path: &str) -> Option<&'static Module> {
+        self.history.module(path, self.release)
     }
 
-    /// Whether the module could bind `name`, judged from its text without decoding it: every
-    /// name a module binds is a key of its `names` object. `false` is certain; `true` may not be
-    /// (the word can stand elsewhere in the module's entry).
+    /// Whether the module could bind `name`, judged from its text without decoding it. `false`
+    /// is certain; `true` may not be (another release may be the one that binds it).
     pub fn may_bind(&self, path: &str, name: &str) -> bool {
-        self.modules.get(path).is_some_and(|(json, _)| {
-            memchr::memmem::find(json.as_bytes(), format!("\"{name}\":").as_bytes()).is_some()
+        self.key(path).is_some() && self.history.may_bind(path, name)
+    }
+
+    /// The module path as stored (a `&'static str`), when this release has it.
+    pub fn key(&self, path: &str) -> Option<&'static str> {
+        let key = self.history.key(path)?;
+        self.history
+            .module_releases(key)
+            .is_some_and(|r| r.contains(self.release))
+            .then_some(key)
+    }
+
+    /// Every module path of this release, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let history = self.history;
+        let release = self.release;
+        history.paths().filter(move |p| {
+            history
+                .module_releases(p)
+                .is_some_and(|r| r.contains(release))
         })
     }
 
-    /// The module path as stored (a `&'static str`), when the table has it.
-    pub fn key(&self, path: &str) -> Option<&'static str> {
-        self.modules.get_key_value(path).map(|(k, _)| *k)
+    /// The release index in its history.
+    pub fn release(&self) -> usize {
+        self.release
     }
 
-    /// Every module path, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.modules.keys().copied()
+    pub fn history(&self) -> &'static History {
+        self.history
     }
 }
 
-static TABLES: [OnceLock<LazyTable>; EMBEDDED.len()] = [const { OnceLock::new() }; EMBEDDED.len()];
+/// The embedded histories.
+const COOKBOOK_TEXT: &str = include_str!("../data/cookbook.history");
+const SDK_TEXT: &str = include_str!("../data/sdk.history");
 
-/// An embedded table by its file stem (`cookbook-2026.08`, `sdk-1.2.30`).
-pub fn table(name: &str) -> Option<&'static LazyTable> {
-    let i = EMBEDDED.iter().position(|(n, _)| *n == name)?;
-    Some(TABLES[i].get_or_init(|| LazyTable::index(EMBEDDED[i].1)))
+fn parsed(cell: &'static OnceLock<History>, text: &'static str) -> &'static History {
+    // Embedded at build time (or loaded by `crate::data::load`) and checked by this crate's
+    // tests: a failure is a build defect.
+    cell.get_or_init(|| History::parse(text).expect("API history is valid"))
+}
+
+/// The cookbook at every snapshot of the registry (same order).
+pub fn cookbook_history() -> &'static History {
+    static CELL: OnceLock<History> = OnceLock::new();
+    parsed(&CELL, crate::data::text("cookbook.history", COOKBOOK_TEXT))
+}
+
+/// `fireworks-ai` (with the `tinker` modules its classes build on) at every tabled release.
+pub fn sdk_history() -> &'static History {
+    static CELL: OnceLock<History> = OnceLock::new();
+    parsed(&CELL, crate::data::text("sdk.history", SDK_TEXT))
+}
+
+fn views(
+    cell: &'static OnceLock<Box<[LazyTable]>>,
+    history: &'static History,
+) -> &'static [LazyTable] {
+    cell.get_or_init(|| {
+        (0..history.len())
+            .map(|release| LazyTable { history, release })
+            .collect()
+    })
+}
+
+/// The cookbook's table at snapshot `i`.
+pub fn cookbook_table(i: usize) -> &'static LazyTable {
+    static CELL: OnceLock<Box<[LazyTable]>> = OnceLock::new();
+    &views(&CELL, cookbook_history())[i]
+}
+
+/// The SDK's table at release `i` (of [`crate::sdk_versions`]).
+pub fn sdk_table(i: usize) -> &'static LazyTable {
+    static CELL: OnceLock<Box<[LazyTable]>> = OnceLock::new();
+    &views(&CELL, sdk_history())[i]
 }
 
 /// The cookbook package every table is written in terms of.
 pub const COOKBOOK_PACKAGE: &str = "training";
 /// The SDK package the SDK tables cover.
 pub const SDK_PACKAGE: &str = "fireworks.training.sdk";
+
+/// The two packages the tables follow, each with a history of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Axis {
+    /// The cookbook, at every snapshot of the registry.
+    Cookbook,
+    /// `fireworks-ai` (with the `tinker` modules its classes build on), at every tabled release.
+    Sdk,
+}
+
+impl Axis {
+    /// The history a table path belongs to (`None` outside both packages).
+    pub fn of(path: &str) -> Option<Axis> {
+        let under = |p: &str| path == p || path.strip_prefix(p).is_some_and(|r| r.starts_with('.'));
+        if under(COOKBOOK_PACKAGE) {
+            Some(Axis::Cookbook)
+        } else if under("fireworks") || under("tinker") {
+            Some(Axis::Sdk)
+        } else {
+            None
+        }
+    }
+
+    pub fn history(self) -> &'static History {
+        match self {
+            Axis::Cookbook => cookbook_history(),
+            Axis::Sdk => sdk_history(),
+        }
+    }
+
+    /// The view of release `i` of this axis, with the newest release of the other one.
+    pub fn view_at(self, i: usize) -> ApiView {
+        match self {
+            Axis::Cookbook => ApiView::new(cookbook_table(i), sdk_table(sdk_history().len() - 1)),
+            Axis::Sdk => ApiView::new(
+                cookbook_table(crate::Target::latest().index()),
+                sdk_table(i),
+            ),
+        }
+    }
+}
+
+/// The releases of its package's history where the dotted `path` exists: a module, a name a
+/// module binds, or an attribute of a class (looked up as at that release).
+pub fn releases_with(path: &str) -> Releases {
+    thread_local! {
+        static MEMO: RefCell<Memo<(), Releases>> = RefCell::new(HashMap::new());
+    }
+    memoized(&MEMO, (), path, || releases_with_uncached(path))
+}
+
+fn releases_with_uncached(path: &str) -> Releases {
+    let Some(axis) = Axis::of(path) else {
+        return Releases::default();
+    };
+    let history = axis.history();
+    if let Some(r) = history.module_releases(path) {
+        return r.clone();
+    }
+    let Some((owner, name)) = path.rsplit_once('.') else {
+        return Releases::default();
+    };
+    if history.key(owner).is_some() {
+        return history.name_releases(owner, name);
+    }
+    // Deeper: an attribute of a class (or of something a module binds). Only the releases whose
+    // module binds the first name after it can have it.
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some(n) = (1..parts.len())
+        .rev()
+        .find(|n| history.key(&parts[..*n].join(".")).is_some())
+    else {
+        return Releases::default();
+    };
+    let candidates = history.name_releases(&parts[..n].join("."), parts[n]);
+    Releases::from_indices(candidates.indices().filter(|i| {
+        !matches!(
+            axis.view_at(*i).resolve(path),
+            Resolved::Missing { .. } | Resolved::Unknown
+        )
+    }))
+}
 
 /// The cookbook utils name that attribute `attr` of recipe module `recipe` re-exports at some
 /// release (`rl_loop.InfraConfig` is `training.utils.InfraConfig` where `rl_loop` imported it).
@@ -110,9 +204,12 @@ pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
         return None;
     }
     let module = format!("{COOKBOOK_PACKAGE}.recipes.{recipe}");
-    for name in ["cookbook-legacy", "cookbook-2026.06", "cookbook-2026.08"] {
-        let Some(Symbol::Ref { to }) = table(name)
-            .and_then(|t| t.module(&module))
+    let history = cookbook_history();
+    // Newest first: the latest re-export of that name decides.
+    for (releases, _) in history.name_versions(&module, attr).iter().rev() {
+        let release = releases.indices().last()?;
+        let Some(Symbol::Ref { to }) = history
+            .module(&module, release)
             .and_then(|m| m.names.get(attr))
         else {
             continue;
@@ -732,10 +829,7 @@ mod tests {
     use super::*;
 
     fn view() -> ApiView {
-        ApiView::new(
-            table("cookbook-2026.08").unwrap(),
-            table("sdk-1.2.30").unwrap(),
-        )
+        crate::sdk::view(crate::Target::named("2026.08"), "1.2.30".parse().unwrap())
     }
 
     #[test]
@@ -768,14 +862,30 @@ mod tests {
 
     #[test]
     fn every_embedded_table_decodes() {
-        for (name, _) in EMBEDDED {
-            let t = table(name).unwrap();
-            assert!(t.paths().next().is_some(), "{name}");
-            // Every module of every table decodes.
-            for path in t.paths() {
-                assert!(t.module(path).is_some(), "{name}: {path}");
+        for (history, count) in [
+            (cookbook_history(), crate::registry().cookbook.len()),
+            (sdk_history(), crate::sdk_versions().len()),
+        ] {
+            // One release per registry entry, in the same order.
+            assert_eq!(history.len(), count);
+            for release in 0..history.len() {
+                let table = if std::ptr::eq(history, cookbook_history()) {
+                    cookbook_table(release)
+                } else {
+                    sdk_table(release)
+                };
+                assert!(table.paths().next().is_some(), "release {release}");
+                for path in table.paths() {
+                    assert!(table.module(path).is_some(), "{release}: {path}");
+                }
             }
         }
+        let names: Vec<&str> = crate::registry()
+            .cookbook
+            .iter()
+            .map(|s| s.tag.as_str())
+            .collect();
+        assert_eq!(cookbook_history().releases(), &names[..]);
     }
 
     #[test]

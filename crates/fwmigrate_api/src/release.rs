@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use crate::KNOWN_RECIPES;
-use crate::index::{LazyTable, table};
+use crate::index::{LazyTable, cookbook_history, cookbook_table};
 use crate::tables::{self, Class, Signature, Symbol};
 
 /// The classes [`Release::class`] answers for, each looked up as `training.utils.<name>`.
@@ -73,35 +73,59 @@ impl Recipe {
     }
 }
 
-/// One cookbook release.
+/// One cookbook snapshot, as the older rule families read it.
 #[derive(Debug)]
 pub struct Release {
-    name: &'static str,
-    table: &'static str,
+    index: usize,
     classes: [OnceLock<Option<Vec<Field>>>; CLASSES.len()],
     recipes: [OnceLock<Option<Recipe>>; KNOWN_RECIPES.len()],
     functions: [OnceLock<Option<Vec<Param>>>; FUNCTIONS.len()],
 }
 
 impl Release {
-    /// `name` is the release (`legacy`, `2026.08`); `table` the stem of its embedded table.
-    pub(crate) const fn new(name: &'static str, table: &'static str) -> Self {
+    const fn new(index: usize) -> Self {
         Self {
-            name,
-            table,
+            index,
             classes: [const { OnceLock::new() }; CLASSES.len()],
             recipes: [const { OnceLock::new() }; KNOWN_RECIPES.len()],
             functions: [const { OnceLock::new() }; FUNCTIONS.len()],
         }
     }
 
-    /// `legacy`, `2026.06`, `2026.08`.
+    /// The snapshot at index `index` of the cookbook history (see [`crate::registry`]).
+    pub fn at(index: usize) -> &'static Release {
+        static ALL: OnceLock<Box<[Release]>> = OnceLock::new();
+        &ALL.get_or_init(|| (0..cookbook_history().len()).map(Release::new).collect())[index]
+    }
+
+    /// Every snapshot, oldest first.
+    pub fn all() -> impl Iterator<Item = &'static Release> {
+        (0..cookbook_history().len()).map(Release::at)
+    }
+
+    /// The snapshot index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The snapshot's tag (`cookbook-v2026.05.30.2`).
     pub fn name(&self) -> &'static str {
-        self.name
+        &crate::registry().cookbook[self.index].tag
+    }
+
+    /// How messages name it: the target's alias or short tag (`2026.08`, `2026.07.23.2`), or
+    /// `the cookbook of 2026-04-12` for a weekly snapshot.
+    pub fn describe(&self) -> String {
+        let snapshot = &crate::registry().cookbook[self.index];
+        if snapshot.target {
+            crate::Target::from_index(self.index).to_string()
+        } else {
+            snapshot.describe()
+        }
     }
 
     fn table(&self) -> &'static LazyTable {
-        table(self.table).expect("an embedded table per release")
+        cookbook_table(self.index)
     }
 
     /// The fields of one of [`CLASSES`] in declaration order (an enum's members), when the
@@ -251,12 +275,12 @@ mod tests {
         [
             (legacy(), sdk::legacy_view()),
             (
-                Target::V2026_06.release(),
-                sdk::view(Target::V2026_06, SdkVersion::newest()),
+                Target::named("2026.06").release(),
+                sdk::view(Target::named("2026.06"), SdkVersion::newest()),
             ),
             (
-                Target::V2026_08.release(),
-                sdk::view(Target::V2026_08, SdkVersion::newest()),
+                Target::named("2026.08").release(),
+                sdk::view(Target::named("2026.08"), SdkVersion::newest()),
             ),
         ]
     }
@@ -348,14 +372,14 @@ mod tests {
                 .iter()
                 .filter(|r| release.recipe(r).is_some())
                 .count();
-            assert_eq!(known, if release.name() == "2026.08" { 2 } else { 0 });
+            assert_eq!(known, if std::ptr::eq(release, v08) { 2 } else { 0 });
             assert!(release.recipe("experiment").is_none());
         }
     }
 
     #[test]
     fn parameters_keep_kind_and_defaults() {
-        let build = Target::V2026_08
+        let build = Target::named("2026.08")
             .release()
             .function("build_service_client")
             .unwrap();

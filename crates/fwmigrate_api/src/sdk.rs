@@ -3,9 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::SDK_VERSIONS;
-use crate::Target;
-use crate::index::{ApiView, table};
+use crate::index::{ApiView, cookbook_table, sdk_table};
+use crate::{Target, sdk_versions};
 
 /// A `fireworks-ai` release: `1.2.30`, or a pre-release such as `1.2.0a74`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,22 +30,26 @@ impl SdkVersion {
 
     /// The newest release fwmigrate has a table for.
     pub fn newest() -> Self {
-        SDK_VERSIONS
+        sdk_versions()
             .last()
             .expect("at least one SDK table")
             .parse()
             .expect("a valid version")
     }
 
-    /// The tabled release whose surface this one has: the newest table at or below it (the SDK
-    /// surface changes only at the tabled releases), or the oldest table for an older version.
-    pub fn table_version(self) -> &'static str {
-        SDK_VERSIONS
+    /// The index of the tabled release whose surface this one has: the newest table at or below
+    /// it (a release newer than every table has the newest one's surface), or the oldest table
+    /// for an older version.
+    pub fn table_index(self) -> usize {
+        sdk_versions()
             .iter()
-            .rev()
-            .find(|v| v.parse::<SdkVersion>().is_ok_and(|t| t <= self))
-            .or(SDK_VERSIONS.first())
-            .expect("at least one SDK table")
+            .rposition(|v| v.parse::<SdkVersion>().is_ok_and(|t| t <= self))
+            .unwrap_or(0)
+    }
+
+    /// The tabled release [`Self::table_index`] names.
+    pub fn table_version(self) -> &'static str {
+        &sdk_versions()[self.table_index()]
     }
 
     /// At or after `other` (e.g. `1.2.25`).
@@ -110,18 +113,17 @@ impl Default for SdkVersion {
 
 /// The tables a target and SDK version select.
 pub fn view(target: Target, sdk: SdkVersion) -> ApiView {
-    ApiView::new(
-        table(&format!("cookbook-{}", target.as_str())).expect("a table per target"),
-        table(&format!("sdk-{}", sdk.table_version())).expect("a table per SDK version"),
-    )
+    view_at(target.index(), sdk)
 }
 
-/// The legacy cookbook (with the oldest SDK table), for saying where a name went.
+/// The tables of any cookbook snapshot (a target or a weekly one) and an SDK version.
+pub fn view_at(snapshot: usize, sdk: SdkVersion) -> ApiView {
+    ApiView::new(cookbook_table(snapshot), sdk_table(sdk.table_index()))
+}
+
+/// The legacy cookbook (with the oldest SDK table), for saying what a name was.
 pub fn legacy_view() -> ApiView {
-    ApiView::new(
-        table("cookbook-legacy").expect("the legacy table"),
-        table(&format!("sdk-{}", SDK_VERSIONS[0])).expect("an SDK table"),
-    )
+    ApiView::new(cookbook_table(crate::legacy().index()), sdk_table(0))
 }
 
 #[cfg(test)]
@@ -137,13 +139,14 @@ mod tests {
         assert!(v("1.2.0rc1") < v("1.2.0"));
         assert_eq!(v("1.2.0b2").to_string(), "1.2.0b2");
         assert_eq!(v("1.2.0rc1").to_string(), "1.2.0rc1");
-        assert_eq!(v("1.2.0rc1").table_version(), "1.2.0a74");
+        assert_eq!(v("1.2.0rc1").table_version(), "1.2.0a89");
         assert!("1.2.0c1".parse::<SdkVersion>().is_err());
         assert!(v("1.2.9") < v("1.2.10"));
-        assert_eq!(v("1.2.20").table_version(), "1.2.12");
+        // Every release is tabled: a pin of 1.2.20 is checked against 1.2.20 itself.
+        assert_eq!(v("1.2.20").table_version(), "1.2.20");
         assert_eq!(v("1.2.30").table_version(), "1.2.30");
         assert_eq!(v("1.3").table_version(), "1.2.30");
-        assert_eq!(v("1.1.0").table_version(), "1.2.0a74");
+        assert_eq!(v("1.1.0").table_version(), "1.2.0a70");
         assert_eq!(v("1.2.0a74").to_string(), "1.2.0a74");
         assert!("latest".parse::<SdkVersion>().is_err());
         assert!(v("1.2.25").at_least("1.2.25"));

@@ -3,8 +3,9 @@
 //! One [`Table`] describes one source tree at one release: every module of the cookbook's
 //! `training` package (or of `fireworks.training.sdk`, with the `tinker` modules its classes build
 //! on), the names each module defines or re-exports, and every callable's signature. The tables
-//! are written by `fwmigrate_apigen` (see its README) into `data/tables/`, committed, and embedded
-//! here; each is decoded on first use only.
+//! of every release are stored together as a [`crate::history::History`] per package, written by
+//! `fwmigrate_apigen` into `data/`, committed, and embedded; a module is decoded at a release
+//! only when a lookup needs it.
 //!
 //! Signatures are stored as compact text in Python's own notation, without annotations:
 //! `"base_model, *, lora_rank=, **kwargs"`: `name=` has a default, `/` ends the positional-only

@@ -1,11 +1,12 @@
 //! Generates fwmigrate's API tables (`fwmigrate_api::tables`) from Python source trees.
 //!
 //! [`table_from_tree`] reads every module of the named packages below a folder; [`write_table`]
-//! writes a table in its committed form (one module per line, so a release's changes read as a
-//! diff). The command-line tool (`cargo run -p fwmigrate_apigen -- --help`) knows which trees
-//! make which tables: see [`sources`].
+//! writes a single table in its committed form. The command-line tool (`cargo run -p
+//! fwmigrate_apigen -- --help`) reads every release the committed input names ([`sources`]),
+//! works out where names went ([`moves`]), and writes the histories and the release registry.
 
 pub mod extract;
+pub mod moves;
 pub mod sources;
 
 use std::collections::BTreeMap;

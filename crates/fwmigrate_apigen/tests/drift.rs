@@ -1,66 +1,53 @@
-//! The committed API tables are exactly what the generator makes from the sources.
-//!
-//! Needs the cookbook sources (a folder with one subfolder per release; `$SHARED/cookbook-src` or
-//! `../shared/cookbook-src` beside the checkout) and the SDK wheels (downloaded with pip into
-//! `target/apigen-wheels` when missing). Without them the test says so and passes, unless
-//! `FWMIGRATE_REQUIRE_TABLES=1` (CI) makes a missing source a failure.
+//! The committed API data (the release registry and both histories) is exactly what the generator
+//! makes from the sources: the cookbook's history (the bundle beside the checkout, cloned) and
+//! the SDK wheels (downloaded with pip into `target/apigen-wheels` when missing). Without them the
+//! test says so and passes, unless `FWMIGRATE_REQUIRE_TABLES=1` (CI) makes that a failure.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use fwmigrate_apigen::{render_table, sources};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn skip(why: &str) {
-    if std::env::var_os("FWMIGRATE_REQUIRE_TABLES").is_some_and(|v| v == "1") {
-        panic!("FWMIGRATE_REQUIRE_TABLES=1 but {why}");
-    }
-    eprintln!("skipped: {why}");
-}
+use fwmigrate_apigen::sources;
 
 #[test]
-fn committed_tables_match_the_sources() {
-    let cookbook_src = match std::env::var_os("SHARED") {
-        Some(shared) => PathBuf::from(shared).join("cookbook-src"),
-        None => workspace().join("../shared/cookbook-src"),
+fn committed_data_matches_the_sources() {
+    let repo = match common::clone_history() {
+        Ok(r) => r,
+        Err(e) => return common::skip(&e),
     };
-    if !cookbook_src.join("2026.08").is_dir() {
-        skip(&format!(
-            "no cookbook sources at {}",
-            cookbook_src.display()
-        ));
-        return;
-    }
-    let wheels = workspace().join("target/apigen-wheels");
-    let tables = match sources::all_tables(&cookbook_src, &wheels) {
-        Ok(t) => t,
+    let input = sources::read_input(&sources::default_input()).unwrap();
+    let generated = match sources::generate(repo.path(), &common::wheels(), &input) {
+        Ok(g) => g,
         Err(e) => {
-            skip(&format!("the SDK wheels could not be read or fetched: {e}"));
-            return;
+            return common::skip(&format!("the sources could not be read or fetched: {e}"));
         }
     };
-    let out = workspace().join("crates/fwmigrate_api/data/tables");
+    let out = common::workspace().join("crates/fwmigrate_api/data");
     let mut drift = Vec::new();
-    for (name, table) in &tables {
+    for (name, text) in &generated.files {
         let committed = std::fs::read_to_string(out.join(name)).unwrap_or_default();
-        if committed != render_table(table) {
+        if committed != *text {
             drift.push(name.clone());
         }
     }
     assert!(
         drift.is_empty(),
-        "API tables differ from the sources: {drift:?}\nregenerate with \
-         `cargo run -p fwmigrate_apigen -- --cookbook-src <folder>` and review the diff"
+        "API data differs from the sources: {drift:?}\nregenerate with \
+         `cargo run -p fwmigrate_apigen -- --cookbook-repo <clone>` and review the diff"
     );
-    // Every committed table is one the generator makes (no stale file left behind).
+    // Every committed file is one the generator makes (no stale file left behind).
     let mut committed: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     committed.sort();
-    let mut made: Vec<String> = tables.iter().map(|(n, _)| n.clone()).collect();
+    let mut made: Vec<String> = generated.files.iter().map(|(n, _)| n.clone()).collect();
     made.sort();
     assert_eq!(committed, made);
+    // The registry covers the history: 69 tagged releases from 2026-05-19, weekly before.
+    let targets = generated
+        .registry
+        .cookbook
+        .iter()
+        .filter(|s| s.target)
+        .count();
+    assert!(targets >= 69, "{targets}");
 }

@@ -4,6 +4,12 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser, ValueEnum};
 
+/// A `--target` value the registry knows, kept as written (settings parse it again).
+fn parse_target(value: &str) -> Result<String, String> {
+    value.parse::<fwmigrate_api::Target>()?;
+    Ok(value.to_string())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Full,
@@ -65,8 +71,9 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub extend_select: Vec<String>,
 
-    /// Cookbook release to migrate to.
-    #[arg(long, value_name = "RELEASE", value_parser = ["2026.06", "2026.08"])]
+    /// Cookbook release to migrate to: a tag (`cookbook-v2026.07.23.2` or `2026.07.23.2`),
+    /// `2026.06`, `2026.08`, or `latest` (the default); `--list-targets` lists them.
+    #[arg(long, value_name = "RELEASE", value_parser = parse_target)]
     pub target: Option<String>,
     /// The fireworks-ai SDK release the conformance rules check against (e.g. 1.2.12; default:
     /// what the project's fireworks-ai pin admits, else the newest known in the target's range).
@@ -141,6 +148,9 @@ pub struct Args {
     /// List every rule.
     #[arg(long)]
     pub list_rules: bool,
+    /// List every target (tagged cookbook release) with its date, commit, SDK range and aliases.
+    #[arg(long)]
+    pub list_targets: bool,
     /// Print the settings that apply to a file.
     #[arg(long, value_name = "PATH")]
     pub show_settings: Option<PathBuf>,

@@ -168,8 +168,9 @@ impl fmt::Display for ConfigError {
                 target,
             } => write!(
                 f,
-                "{}: key `target` in {section}: unknown target `{target}` (accepted: 2026.06, 2026.08)",
-                path.display()
+                "{}: key `target` in {section}: unknown target `{target}` (nearest: {}; `fwmigrate --list-targets` lists them all)",
+                path.display(),
+                fwmigrate_api::Target::nearest(target).join(", ")
             ),
             ConfigError::InvalidGlob {
                 path,
@@ -317,7 +318,7 @@ fn parse_options(
             "target" => {
                 let t = value
                     .as_str()
-                    .ok_or_else(|| err("a string: \"2026.06\" or \"2026.08\""))?;
+                    .ok_or_else(|| err("a string: a release tag, an alias or \"latest\""))?;
                 if t.parse::<fwmigrate_api::Target>().is_err() {
                     return Err(ConfigError::UnknownTarget {
                         path: path.to_path_buf(),
@@ -459,9 +460,12 @@ mod tests {
             matches!(&e, ConfigError::UnknownTarget { target, .. } if target == "2025.01"),
             "{e:?}"
         );
-        assert!(e.to_string().ends_with(
-            "fwmigrate.toml: key `target` in the top level: unknown target `2025.01` (accepted: 2026.06, 2026.08)"
-        ));
+        let e = e.to_string();
+        assert!(
+            e.contains("fwmigrate.toml: key `target` in the top level: unknown target `2025.01` (nearest: cookbook-v")
+                && e.ends_with("; `fwmigrate --list-targets` lists them all)"),
+            "{e}"
+        );
         let p = write(dir.path(), "fwmigrate.toml", "select = ['E501']\n");
         let e = load(&p, CODES).unwrap_err();
         assert!(

@@ -118,6 +118,10 @@ fn run(args: &Args) -> Result<u8, String> {
         list_rules(args);
         return Ok(0);
     }
+    if args.list_targets {
+        list_targets(args);
+        return Ok(0);
+    }
     // Parsers and rules recurse over the syntax tree: deeply nested code needs deep stacks
     // (the memory is reserved, and only committed as it is used).
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
@@ -652,7 +656,6 @@ fn explain(code: &str) -> Result<u8, String> {
         Some(a) => a.as_str(),
         None => "none",
     };
-    let targets: Vec<&str> = meta.targets.iter().map(|t| t.as_str()).collect();
     let mut out = format!("# {} `{}`\n\n{}\n\n", meta.code, meta.name, meta.summary);
     out.push_str(meta.explanation.trim());
     out.push_str(&format!(
@@ -661,10 +664,63 @@ fn explain(code: &str) -> Result<u8, String> {
         meta.name,
         meta.family,
         meta.severity.as_str(),
-        targets.join(", ")
+        meta.targets.as_str()
     ));
     print!("{out}");
     Ok(0)
+}
+
+/// Every target, oldest first: tag, date, commit, SDK range, aliases (`latest` on the newest).
+fn list_targets(args: &Args) {
+    let latest = fwmigrate_api::Target::latest();
+    let rows: Vec<(fwmigrate_api::Target, Vec<&str>)> = fwmigrate_api::Target::all()
+        .map(|t| {
+            let mut aliases: Vec<&str> = t.snapshot().aliases.iter().map(String::as_str).collect();
+            if t == latest {
+                aliases.push(fwmigrate_api::registry::LATEST);
+            }
+            (t, aliases)
+        })
+        .collect();
+    if args.output_format == Some(OutputFormat::Json) {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|(t, aliases)| {
+                let s = t.snapshot();
+                serde_json::json!({
+                    "tag": s.tag,
+                    "date": s.date,
+                    "commit": s.commit,
+                    "sdk": s.sdk,
+                    "declared_sdk": s.declared,
+                    "aliases": aliases,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return;
+    }
+    let mut out =
+        String::from("tag                      date        commit    sdk              aliases\n");
+    for (t, aliases) in &rows {
+        let s = t.snapshot();
+        out.push_str(
+            format!(
+                "{:<24} {:<11} {:<9} {:<16} {}",
+                s.tag,
+                s.date,
+                s.commit.get(..8).unwrap_or(&s.commit),
+                s.sdk,
+                aliases.join(", ")
+            )
+            .trim_end(),
+        );
+        out.push('\n');
+    }
+    print!("{out}");
 }
 
 fn list_rules(args: &Args) {
@@ -679,7 +735,7 @@ fn list_rules(args: &Args) {
                     "family": m.family,
                     "severity": m.severity.as_str(),
                     "fix": m.fix.map(|a| a.as_str()),
-                    "targets": m.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                    "targets": [m.targets.as_str()],
                     "summary": m.summary,
                 })
             })
@@ -694,7 +750,7 @@ fn list_rules(args: &Args) {
     out.push_str("code   name                          family        severity  fix           targets          summary\n");
     for m in rules {
         let fix = m.fix.map_or("none", |a| a.as_str());
-        let targets: Vec<&str> = m.targets.iter().map(|t| t.as_str()).collect();
+        let targets = m.targets.as_str();
         out.push_str(&format!(
             "{:<6} {:<29} {:<13} {:<9} {:<13} {:<16} {}\n",
             m.code,
@@ -702,7 +758,7 @@ fn list_rules(args: &Args) {
             m.family,
             m.severity.as_str(),
             fix,
-            targets.join(","),
+            targets,
             m.summary
         ));
     }
@@ -722,7 +778,14 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
                 .display()
                 .to_string())
     ));
-    out.push_str(&format!("target: {}\n", s.target));
+    let release = s.target.snapshot();
+    out.push_str(&format!(
+        "target: {} ({}, {}, fw-ai/cookbook@{})\n",
+        s.target,
+        release.tag,
+        release.date,
+        release.commit.get(..8).unwrap_or(&release.commit)
+    ));
     out.push_str(&format!(
         "sdk-version: {} ({})\n",
         s.sdk_version, s.sdk_source

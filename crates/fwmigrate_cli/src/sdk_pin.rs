@@ -1,9 +1,9 @@
 //! The default `sdk-version`: what the project's own `fireworks-ai` pin admits at its newest
 //! known release, else the newest known release in the target's range.
 //!
-//! The known releases are the tabled ones (`fwmigrate_api::SDK_VERSIONS`), each standing for
-//! the untabled releases up to the next one (which have its surface): a pin `==1.2.20` selects
-//! 1.2.12. Every declaration the project makes must admit the release (a lock file narrows a
+//! The known releases are the tabled ones (`fwmigrate_api::sdk_versions()`: every `fireworks-ai`
+//! release from the oldest any target admits to the newest), so a pin `==1.2.20` selects 1.2.20
+//! itself. Every declaration the project makes must admit the release (a lock file narrows a
 //! range declared elsewhere); declarations whose constraint cannot be read (`>=${V}`) are left
 //! out. A pin wins even when what it admits lies outside the target's range: that is the SDK the
 //! project runs (FW501 says the pin is stale). A pin that admits no known release, whether it is
@@ -19,7 +19,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_api::{SDK_VERSIONS, SdkVersion, Target};
+use fwmigrate_api::{SdkVersion, Target, sdk_versions};
 use fwmigrate_manifest::Manifest;
 use fwmigrate_manifest::pep440::{SpecifierSet, Version, VersionRange, newest_admitted};
 
@@ -100,7 +100,7 @@ impl fmt::Display for SdkSource {
 
 /// The known releases, ascending, as versions.
 fn known() -> Vec<Version> {
-    SDK_VERSIONS
+    sdk_versions()
         .iter()
         .map(|v| Version::parse(v).expect("a tabled release is a PEP 440 version"))
         .collect()
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn the_pin_decides_at_its_newest_known_release() {
-        let at = |spec: &str| resolve(Target::V2026_08, &[pep(spec)]);
+        let at = |spec: &str| resolve(Target::named("2026.08"), &[pep(spec)]);
         assert_eq!(
             at(">=1.2.0a74,<1.2.10"),
             (
@@ -246,11 +246,11 @@ mod tests {
         assert_eq!(at("==1.2.12").0, "1.2.12");
         assert_eq!(at(">=1.2.9,<2").0, "1.2.30");
         assert_eq!(at("~=1.2.10").0, "1.2.30");
-        // An untabled release stands for the tabled one below it.
-        assert_eq!(at("==1.2.20").0, "1.2.12");
-        assert_eq!(at(">=1.2.13,<1.2.25").0, "1.2.12");
+        // Every release is tabled: a pin is checked against itself.
+        assert_eq!(at("==1.2.20").0, "1.2.20");
+        assert_eq!(at(">=1.2.13,<1.2.25").0, "1.2.24");
         // Pre-releases order before their release.
-        assert_eq!(at(">=1.2.0a74,<1.2.9").0, "1.2.0a74");
+        assert_eq!(at(">=1.2.0a74,<1.2.9").0, "1.2.8");
         assert_eq!(at("<1.2.0a75").0, "1.2.0a74");
         // Outside the target's range, the pin still wins: it is the SDK the project runs.
         assert_eq!(at("==1.2.0a74").0, "1.2.0a74");
@@ -259,9 +259,9 @@ mod tests {
             Constraint::Poetry(">=1.2.10 <1.2.25".into()),
         );
         assert_eq!(
-            resolve(Target::V2026_08, &[poetry]),
+            resolve(Target::named("2026.08"), &[poetry]),
             (
-                "1.2.12".into(),
+                "1.2.24".into(),
                 "from pyproject.toml: fireworks-ai = \">=1.2.10 <1.2.25\"".into()
             )
         );
@@ -271,7 +271,7 @@ mod tests {
     fn every_declaration_must_admit_the_release() {
         let lock = pin("requirements.txt", Constraint::Pep440("==1.2.25".into()));
         assert_eq!(
-            resolve(Target::V2026_08, &[pep(">=1.2.9,<2"), lock.clone()]),
+            resolve(Target::named("2026.08"), &[pep(">=1.2.9,<2"), lock.clone()]),
             (
                 "1.2.25".into(),
                 "from pyproject.toml: fireworks-ai>=1.2.9,<2; requirements.txt: fireworks-ai==1.2.25"
@@ -279,7 +279,7 @@ mod tests {
             )
         );
         assert_eq!(
-            resolve(Target::V2026_08, &[pep("<1.2.25"), lock]),
+            resolve(Target::named("2026.08"), &[pep("<1.2.25"), lock]),
             (
                 "1.2.30".into(),
                 "default: newest known release in 2026.08's range; the pins \
@@ -292,7 +292,7 @@ mod tests {
 
     #[test]
     fn without_a_usable_pin_the_target_decides() {
-        for target in Target::ALL {
+        for target in Target::aliased() {
             let (v, source) = resolve(target, &[]);
             assert_eq!(v, "1.2.30");
             assert_eq!(
@@ -301,7 +301,7 @@ mod tests {
             );
         }
         assert_eq!(
-            resolve(Target::V2026_08, &[pep("==1.2.0a60")]),
+            resolve(Target::named("2026.08"), &[pep("==1.2.0a60")]),
             (
                 "1.2.30".into(),
                 "default: newest known release in 2026.08's range; the pin \
@@ -366,7 +366,9 @@ mod tests {
         );
         let pins = read_project_pin(dir.path());
         assert_eq!(
-            default_sdk_version(Target::V2026_08, &pins).0.to_string(),
+            default_sdk_version(Target::named("2026.08"), &pins)
+                .0
+                .to_string(),
             "1.2.12"
         );
         // A broken pyproject.toml or an unreadable file is skipped.

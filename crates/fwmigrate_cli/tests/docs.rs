@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use fwmigrate_cli::registry;
 use fwmigrate_engine::BUILTIN_RULES;
-use fwmigrate_rule::{ALL_TARGETS, RuleMeta, Target};
+use fwmigrate_rule::{ALL_TARGETS, RuleMeta, Target, Targets};
 
 /// The command that rewrites `docs/rules/` from the rules' metadata.
 const UPDATE_COMMAND: &str = "FWMIGRATE_UPDATE_DOCS=1 cargo test -p fwmigrate_cli --test docs";
@@ -44,9 +44,8 @@ fn fix_text(meta: &RuleMeta) -> &'static str {
     meta.fix.map_or("none", |a| a.as_str())
 }
 
-fn targets_text(targets: &[Target]) -> String {
-    let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
-    names.join(", ")
+fn targets_text(targets: Targets) -> String {
+    targets.as_str().to_string()
 }
 
 /// A table cell: no line breaks, `|` escaped.
@@ -170,7 +169,7 @@ fn index_page(rules: &[&RuleMeta]) -> String {
          | target | minimum `fireworks-ai` |\n\
          |---|---|\n"
     );
-    for target in Target::ALL {
+    for target in Target::aliased() {
         let _ = writeln!(
             page,
             "| `{}` | `{}` |",
@@ -285,7 +284,7 @@ fn generated_pages_carry_the_metadata() {
         assert!(index.contains(&format!("[{0}]({0}.md)", meta.code)));
         assert!(index.contains(&format!("\n## Family `{}`\n", meta.family)));
     }
-    for target in Target::ALL {
+    for target in Target::aliased() {
         assert!(index.contains(target.min_sdk_specifier()));
     }
 }
@@ -539,7 +538,7 @@ fn normalize(path: &Path) -> PathBuf {
 #[test]
 fn behaviour_page_names_every_target_and_its_minimum_sdk() {
     let text = std::fs::read_to_string(workspace_root().join(BEHAVIOUR_PAGE)).unwrap();
-    for target in Target::ALL {
+    for target in Target::aliased() {
         for fact in [target.as_str(), target.min_sdk_specifier()] {
             assert!(
                 text.contains(fact),

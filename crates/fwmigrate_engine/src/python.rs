@@ -154,10 +154,11 @@ pub(crate) fn map_offset(edits: &[Edit], offset: TextSize, inclusive: bool) -> T
     TextSize::new((i64::from(u32::from(offset)) + delta).max(0) as u32)
 }
 /// One finding per problem. Where a specific rule reports something (a keyword, a call, the
-/// uses of an import), the `conformance` family's general report of it gives way: a conformance
-/// finding is dropped when a specific finding starts at its start (or at one of its `also_at`
-/// places), or when a specific fix that this run would apply edits its range. Whatever still does
-/// not bind after the specific rule's fix is reported on the next pass.
+/// removed helper's unused import), the `conformance` family's general report of it gives way: a
+/// conformance finding is dropped when a specific finding starts at its start, or (unless it is
+/// reported whatever fixes would do) when a specific fix that this run would apply edits its
+/// range. Whatever still does not bind after the specific rule's fix is reported on the next
+/// pass.
 fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
     const GENERAL: &str = "conformance";
     if !findings.iter().any(|(m, _)| m.family == GENERAL) {
@@ -184,10 +185,10 @@ fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes:
         .map(|(m, f)| {
             m.family == GENERAL
                 && (starts.contains(&f.range.start())
-                    || f.also_at.iter().any(|r| starts.contains(&r.start()))
-                    || edits
-                        .iter()
-                        .any(|e| e.intersect(f.range).is_some_and(|i| !i.is_empty())))
+                    || !f.whatever_fixes
+                        && edits
+                            .iter()
+                            .any(|e| e.intersect(f.range).is_some_and(|i| !i.is_empty())))
         })
         .collect();
     let mut i = 0;

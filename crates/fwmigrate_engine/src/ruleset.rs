@@ -41,7 +41,7 @@ impl RuleSet {
         settings: LinterSettings,
     ) -> Self {
         let target = settings.target;
-        let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(&target);
+        let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(target);
         let python: Vec<_> = python.iter().copied().filter(|r| on(r.meta())).collect();
         let text: Vec<_> = text.iter().copied().filter(|r| on(r.meta())).collect();
         let mut codes: BTreeSet<&'static str> = python.iter().map(|r| r.meta().code).collect();

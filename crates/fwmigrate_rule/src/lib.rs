@@ -136,11 +136,11 @@ pub struct Finding {
     pub range: TextRange,
     pub message: String,
     pub fix: Option<Fix>,
-    /// Other places where a more specific rule reports the same problem (the uses of a removed
-    /// name whose import this finding reports). The engine keeps one finding per problem: a
-    /// `conformance` finding gives way to a specific finding that starts at its own start or at
-    /// one of these.
-    pub also_at: Vec<TextRange>,
+    /// The engine keeps one finding per problem: a `conformance` finding gives way to a specific
+    /// finding that starts at its own start, and, unless this is set, to a specific fix that
+    /// edits its range (what still fails after that fix is reported on the next pass). Set for
+    /// reports that must stand whatever other rules' fixes would do (an import Python rejects).
+    pub whatever_fixes: bool,
     /// The severity of this finding when it differs from its rule's (a rule whose findings are
     /// errors except for one kind, which is only a warning).
     pub severity: Option<Severity>,
@@ -153,7 +153,7 @@ impl Finding {
             range,
             message: message.into(),
             fix: None,
-            also_at: Vec::new(),
+            whatever_fixes: false,
             severity: None,
         }
     }
@@ -164,8 +164,10 @@ impl Finding {
         self
     }
 
-    pub fn with_also_at(mut self, also_at: Vec<TextRange>) -> Self {
-        self.also_at = also_at;
+    /// Report this finding whatever the fixes of other rules would edit (see
+    /// [`Finding::whatever_fixes`]).
+    pub fn reported_whatever_fixes(mut self) -> Self {
+        self.whatever_fixes = true;
         self
     }
 
@@ -192,8 +194,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// The applicability of the rule's usual fix; `None` when it never has an applicable fix.
     pub fix: Option<Applicability>,
-    /// Targets the rule fires at (both, unless it is tied to one release).
-    pub targets: &'static [Target],
+    /// Targets the rule fires at.
+    pub targets: Targets,
     /// The rule can only fire in a file that imports the cookbook or the `fireworks` package
     /// (anything it reports is resolved through imports, or gated on them). The engine does not
     /// run such rules on other files. A rule that sets this to `false` runs on every file and
@@ -210,8 +212,39 @@ pub struct RuleMeta {
     pub explanation: &'static str,
 }
 
+/// Whether the target provisions through the SDK: its `training.utils` has `TrainerConfig`. The
+/// tagged releases before provisioning moved behind the SDK still have the old surface
+/// (`InfraConfig`, `setup_infra`, `ResourceCleanup`, hand-set hardware) as the cookbook's own
+/// API: there the porting rules have nothing to port, and stay silent. Read from the target's
+/// tables, like every other release fact.
+pub fn provisions_through_sdk(target: Target) -> bool {
+    target.release().class("TrainerConfig").is_some()
+}
+
+/// The targets a rule fires at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Targets {
+    /// Every tagged release: what the rule reports there is decided from that release's own
+    /// tables, never from its name.
+    All,
+}
+
+impl Targets {
+    pub fn contains(self, _target: Target) -> bool {
+        match self {
+            Targets::All => true,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Targets::All => "all",
+        }
+    }
+}
+
 /// All targets.
-pub const ALL_TARGETS: &[Target] = &Target::ALL;
+pub const ALL_TARGETS: Targets = Targets::All;
 
 /// Answers whether a finding would be suppressed by an inline comment
 /// (`# fwmigrate: ignore[...]`, `# noqa: FW...`). The engine's suppression module implements it

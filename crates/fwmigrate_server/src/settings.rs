@@ -79,7 +79,9 @@ impl ClientSettings {
                         trial.target = Some(t.trim().to_string());
                         Ok(())
                     }
-                    None => Err(format!("expected a release such as \"2026.08\", found {v}")),
+                    None => Err(format!(
+                        "expected a release tag, an alias or \"latest\", found {v}"
+                    )),
                 },
                 "sdkVersion" => match v.as_str() {
                     Some(s) => {

@@ -92,9 +92,9 @@ impl Harness {
         let seeds = seed_corpus();
         assert!(!seeds.is_empty(), "no seed files found");
         let linters = vec![
-            (linter(Target::V2026_08, false), true),
-            (linter(Target::V2026_08, true), false),
-            (linter(Target::V2026_06, false), true),
+            (linter(Target::named("2026.08"), false), true),
+            (linter(Target::named("2026.08"), true), false),
+            (linter(Target::named("2026.06"), false), true),
         ];
         Self { seeds, linters }
     }

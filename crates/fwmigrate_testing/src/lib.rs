@@ -195,7 +195,7 @@ fn fixture_targets(source: &str) -> Vec<Target> {
             }
         }
     }
-    Target::ALL.to_vec()
+    Target::aliased()
 }
 
 /// The fixtures of a rule crate, sorted.

@@ -2,10 +2,11 @@
 //! call calls and what its arguments are.
 
 use fwmigrate_rule::api::index::{
-    ApiView, COOKBOOK_PACKAGE, Member, Memo, Resolved, SDK_PACKAGE, call_signature, memoized, table,
+    ApiView, Axis, COOKBOOK_PACKAGE, Member, Memo, Resolved, SDK_PACKAGE, call_signature, memoized,
+    releases_with,
 };
 use fwmigrate_rule::api::tables::{ParamKind, Signature};
-use fwmigrate_rule::api::{SDK_VERSIONS, SdkVersion, sdk};
+use fwmigrate_rule::api::{sdk, sdk_versions};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::names::strip_module_prefix;
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
@@ -13,7 +14,6 @@ use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Mutex;
 
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
@@ -42,182 +42,126 @@ pub fn at(ctx: &Context) -> String {
     )
 }
 
-/// Every cookbook table, the target's first.
-const COOKBOOK_TABLES: &[&str] = &[
-    "cookbook-legacy",
-    "cookbook-2026.06",
-    "cookbook-2026.08",
-    "cookbook-opd",
-];
+/// How a missing path stands in its package's history, relative to the release in force (the
+/// target for the cookbook, the selected SDK version for the SDK).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// An older (or the same) release had it: `last` is the newest such, `gone` the next
+    /// release, the first without it.
+    Removed { last: usize, gone: usize },
+    /// Only releases newer than the one in force have it, from `first` on.
+    TooNew { first: usize },
+}
 
-/// Whether the dotted name exists at some release fwmigrate knows (any cookbook release, any SDK
-/// table). A missing name is reported only then: a name no release ever had is more likely the
-/// user's own package that happens to be called `training` than a cookbook name.
+/// Where `path` stands in its history, when some release ever had it. A path no release had is
+/// unknown: more likely a package of the user's own that happens to be called `training` than
+/// a cookbook name, and never reported.
+pub fn seen(ctx: &Context, path: &str) -> Option<(Axis, Seen)> {
+    let axis = Axis::of(path)?;
+    let releases = releases_with(path);
+    let selected = selected(ctx, axis);
+    if let Some(last) = releases.last_at_or_before(selected) {
+        if last == selected {
+            return None;
+        }
+        return Some((
+            axis,
+            Seen::Removed {
+                last,
+                gone: last + 1,
+            },
+        ));
+    }
+    let first = releases.first_after(selected)?;
+    Some((axis, Seen::TooNew { first }))
+}
+
+/// The release in force on an axis: the target, or the selected SDK version's table.
+fn selected(ctx: &Context, axis: Axis) -> usize {
+    match axis {
+        Axis::Cookbook => ctx.target.index(),
+        Axis::Sdk => ctx.sdk_version.table_index(),
+    }
+}
+
+/// Whether the dotted name exists at some release fwmigrate knows (any snapshot of the cookbook,
+/// any SDK release).
 pub fn known_somewhere(path: &str) -> bool {
-    // Files of one run ask about the same few names: answer each once per process.
-    static CACHE: Mutex<Option<HashMap<String, bool>>> = Mutex::new(None);
-    if let Some(known) = cached(&CACHE, path) {
-        return known;
-    }
-    let known = known_somewhere_uncached(path);
-    remember(&CACHE, path, known);
-    known
+    !releases_with(path).is_empty()
 }
 
-fn cached<T: Clone>(cache: &Mutex<Option<HashMap<String, T>>>, key: &str) -> Option<T> {
-    cache.lock().ok()?.as_ref()?.get(key).cloned()
-}
-
-fn remember<T>(cache: &Mutex<Option<HashMap<String, T>>>, key: &str, value: T) {
-    if let Ok(mut guard) = cache.lock() {
-        guard
-            .get_or_insert_with(HashMap::new)
-            .insert(key.to_string(), value);
+/// A release of an axis as messages name it: `cookbook-v2026.05.30.2`, `the cookbook of
+/// 2026-04-12`, `fireworks-ai 1.2.24`.
+pub fn describe(axis: Axis, i: usize) -> String {
+    match axis {
+        Axis::Cookbook => fwmigrate_rule::api::registry().cookbook[i].describe(),
+        Axis::Sdk => format!("fireworks-ai {}", sdk_versions()[i]),
     }
 }
 
-fn known_somewhere_uncached(path: &str) -> bool {
-    // Only the tables of the path's own package are read (each is decoded on first use).
-    let tables: Vec<&'static str> = if path.starts_with(SDK_PACKAGE) {
-        SDK_VERSIONS
-            .iter()
-            .rev()
-            .map(|v| sdk_table_name(v))
-            .collect()
-    } else {
-        COOKBOOK_TABLES.to_vec()
-    };
-    let newest_sdk = table(sdk_table_name(SDK_VERSIONS[SDK_VERSIONS.len() - 1]));
-    let (owner, name) = path.rsplit_once('.').unwrap_or(("", path));
-    tables.iter().filter_map(|t| table(t)).any(|t| {
-        // Bound there (even to something the tables cannot follow), or resolvable.
-        t.module(owner).is_some_and(|m| m.names.contains_key(name)) || {
-            let view = ApiView::new(t, newest_sdk.unwrap_or(t));
-            !matches!(
-                view.resolve(path),
-                Resolved::Missing { .. } | Resolved::Unknown
+/// `; last in cookbook-v2026.05.30.2`, `; removed in fireworks-ai 1.2.25 (1.2.24 still has it)`
+/// or `; first in cookbook-v2026.07.23.2, newer than the target` for a path some release had.
+pub fn history_note(ctx: &Context, path: &str) -> Option<String> {
+    let (axis, seen) = seen(ctx, path)?;
+    Some(match (axis, seen) {
+        (Axis::Cookbook, Seen::Removed { last, .. }) => {
+            format!("; last in {}", describe(axis, last))
+        }
+        (Axis::Sdk, Seen::Removed { last, gone }) => format!(
+            "; removed in fireworks-ai {} ({} still has it)",
+            sdk_versions()[gone],
+            sdk_versions()[last]
+        ),
+        (Axis::Cookbook, Seen::TooNew { first }) => {
+            format!(
+                "; first in {}, newer than the target",
+                describe(axis, first)
             )
         }
+        (Axis::Sdk, Seen::TooNew { first }) => format!(
+            "; first in fireworks-ai {}, newer than the selected {}",
+            sdk_versions()[first],
+            ctx.sdk_version
+        ),
     })
 }
 
-/// The embedded table name of an SDK release (`sdk-1.2.30`).
-fn sdk_table_name(version: &str) -> &'static str {
-    fwmigrate_rule::api::index::EMBEDDED
-        .iter()
-        .map(|(n, _)| *n)
-        .find(|n| n.strip_prefix("sdk-") == Some(version))
-        .unwrap_or("sdk-1.2.30")
-}
-
-/// Modules renamed between releases, with the same contents (RULES FW601): old → new.
-pub const MODULE_RENAMES: &[(&str, &str)] = &[
-    (
-        "training.recipes.opd_loop",
-        "training.recipes.distillation_loop",
-    ),
-    ("training.utils.opd", "training.utils.distillation"),
-];
-
-/// The renamed module path, when `path` is or lies inside a renamed module.
-pub fn renamed_module(path: &str) -> Option<String> {
-    MODULE_RENAMES.iter().find_map(|(old, new)| {
-        let rest = strip_module_prefix(path, old)?;
-        Some(if rest.is_empty() {
-            new.to_string()
-        } else {
-            format!("{new}.{rest}")
-        })
-    })
-}
-
-/// Where a name that `owner` no longer has lives at the target: the modules of the same package
-/// that define (or re-export) a name of the same kind. Package `__init__` modules come first.
-pub fn moved_to(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
-    // The answer depends on the tables in force only (a view's identity is its two tables).
-    static CACHE: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
-    let key = format!("{:?}|{owner}|{name}", view.identity());
-    if let Some(found) = cached(&CACHE, &key) {
-        return found;
-    }
-    let found = moved_to_uncached(view, owner, name);
-    remember(&CACHE, &key, found.clone());
-    found
-}
-
-fn moved_to_uncached(view: &ApiView, owner: &str, name: &str) -> Vec<String> {
-    let package = owner.split('.').take(2).collect::<Vec<_>>().join(".");
-    let legacy = sdk::legacy_view();
-    let old_kind = kind(&legacy.resolve(&format!("{owner}.{name}")));
-    let mut found: Vec<String> = Vec::new();
-    for module in view.module_paths() {
-        if strip_module_prefix(module, &package).is_none() {
-            continue;
-        }
-        if module == owner || found.iter().any(|f| f == module) {
-            continue;
-        }
-        // Most modules of the package cannot have the name: skip them without decoding them.
-        if !view.may_resolve(module, name) {
-            continue;
-        }
-        let k = kind(&view.resolve(&format!("{module}.{name}")));
-        if k.is_some() && (old_kind.is_none() || k == old_kind) {
-            found.push(module.to_string());
-        }
-    }
-    found.sort_by_key(|m| (m.matches('.').count(), m.clone()));
-    found
-}
-
-fn kind(resolved: &Resolved) -> Option<&'static str> {
-    match resolved {
-        Resolved::Class(_) => Some("class"),
-        Resolved::Function { .. } => Some("function"),
-        Resolved::Module { .. } => Some("module"),
+/// The SDK note alone ([`history_note`] for a path the selected SDK release no longer has).
+pub fn removal_note(ctx: &Context, path: &str) -> Option<String> {
+    match seen(ctx, path)? {
+        (Axis::Sdk, Seen::Removed { .. }) => history_note(ctx, path),
         _ => None,
     }
 }
 
-/// The SDK release that removed a name the selected release no longer has: `(last, gone)` when
-/// the tabled release `last` has `path` and the next tabled one, `gone` (at or below the
-/// selected release), does not. `None` for names outside the SDK or that no earlier release had.
-///
-/// Releases between two tabled ones have the older one's surface (see
-/// [`SdkVersion::table_version`]), so `gone` is the first tabled release without the name.
-pub fn sdk_removal(ctx: &Context, path: &str) -> Option<(&'static str, &'static str)> {
-    // Only names of the SDK.
-    strip_module_prefix(path, SDK_PACKAGE)?;
-    let cookbook = table(&format!("cookbook-{}", ctx.target.as_str()))?;
-    let selected = ctx.sdk_version.table_version();
-    let mut last = None;
-    for v in SDK_VERSIONS {
-        let view = ApiView::new(cookbook, table(&format!("sdk-{v}"))?);
-        let exists = !matches!(
-            view.resolve(path),
-            Resolved::Missing { .. } | Resolved::Unknown
-        );
-        match (exists, last) {
-            (true, _) => last = Some(*v),
-            (false, Some(had)) if v.parse::<SdkVersion>().ok()? <= selected.parse().ok()? => {
-                return Some((had, *v));
-            }
-            _ => {}
-        }
-        if *v == selected {
+/// Where `path` (a module, or a name of a module) is at the release in force, when it moved
+/// there: the history's moves up to that release, applied in order (a renamed module carries
+/// what lies below it), ending at a path that exists. `None` when it did not move, or its new
+/// home is not at the release in force.
+pub fn moved(ctx: &Context, view: &ApiView, path: &str) -> Option<String> {
+    let axis = Axis::of(path)?;
+    let selected = selected(ctx, axis);
+    let mut current = path.to_string();
+    for m in axis.history().moves() {
+        if m.at > selected {
             break;
         }
+        if let Some(rest) = strip_module_prefix(&current, &m.from) {
+            current = if rest.is_empty() {
+                m.to.clone()
+            } else {
+                format!("{}.{rest}", m.to)
+            };
+        }
     }
-    None
-}
-
-/// `; removed in fireworks-ai 1.2.25 (1.2.12 still has it)` for a name the SDK removed, else
-/// nothing.
-pub fn removal_note(ctx: &Context, path: &str) -> Option<String> {
-    let (last, gone) = sdk_removal(ctx, path)?;
-    Some(format!(
-        "; removed in fireworks-ai {gone} ({last} still has it)"
+    if current == path {
+        return None;
+    }
+    (!matches!(
+        view.resolve(&current),
+        Resolved::Missing { .. } | Resolved::Unknown
     ))
+    .then_some(current)
 }
 
 /// What a call calls.
@@ -490,28 +434,41 @@ mod tests {
     use fwmigrate_rule::Target;
 
     fn with_ctx<R>(src: &str, sdk_version: &str, f: impl FnOnce(&Context) -> R) -> R {
-        Context::for_source(src, Target::V2026_08, sdk_version.parse().unwrap(), f).unwrap()
+        Context::for_source(
+            src,
+            Target::named("2026.08"),
+            sdk_version.parse().unwrap(),
+            f,
+        )
+        .unwrap()
     }
 
     #[test]
     fn names_the_sdk_release_that_removed_a_name() {
-        let removed = |sdk: &str, path: &str| with_ctx("", sdk, |ctx| sdk_removal(ctx, path));
+        let removed = |sdk: &str, path: &str| {
+            with_ctx("", sdk, |ctx| match seen(ctx, path) {
+                Some((Axis::Sdk, Seen::Removed { last, gone })) => {
+                    Some((sdk_versions()[last].as_str(), sdk_versions()[gone].as_str()))
+                }
+                _ => None,
+            })
+        };
         let compat = "fireworks.training.sdk.install_tinker_service_client";
-        assert_eq!(removed("1.2.30", compat), Some(("1.2.12", "1.2.25")));
-        assert_eq!(removed("1.2.25", compat), Some(("1.2.12", "1.2.25")));
-        // Still there at 1.2.12, and at 1.2.20 (which has 1.2.12's surface).
+        assert_eq!(removed("1.2.30", compat), Some(("1.2.24", "1.2.25")));
+        assert_eq!(removed("1.2.25", compat), Some(("1.2.24", "1.2.25")));
+        // Still there at 1.2.12 and 1.2.24.
         assert_eq!(removed("1.2.12", compat), None);
-        assert_eq!(removed("1.2.20", compat), None);
+        assert_eq!(removed("1.2.24", compat), None);
         assert_eq!(
             removed("1.2.30", "fireworks.training.sdk.tinker_compat"),
-            Some(("1.2.12", "1.2.25"))
+            Some(("1.2.24", "1.2.25"))
         );
         assert_eq!(
             removed(
                 "1.2.30",
                 "fireworks.training.sdk.client.FiretitanTrainingClient.save_weights_and_get_sampling_client_async"
             ),
-            Some(("1.2.12", "1.2.25"))
+            Some(("1.2.24", "1.2.25"))
         );
         // Never an SDK name, or not the SDK at all.
         assert_eq!(
@@ -519,6 +476,61 @@ mod tests {
             None
         );
         assert_eq!(removed("1.2.30", "training.utils.setup_infra"), None);
+    }
+
+    #[test]
+    fn cookbook_names_are_placed_in_the_history() {
+        let at = |target: &str, path: &str| {
+            let target = Target::named(target);
+            Context::for_source("", target, Default::default(), |ctx| {
+                seen(ctx, path).map(|(axis, s)| match s {
+                    Seen::Removed { last, .. } => format!("last {}", describe(axis, last)),
+                    Seen::TooNew { first } => format!("first {}", describe(axis, first)),
+                })
+            })
+            .unwrap()
+        };
+        // Only the cookbook of March 2026 had it.
+        let resume = at("2026.08", "training.utils.ResumeConfig").unwrap();
+        assert!(
+            resume.starts_with("last the cookbook of 2026-03"),
+            "{resume}"
+        );
+        assert_eq!(
+            at("2026.08", "training.utils.setup_infra").as_deref(),
+            Some("last cookbook-v2026.05.30.2")
+        );
+        // Too new for 2026.06.
+        let distillation = at("2026.06", "training.utils.distillation").unwrap();
+        assert!(
+            distillation.starts_with("first cookbook-v2026.06"),
+            "{distillation}"
+        );
+        // Present, or never a cookbook name.
+        assert_eq!(at("2026.08", "training.utils.TrainerConfig"), None);
+        assert_eq!(at("2026.08", "training.utils.no_such_name"), None);
+    }
+
+    #[test]
+    fn moves_are_followed_to_the_target() {
+        let at = |target: &str, path: &str| {
+            let target = Target::named(target);
+            Context::for_source("", target, Default::default(), |ctx| {
+                moved(ctx, &view(ctx), path)
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            at("2026.08", "training.recipes.opd_loop").as_deref(),
+            Some("training.recipes.distillation_loop")
+        );
+        assert_eq!(
+            at("2026.08", "training.utils.opd.sampling").as_deref(),
+            Some("training.utils.distillation.sampling")
+        );
+        // The rename came after 2026.06: no move there.
+        assert_eq!(at("2026.06", "training.recipes.opd_loop"), None);
+        assert_eq!(at("2026.08", "training.utils.setup_infra"), None);
     }
 
     /// The value `bound_value` gives the argument of the last call `f(...)` in `src`.

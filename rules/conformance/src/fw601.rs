@@ -1,8 +1,8 @@
 //! FW601 `missing-name`: an import of a cookbook or SDK module or name that the target does not
 //! have (an `ImportError`).
 
+use fwmigrate_rule::api::REMOVED_UTILS;
 use fwmigrate_rule::api::index::{ApiView, COOKBOOK_PACKAGE, Resolved};
-use fwmigrate_rule::api::{REMOVED_UTILS, sdk};
 use fwmigrate_rule::ast::{self, Stmt};
 use fwmigrate_rule::parser::types::to_table_path;
 use fwmigrate_rule::walk::for_each_stmt;
@@ -11,9 +11,7 @@ use fwmigrate_rule::{
     TextRange,
 };
 
-use crate::common::{
-    NEEDLES, at, in_scope, known_somewhere, moved_to, removal_note, renamed_module, view,
-};
+use crate::common::{NEEDLES, at, history_note, in_scope, moved, seen, view};
 
 pub struct MissingName;
 
@@ -32,15 +30,20 @@ pub static META: RuleMeta = RuleMeta {
 An import of a module or name of the cookbook (`training.utils`,
 `training.recipes`, `training.provision`, `training.renderer`, under any configured cookbook root)
 or of the SDK (`fireworks.training.sdk`) that does not exist at the target release (with the
-selected SDK version, `--sdk-version`). Each missing name is reported at its place in the import,
-except while a rule of the families that port the removal (FW101–FW104 for `setup_infra`,
-`ResourceCleanup` and the other removed helpers) reports a use of it: that finding stands for
-this one, and the fix that ports the use also drops the import. An import of a removed helper
-that nothing uses is reported (by FW104, or by this rule for names no other rule knows).
+selected SDK version, `--sdk-version`). Each missing name is reported at its place in the
+import, also when a rule of the families that port the removal (FW101–FW104 for `setup_infra`,
+`ResourceCleanup` and the other removed helpers) reports its uses: the import is the first line
+Python rejects. The fix that ports the uses drops the import too, and the finding goes with it.
+An import of a removed helper that nothing uses is FW104's (one finding there, not two).
 
-Only names that some known release had are reported: a name no cookbook or SDK release ever had
-is more likely a package of your own that happens to be called `training`. Modules of the cookbook
-outside its packages (`training.examples`, `training.tests`) are unknown, not missing.
+The target's place in the cookbook's history decides: a name that a snapshot at or before the
+target had (any tagged release, or the cookbook of a week before the first tag) is reported with
+the last snapshot that had it (`last in cookbook-v2026.05.30.2`, `last in the cookbook of
+2026-03-22`); a name only newer releases have is reported as too new (`first in
+cookbook-v2026.07.23.2, newer than the target`). A name no cookbook or SDK release ever had is
+never reported: it is more likely a package of your own that happens to be called `training`.
+Modules of the cookbook outside its packages (`training.examples`, `training.tests`) are
+unknown, not missing.
 
 ## Why it matters
 
@@ -48,14 +51,16 @@ It is an `ImportError` at the target, before any of the script runs.
 
 ## Fix safety
 
-**Safe** when the module was renamed with the same contents (`training.recipes.opd_loop` →
-`training.recipes.distillation_loop` and `training.utils.opd` → `training.utils.distillation`,
-renamed on 2026-06-04), or when the name moved to another module of the same package with the
-same kind (class, function) and the import names only that one name: the module in the import is
-rewritten. Otherwise no fix: the message says where the name went, or that it was removed and
-which rule covers its uses. For an SDK name that an earlier SDK release had
-(`install_tinker_service_client`, the module `fireworks.training.sdk.tinker_compat`), it names
-the release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
+**Safe** when the history shows a move that the target has: a module renamed with its
+contents (`training.recipes.opd_loop` → `training.recipes.distillation_loop` and
+`training.utils.opd` → `training.utils.distillation`, renamed on 2026-06-04), or a name whose
+only new home, with the same kind (class, function) and a compatible signature, is one other
+module, when the import names only that one name: the module in the import is rewritten. The
+moves are generated with the tables from the history, not listed by hand. Otherwise no fix: the
+message says when the name was last seen and, for a removed helper, which rule covers its uses.
+For an SDK name that an earlier SDK release had (`install_tinker_service_client`, the module
+`fireworks.training.sdk.tinker_compat`), it names the release that removed it: "removed in
+fireworks-ai 1.2.25 (1.2.24 still has it)".
 
 ## Example
 
@@ -78,16 +83,21 @@ fn covering_rule(name: &str) -> &'static str {
     }
 }
 
-/// A missing module or name worth reporting.
-fn missing(view: &ApiView, path: &str) -> Option<(String, String)> {
+/// A missing module or name worth reporting: one that some release of its package had.
+fn missing(ctx: &Context, view: &ApiView, path: &str) -> Option<(String, String)> {
     match view.resolve(path) {
         Resolved::Missing { owner, name }
-            if owner != COOKBOOK_PACKAGE && known_somewhere(&format!("{owner}.{name}")) =>
+            if owner != COOKBOOK_PACKAGE && seen(ctx, &format!("{owner}.{name}")).is_some() =>
         {
             Some((owner, name))
         }
         _ => None,
     }
+}
+
+/// `; last in …` (or `; first in …`) and a full stop.
+fn ending(ctx: &Context, path: &str) -> String {
+    format!("{}.", history_note(ctx, path).unwrap_or_default())
 }
 
 /// The user's spelling of a table path (their cookbook root instead of `training`).
@@ -122,8 +132,8 @@ impl Rule for MissingName {
                     if !in_scope(&path) {
                         continue;
                     }
-                    if let Some((owner, name)) = missing(&view, &path) {
-                        let renamed = renamed_module(&path);
+                    if let Some((owner, name)) = missing(ctx, &view, &path) {
+                        let renamed = moved(ctx, &view, &path);
                         let mut message = format!(
                             "`import {user}`: `{owner}` has no module `{name}` at {} (an ImportError)",
                             at(ctx)
@@ -143,9 +153,7 @@ impl Rule for MissingName {
                                 })
                             }
                             None => {
-                                let gone = format!("{owner}.{name}");
-                                message.push_str(&removal_note(ctx, &gone).unwrap_or_default());
-                                message.push('.');
+                                message.push_str(&ending(ctx, &format!("{owner}.{name}")));
                                 None
                             }
                         };
@@ -173,12 +181,12 @@ fn check_from(
     if !in_scope(&path) {
         return;
     }
-    if let Some((owner, name)) = missing(view, &path) {
+    if let Some((owner, name)) = missing(ctx, view, &path) {
         let mut message = format!(
             "`from {user} import ...`: `{owner}` has no module `{name}` at {} (an ImportError)",
             at(ctx)
         );
-        let fix = match renamed_module(&path) {
+        let fix = match moved(ctx, view, &path) {
             Some(new) => {
                 message.push_str(&format!("; it was renamed to `{new}`."));
                 Some(Fix::safe(
@@ -190,9 +198,7 @@ fn check_from(
                 ))
             }
             None => {
-                message
-                    .push_str(&removal_note(ctx, &format!("{owner}.{name}")).unwrap_or_default());
-                message.push('.');
+                message.push_str(&ending(ctx, &format!("{owner}.{name}")));
                 None
             }
         };
@@ -208,7 +214,7 @@ fn check_from(
             continue;
         }
         let full = format!("{path}.{name}");
-        let Some((owner, missing_name)) = missing(view, &full) else {
+        let Some((owner, missing_name)) = missing(ctx, view, &full) else {
             continue;
         };
         if owner != path || missing_name != name {
@@ -231,10 +237,11 @@ fn missing_name_finding(
         "`{name}` is not in `{user}` at {} (an ImportError)",
         at(ctx)
     );
-    let moves = moved_to(view, path, name);
+    let full = format!("{path}.{name}");
     let mut fix = None;
-    if let Some(to) = moves.first() {
-        let new_module = respell(user, path, to);
+    let new_home = moved(ctx, view, &full).and_then(|to| Some(to.rsplit_once('.')?.0.to_string()));
+    if let Some(to) = new_home {
+        let new_module = respell(user, path, &to);
         message.push_str(&format!("; it is in `{to}` now."));
         let range: TextRange = import.module.as_ref().map_or(alias.range(), Ranged::range);
         fix = Some(if import.names.len() == 1 {
@@ -254,29 +261,20 @@ fn missing_name_finding(
                 "the import names other names too: move this one by hand",
             )
         });
-    } else if let Some(note) = removal_note(ctx, &format!("{path}.{name}")) {
-        message.push_str(&note);
-        message.push('.');
-    } else if REMOVED_UTILS.contains(&name) {
-        message.push_str(&format!(
-            "; it was removed with the move to SDK-managed provisioning ({} covers its uses).",
-            covering_rule(name)
-        ));
-    } else if sdk::legacy_view().module(path).is_some()
-        && !matches!(
-            sdk::legacy_view().resolve(&format!("{path}.{name}")),
-            Resolved::Missing { .. } | Resolved::Unknown
-        )
-    {
-        message.push_str("; it was removed.");
     } else {
-        message.push_str("; it exists only in another release of the cookbook.");
+        message.push_str(&history_note(ctx, &full).unwrap_or_default());
+        if REMOVED_UTILS.contains(&name) {
+            message.push_str(&format!(
+                ": it was removed with the move to SDK-managed provisioning ({} covers its uses)",
+                covering_rule(name)
+            ));
+        }
+        message.push('.');
     }
-    // The uses of the name: where FW101–FW104 report a removed helper, their finding stands for
-    // this one.
-    let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
-    let uses = ctx.semantic.name_uses(local).to_vec();
+    // The import is the first line Python rejects: reported whatever other rules report at the
+    // uses, and whatever their fixes would do (after they apply, the import is gone and so is
+    // this finding).
     Finding::new(&META, alias.range(), message)
         .with_fix_opt(fix)
-        .with_also_at(uses)
+        .reported_whatever_fixes()
 }

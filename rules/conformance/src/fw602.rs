@@ -9,7 +9,7 @@ use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
 };
 
-use crate::common::{NEEDLES, at, in_scope, known_somewhere, moved_to, removal_note, view};
+use crate::common::{NEEDLES, at, history_note, in_scope, moved, removal_note, seen, view};
 
 pub struct MissingAttribute;
 
@@ -43,7 +43,7 @@ a `__getattr__`) is not reported.
 
 For an SDK attribute or method that an earlier SDK release had
 (`save_weights_and_get_sampling_client` on a `FiretitanTrainingClient`), the message names the
-release that removed it: "removed in fireworks-ai 1.2.25 (1.2.12 still has it)".
+release that removed it: "removed in fireworks-ai 1.2.25 (1.2.24 still has it)".
 
 ## Why it matters
 
@@ -59,7 +59,7 @@ with the same kind, the suggestion shows the import to use instead.
 ```python
 service = build_service_client(...)
 training_client = service.create_training_client(base_model, lora_rank=16)
-# FW602 at fireworks-ai 1.2.25 and later: removed in 1.2.25 (1.2.12 still has it)
+# FW602 at fireworks-ai 1.2.25 and later: removed in 1.2.25 (1.2.24 still has it)
 training_client.save_weights_and_get_sampling_client("step-1")
 ```
 "#,
@@ -95,7 +95,7 @@ impl Rule for MissingAttribute {
                     return;
                 }
                 let owner_is_module = view.module(&owner).is_some();
-                if owner_is_module && !known_somewhere(&path) {
+                if owner_is_module && seen(ctx, &path).is_none() {
                     return;
                 }
                 let mut message = format!(
@@ -104,7 +104,11 @@ impl Rule for MissingAttribute {
                     at(ctx)
                 );
                 let mut fix = None;
-                if owner_is_module && let Some(to) = moved_to(&view, &owner, &name).first() {
+                let new_home = owner_is_module
+                    .then(|| moved(ctx, &view, &path))
+                    .flatten()
+                    .and_then(|to| Some(to.rsplit_once('.')?.0.to_string()));
+                if let Some(to) = new_home {
                     message.push_str(&format!("; it is in `{to}` now."));
                     fix = Some(Fix::display_only(
                         format!("Use `{to}.{name}`"),
@@ -112,7 +116,7 @@ impl Rule for MissingAttribute {
                         "the module is bound under another name: import the new one by hand",
                     ));
                 } else {
-                    message.push_str(&removal_note(ctx, &path).unwrap_or_default());
+                    message.push_str(&history_note(ctx, &path).unwrap_or_default());
                     message.push('.');
                 }
                 findings.push(Finding::new(&META, expr.range(), message).with_fix_opt(fix));

@@ -6,7 +6,6 @@ use fwmigrate_rule::ast;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    Target,
 };
 
 use crate::bind::{BindError, bind, nearest};
@@ -58,12 +57,12 @@ DeployConfig(deployment_id="d", create_deployment=True)  # FW603: no `create_dep
 "#,
 };
 
-/// Keyword renames reviewed against both releases: (callee path, old, new, target).
-const RENAMES: &[(&str, &str, &str, Target)] = &[(
+/// Reviewed keyword renames: (callee path, old, new). One applies where the target's signature
+/// lacks the old keyword and has the new one, at whichever release that is.
+const RENAMES: &[(&str, &str, &str)] = &[(
     "training.utils.service.build_service_client",
     "lora_rank",
     "max_lora_rank",
-    Target::V2026_08,
 )];
 
 impl Rule for ArgumentsDoNotBind {
@@ -87,14 +86,14 @@ impl Rule for ArgumentsDoNotBind {
             // A reviewed rename fixes the unknown keyword and the missing one at once: one finding.
             let renamed: Vec<&str> = RENAMES
                 .iter()
-                .filter(|(path, old, _, target)| {
+                .filter(|(path, old, new)| {
                     Some(*path) == full
-                        && *target == ctx.target
+                        && sig.param(new).is_some()
                         && errors.iter().any(
                             |e| matches!(e, BindError::UnknownKeyword { name, .. } if name == old),
                         )
                 })
-                .map(|(_, _, new, _)| *new)
+                .map(|(_, _, new)| *new)
                 .collect();
             for e in &mut errors {
                 if let BindError::MissingRequired { names } = e {
@@ -121,11 +120,8 @@ fn finding(
     let at = at(ctx);
     match error {
         BindError::UnknownKeyword { name, range } => {
-            let rename = RENAMES.iter().find(|(path, old, new, target)| {
-                Some(*path) == full
-                    && *old == name
-                    && *target == ctx.target
-                    && sig.param(new).is_some()
+            let rename = RENAMES.iter().find(|(path, old, new)| {
+                Some(*path) == full && *old == name && sig.param(new).is_some()
             });
             let near = nearest(sig.keyword_names(), &name, 3);
             let accepted = if near.is_empty() {
@@ -141,7 +137,7 @@ fn finding(
             let message = format!(
                 "`{callee}(...)` has no parameter `{name}` at {at} (a TypeError); {accepted}."
             );
-            let fix = rename.and_then(|(_, _, new, _)| {
+            let fix = rename.and_then(|(_, _, new)| {
                 let keyword = call
                     .arguments
                     .keywords

@@ -439,7 +439,7 @@ mod tests {
     use fwmigrate_rule::Target;
 
     fn messages(source: &str, sdk: &str) -> Vec<String> {
-        check_at(&SdkDeprecated, source, Target::V2026_08, sdk)
+        check_at(&SdkDeprecated, source, Target::named("2026.08"), sdk)
             .into_iter()
             .map(|f| f.message)
             .collect()
@@ -486,7 +486,7 @@ FiretitanServiceClient.from_firetitan_config(
     }
 
     fn fix_of(source: &str) -> Option<Fix> {
-        let mut findings = check_at(&SdkDeprecated, source, Target::V2026_08, "1.2.30");
+        let mut findings = check_at(&SdkDeprecated, source, Target::named("2026.08"), "1.2.30");
         assert_eq!(findings.len(), 1, "{findings:?}");
         findings.pop().unwrap().fix
     }

@@ -59,7 +59,7 @@ The SDK functions removed in 1.2.25 (`install_tinker_service_client`,
 `fireworks.training.sdk.tinker_compat`, and the methods `save_weights_and_get_sampling_client`,
 `..._async` and `..._submit`) are reported by FW601 (the import) and FW602 (the attribute or
 method), whose messages name the release that removed them ("removed in fireworks-ai 1.2.25
-(1.2.12 still has it)"). This rule does not report them again: one problem, one finding.
+(1.2.24 still has it)"). This rule does not report them again: one problem, one finding.
 
 fwmigrate knows the SDK from its tabled releases (1.2.0a74, 1.2.9, 1.2.10, 1.2.12, 1.2.25,
 1.2.30); a release between two of them is checked as the older one. "From 1.2.25" means: the
@@ -471,7 +471,7 @@ except tinker.RateLimitError:
 ";
 
     fn found(sdk: &str) -> Vec<(usize, Severity)> {
-        check_at(&SdkBehaviourChange, SCRIPT, Target::V2026_08, sdk)
+        check_at(&SdkBehaviourChange, SCRIPT, Target::named("2026.08"), sdk)
             .into_iter()
             .map(|f| {
                 let line = SCRIPT[..usize::from(f.range.start())].lines().count();
@@ -501,7 +501,12 @@ except tinker.RateLimitError:
 
     #[test]
     fn suggests_the_exported_class() {
-        let findings = check_at(&SdkBehaviourChange, SCRIPT, Target::V2026_08, "1.2.30");
+        let findings = check_at(
+            &SdkBehaviourChange,
+            SCRIPT,
+            Target::named("2026.08"),
+            "1.2.30",
+        );
         let except = findings.last().unwrap();
         assert!(
             except.message.contains(

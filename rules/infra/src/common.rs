@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use fwmigrate_rule::api::{self, Target};
+#[cfg(test)]
+use fwmigrate_rule::Target;
+use fwmigrate_rule::api;
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::delete_list_element;
 use fwmigrate_rule::parser::imports::add_from_import;
@@ -227,8 +229,8 @@ fn merge_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
     out
 }
 
-/// The `InfraConfig` field a positional argument at `index` stands for, when every release that
-/// has `InfraConfig` agrees on it.
+/// The `InfraConfig` field a positional argument at `index` stands for, when every snapshot
+/// that has `InfraConfig` agrees on it (the script may have been written against any of them).
 pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
     let legacy = api::legacy()
         .class("InfraConfig")
@@ -240,16 +242,26 @@ pub fn infra_positional_field(index: usize) -> Result<&'static str, String> {
             index + 1
         ));
     };
-    let mut differs: Vec<String> = Vec::new();
-    for target in Target::ALL {
-        if let Some(fields) = target.release().class("InfraConfig") {
-            match fields.get(index) {
-                Some(f) if f.name == name => {}
-                Some(f) => differs.push(format!("`{}` at {target}", f.name)),
-                None => differs.push(format!("nothing at {target}")),
+    let mut differs: Vec<(String, String)> = Vec::new();
+    for release in api::Release::all() {
+        if let Some(fields) = release.class("InfraConfig") {
+            let at = release.describe();
+            let found = match fields.get(index) {
+                Some(f) if f.name == name => continue,
+                Some(f) => format!("`{}`", f.name),
+                None => "nothing".to_string(),
+            };
+            // One mention per distinct answer: the newest snapshot that gives it.
+            match differs.iter_mut().find(|(f, _)| *f == found) {
+                Some(entry) => entry.1 = at,
+                None => differs.push((found, at)),
             }
         }
     }
+    let differs: Vec<String> = differs
+        .into_iter()
+        .map(|(found, at)| format!("{found} at {at}"))
+        .collect();
     if differs.is_empty() {
         Ok(name)
     } else {
@@ -592,7 +604,7 @@ mod tests {
     }
 
     fn with_ctx<R>(src: &str, f: impl FnOnce(&Context) -> R) -> R {
-        Context::for_source(src, Target::V2026_08, Default::default(), f).unwrap()
+        Context::for_source(src, Target::named("2026.08"), Default::default(), f).unwrap()
     }
 
     fn first_call_keyword_values(src: &str) -> Vec<String> {

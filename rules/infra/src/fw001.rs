@@ -92,6 +92,10 @@ impl Rule for InfraConfigRule {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let mut plans: Vec<Plan> = Vec::new();
         walk::for_each_call(ctx.file.suite(), |call| {
             if calls_utils(ctx, call, "InfraConfig") {

@@ -72,6 +72,10 @@ impl Rule for InfraKeyword {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let vars = ConfigVars::new(ctx);
         walk::for_each_call(ctx.file.suite(), |call| {
             check_call(ctx, &vars, call, findings)

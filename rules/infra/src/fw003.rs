@@ -125,6 +125,10 @@ impl Rule for WeightSyncConfigRule {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let mut outcomes: Vec<Outcome> = Vec::new();
         walk::for_each_call(ctx.file.suite(), |call| {
             let Some(recipe) = recipe_config(ctx, call) else {

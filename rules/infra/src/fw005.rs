@@ -103,14 +103,8 @@ impl Rule for RemovedConfigField {
                     );
                 } else {
                     // Known in some release: removed, not a typo.
-                    let legacy = fwmigrate_rule::api::legacy()
-                        .recipe(&recipe)
-                        .is_some_and(|r| r.has_field(name))
-                        || fwmigrate_rule::Target::ALL.iter().any(|t| {
-                            t.release()
-                                .recipe(&recipe)
-                                .is_some_and(|r| r.has_field(name))
-                        });
+                    let legacy = fwmigrate_rule::api::Release::all()
+                        .any(|r| r.recipe(&recipe).is_some_and(|r| r.has_field(name)));
                     let what = if legacy {
                         "was removed from"
                     } else {

@@ -79,6 +79,10 @@ impl Rule for UnusedManager {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         walk::for_each_stmt(ctx.file.suite(), |stmt| {
             let (target, value) = match stmt {
                 Stmt::Assign(a) if a.targets.len() == 1 => (&a.targets[0], a.value.as_ref()),

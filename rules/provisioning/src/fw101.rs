@@ -138,6 +138,10 @@ impl Rule for SetupInfra {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         // One rewrite per file and pass: rewrites re-indent whole blocks.
         let whole_file = TextRange::up_to(TextSize::of(ctx.source()));
         for_each_call(ctx.file.suite(), |call| {

@@ -68,12 +68,24 @@ finally:
 "#,
 };
 
+/// Whether the target's `build_service_client` takes `cleanup_deployment_on_close` (the service
+/// then cleans the deployment up on `close()` too).
+fn cleans_deployment(target: Target) -> bool {
+    target
+        .release()
+        .function("build_service_client")
+        .is_some_and(|params| {
+            params
+                .iter()
+                .any(|p| p.name == "cleanup_deployment_on_close")
+        })
+}
+
 fn options(target: Target) -> &'static str {
-    match target {
-        Target::V2026_06 => "`cleanup_trainer_on_close=True`",
-        Target::V2026_08 => {
-            "`cleanup_trainer_on_close=True` and `cleanup_deployment_on_close=\"scale_to_zero\"` (or `\"delete\"`)"
-        }
+    if cleans_deployment(target) {
+        "`cleanup_trainer_on_close=True` and `cleanup_deployment_on_close=\"scale_to_zero\"` (or `\"delete\"`)"
+    } else {
+        "`cleanup_trainer_on_close=True`"
     }
 }
 
@@ -105,6 +117,10 @@ impl Rule for ResourceCleanup {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let target = ctx.target;
         for_each_call(ctx.file.suite(), |call| {
             if !calls_utils(ctx, call, "ResourceCleanup") {
@@ -145,13 +161,10 @@ impl Rule for ResourceCleanup {
                 options(target),
                 notes.concat(),
             );
-            let suggestion = match target {
-                Target::V2026_06 => {
-                    "service = build_service_client(..., cleanup_trainer_on_close=True)\ntry:\n    ...\nfinally:\n    service.close()"
-                }
-                Target::V2026_08 => {
-                    "service = build_service_client(\n    ...,\n    cleanup_trainer_on_close=True,\n    cleanup_deployment_on_close=\"scale_to_zero\",\n)\ntry:\n    ...\nfinally:\n    service.close()"
-                }
+            let suggestion = if cleans_deployment(target) {
+                "service = build_service_client(\n    ...,\n    cleanup_trainer_on_close=True,\n    cleanup_deployment_on_close=\"scale_to_zero\",\n)\ntry:\n    ...\nfinally:\n    service.close()"
+            } else {
+                "service = build_service_client(..., cleanup_trainer_on_close=True)\ntry:\n    ...\nfinally:\n    service.close()"
             };
             let reason = if with_fw101 {
                 "removed together with FW101's fix of the `setup_infra(...)` inside it (rerun with --unsafe-fixes)"
@@ -217,36 +230,38 @@ impl Rule for ResourceCleanup {
                             ", the default"
                         };
                         let action = explicit.unwrap_or_else(|| "scale_to_zero".to_string());
-                        let option = match target {
-                            Target::V2026_08 => format!(
+                        let option = if cleans_deployment(target) {
+                            format!(
                                 "`build_service_client(..., cleanup_deployment_on_close=\"{action}\")` does this on `service.close()`"
-                            ),
-                            Target::V2026_06 => format!(
+                            )
+                        } else {
+                            format!(
                                 "at {target} the service has no deployment clean-up option: call `{deploy_mgr}.{}({dep})` in a `finally:` block",
                                 if action == "delete" {
                                     "delete"
                                 } else {
                                     "scale_to_zero"
                                 }
-                            ),
+                            )
                         };
                         (
                             format!(
                                 "`{}` registers deployment `{dep}` (action `{action}`{action_note}) with the removed `ResourceCleanup`: {option}",
                                 ctx.slice(reg.func.range())
                             ),
-                            match target {
-                                Target::V2026_08 => format!(
+                            if cleans_deployment(target) {
+                                format!(
                                     "service = build_service_client(..., cleanup_deployment_on_close=\"{action}\")"
-                                ),
-                                Target::V2026_06 => format!(
+                                )
+                            } else {
+                                format!(
                                     "try:\n    ...\nfinally:\n    {deploy_mgr}.{}({dep})",
                                     if action == "delete" {
                                         "delete"
                                     } else {
                                         "scale_to_zero"
                                     }
-                                ),
+                                )
                             },
                         )
                     }

@@ -74,6 +74,10 @@ impl Rule for CreateBaseReference {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let target = ctx.target;
         let cookbook = ctx.semantic.imports_fireworks();
         for_each_call(ctx.file.suite(), |call| {

@@ -157,6 +157,10 @@ impl Rule for RemovedHelper {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         let target = ctx.target;
         let mut callees: HashSet<TextRange> = HashSet::new();
         for_each_call(ctx.file.suite(), |call| {

@@ -34,7 +34,7 @@ fn crlf_file_stays_crlf() {
     )
     .unwrap();
     assert!(source.contains("\r\n"), "the fixture must use CRLF");
-    for target in Target::ALL {
+    for target in Target::aliased() {
         let fixed = unsafe_apply(&source, target);
         assert_only_crlf(&fixed);
         assert!(fixed.contains("build_service_client(\r\n"));
@@ -47,7 +47,7 @@ fn crlf_file_stays_crlf() {
 #[test]
 fn missing_final_newline_is_kept() {
     let source = "from training.utils import InfraConfig, setup_infra\n\ndef f(m, k):\n    infra = setup_infra(rlor_mgr=m, base_model=\"b\", infra_cfg=InfraConfig(), role_prefix=\"x\", api_key=k)\n    infra.policy.optim_step()";
-    let fixed = unsafe_apply(source, Target::V2026_08);
+    let fixed = unsafe_apply(source, Target::named("2026.08"));
     assert!(
         fixed.ends_with("    finally:\n        service.close()"),
         "{fixed}"

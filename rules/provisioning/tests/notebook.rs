@@ -28,7 +28,11 @@ fn rewrite_stays_in_its_cell() {
     let c = "print('next cell')";
     let text = format!("{a}\n{b}\n{c}");
     let kind = SourceKind::Notebook(cells(&text, &[a, b, c]));
-    let linter = linter(fwmigrate_rules_provisioning::RULES, Target::V2026_08, true);
+    let linter = linter(
+        fwmigrate_rules_provisioning::RULES,
+        Target::named("2026.08"),
+        true,
+    );
     let outcome = linter.lint_python(Path::new("nb.ipynb"), &text, kind, Mode::Fix);
     let fixed = outcome.fixed.expect("the FW101 fix applies");
     assert!(

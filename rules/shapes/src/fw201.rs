@@ -90,15 +90,26 @@ impl Rule for TrainerAccelerator {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         check_keywords(ctx, findings);
         check_assignments(ctx, findings);
     }
 }
 
-fn effect(target: Target, what: &str) -> String {
-    match target {
-        Target::V2026_06 => format!("{what} is accepted but ignored at 2026.06"),
-        Target::V2026_08 => format!("{what} raises TypeError at 2026.08"),
+/// Whether the target's `TrainerConfig` still has the hardware field (it then accepts the value
+/// and ignores it) or no longer has it (the constructor raises `TypeError`).
+fn target_keeps(target: Target, field: &str) -> bool {
+    target.release().class_has_field("TrainerConfig", field)
+}
+
+fn effect(target: Target, field: &str, what: &str) -> String {
+    if target_keeps(target, field) {
+        format!("{what} is accepted but ignored at {target}")
+    } else {
+        format!("{what} raises TypeError at {target}")
     }
 }
 
@@ -123,10 +134,10 @@ fn check_keywords(ctx: &Context, findings: &mut Vec<Finding>) {
                 format!(
                     "{}: shapes own the trainer hardware, and this call's `training_shape_id` \
                      already decides it. Delete the keyword.",
-                    effect(ctx.target, &what)
+                    effect(ctx.target, name, &what)
                 )
             } else {
-                format!("{}: {ADVICE}.", effect(ctx.target, &what))
+                format!("{}: {ADVICE}.", effect(ctx.target, name, &what))
             };
             let fix = delete_keyword_fix(ctx, call, kw, name);
             findings.push(Finding::new(&META, kw.range(), message).with_fix(fix));
@@ -200,9 +211,13 @@ fn check_assignments(ctx: &Context, findings: &mut Vec<Finding>) {
             return;
         }
         let what = snippet(ctx, stmt.range());
-        let effect = match ctx.target {
-            Target::V2026_06 => "sets a field the trainer config ignores at 2026.06",
-            Target::V2026_08 => "sets a field the trainer config no longer has at 2026.08",
+        let effect = if target_keeps(ctx.target, attr.attr.as_str()) {
+            format!("sets a field the trainer config ignores at {}", ctx.target)
+        } else {
+            format!(
+                "sets a field the trainer config no longer has at {}",
+                ctx.target
+            )
         };
         let message = format!("`{what}` {effect}: {ADVICE}.");
         let fix = match delete_stmt(ctx, stmt.range()) {

@@ -4,7 +4,7 @@ use fwmigrate_rule::cookbook::is_deploy_config;
 use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, keyword_name};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity,
 };
 
 use crate::common::delete_keyword_fix;
@@ -24,7 +24,7 @@ pub static META: RuleMeta = RuleMeta {
         "deployment_region",
         "deployment_shape",
     ],
-    summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region (2026.08), shape.",
+    summary: "Manual hardware fields on `DeployConfig(...)`: accelerator, region, shape.",
     explanation: r#"## What it finds
 
 Keywords of the cookbook's `DeployConfig(...)` that choose deployment hardware by hand:
@@ -74,6 +74,10 @@ impl Rule for DeploymentManualInfra {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         for_each_call(ctx.file.suite(), |call| {
             if !is_deploy_config(ctx, call) {
                 return;
@@ -85,14 +89,18 @@ impl Rule for DeploymentManualInfra {
                 };
                 let value = snippet(ctx, kw.range());
                 let message = match (name, ctx.target) {
-                    ("deployment_accelerator_type", _) => format!(
-                        "`{value}` on `{callee}(...)` is ignored since 2026.06: the deployment \
+                    ("deployment_accelerator_type", target) => format!(
+                        "`{value}` on `{callee}(...)` is ignored at {target}: the deployment \
                          shape the SDK resolves decides the accelerator. Delete it."
                     ),
-                    ("deployment_region", Target::V2026_08) => format!(
-                        "`{value}` on `{callee}(...)` raises TypeError at 2026.08: DeployConfig \
-                         no longer has `deployment_region`. Delete it."
-                    ),
+                    ("deployment_region", target)
+                        if !target.release().class_has_field("DeployConfig", name) =>
+                    {
+                        format!(
+                            "`{value}` on `{callee}(...)` raises TypeError at {target}: \
+                             DeployConfig no longer has `deployment_region`. Delete it."
+                        )
+                    }
                     ("deployment_shape", _) => {
                         findings.push(Finding::new(
                             &META,

@@ -29,6 +29,10 @@ impl Rule for TrainerKeyword {
     }
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+        // Before the move to SDK provisioning the old surface is the target's own API.
+        if !fwmigrate_rule::provisions_through_sdk(ctx.target) {
+            return;
+        }
         for_each_call(ctx.file.suite(), |call| {
             if trainer_class(ctx, call).is_none() {
                 return;

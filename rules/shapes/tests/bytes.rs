@@ -6,7 +6,7 @@ fn apply(source: &str, unsafe_fixes: bool) -> String {
     fwmigrate_testing::apply_source(
         fwmigrate_rules_shapes::RULES,
         source,
-        Target::V2026_08,
+        Target::named("2026.08"),
         unsafe_fixes,
     )
 }

@@ -3,6 +3,9 @@
 //! (`service = build_service_client(...)`, then `try:` around the clients and the rest of the
 //! block, then `finally: service.close()`).
 
+use fwmigrate_rule::api::index::Resolved;
+use fwmigrate_rule::api::tables::Signature;
+use fwmigrate_rule::api::{SdkVersion, sdk};
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::parser::imports::{
     merge_import_insertions, module_name_at, update_from_import,
@@ -11,7 +14,7 @@ use fwmigrate_rule::parser::layout::{Reindent, indent_unit, multiline_strings, r
 use fwmigrate_rule::parser::names::fresh_name;
 use fwmigrate_rule::parser::source::{full_line_end, indentation_at, is_at_line_start, line_start};
 use fwmigrate_rule::parser::{Binding, CookbookSymbol};
-use fwmigrate_rule::{Context, Edit, Ranged, Target, TextRange, TextSize};
+use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
 
 use super::Rewrite;
 use super::call::given;
@@ -91,6 +94,23 @@ pub struct Names {
     pub alias_stmts: Vec<TextRange>,
 }
 
+/// Whether the rewrite builds the reference client from the policy client
+/// (`create_reference_client(..., policy_client=...)`): when every SDK release the target admits
+/// takes that keyword, that is, when its oldest one does.
+fn reference_from_policy(ctx: &Context) -> bool {
+    let Ok(oldest) = ctx.target.min_sdk_version().parse::<SdkVersion>() else {
+        return false;
+    };
+    let path = "fireworks.training.sdk.FiretitanServiceClient.create_reference_client";
+    match sdk::view(ctx.target, oldest).resolve(path) {
+        Resolved::Function { function, .. } => function
+            .sig
+            .as_deref()
+            .is_some_and(|sig| Signature::parse(sig).param("policy_client").is_some()),
+        _ => false,
+    }
+}
+
 impl Names {
     fn choose(ctx: &Context, site: &Site, uses: &Uses) -> Self {
         let mut taken: Vec<String> = Vec::new();
@@ -100,7 +120,7 @@ impl Names {
         let uses_policy = uses.uses("policy");
         let wraps_reference = uses.uses("reference");
         let creates_reference = wraps_reference || uses.uses("reference_job_id");
-        let policy_raw = (creates_reference && ctx.target == Target::V2026_08)
+        let policy_raw = (creates_reference && reference_from_policy(ctx))
             .then(|| fresh("policy_training_client", &mut taken));
         // `policy = infra.policy` as the only use: the client takes that name, the statement goes.
         let policy_alias = uses_policy
