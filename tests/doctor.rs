@@ -327,6 +327,18 @@ fn doctor_takes_the_active_environment_and_puts_the_verdict_first() {
         "{}",
         text(&out)
     );
+    // Its FW502 finding (on requirements.txt) names the same environment.
+    let out = doctor(
+        p.path(),
+        &["--output-format", "json"],
+        "",
+        &[("VIRTUAL_ENV", &envs.join("stale"))],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["environment"]["finding"]["filename"], "requirements.txt");
+    assert_eq!(v["environment"]["finding"]["location"]["row"], 2);
+    let message = v["environment"]["finding"]["message"].as_str().unwrap();
+    assert!(message.contains("(from $VIRTUAL_ENV)"), "{message}");
     // Without it: the project's own, which is in range; no input, nothing else wrong: exit 0.
     let out = doctor(p.path(), &[], "", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

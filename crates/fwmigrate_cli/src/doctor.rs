@@ -218,8 +218,12 @@ fn run(args: &DoctorArgs) -> Result<u8, String> {
     .map_err(|e| format!("--python: {e}"))?;
     let searched = environment::searched(args.python.is_some(), &ambient, &project);
 
-    let check_args = check_args(args, environment.as_ref(), &paths)?;
-    let resolver = Arc::new(Resolver::new(&check_args).map_err(|e| e.to_string())?);
+    let check_args = check_args(args, &paths)?;
+    let mut resolver = Resolver::new(&check_args).map_err(|e| e.to_string())?;
+    if let Some(env) = &environment {
+        resolver = resolver.with_environment(env.clone(), searched.clone());
+    }
+    let resolver = Arc::new(resolver);
     let project_settings = resolver.settings_for(&project).map_err(|e| e.to_string())?;
     let records = check(&check_args, &resolver, &paths)?;
     let config_errors = resolver.errors();
@@ -318,17 +322,9 @@ fn run(args: &DoctorArgs) -> Result<u8, String> {
 }
 
 /// The command line of the `--check` that doctor runs.
-fn check_args(
-    args: &DoctorArgs,
-    environment: Option<&Environment>,
-    paths: &[PathBuf],
-) -> Result<Args, String> {
+fn check_args(args: &DoctorArgs, paths: &[PathBuf]) -> Result<Args, String> {
     let mut argv: Vec<OsString> =
         vec!["fwmigrate".into(), "--check".into(), "--no-progress".into()];
-    if let Some(env) = environment {
-        argv.push("--python".into());
-        argv.push(env.location.clone().into());
-    }
     if let Some(t) = &args.target {
         argv.push(format!("--target={t}").into());
     }

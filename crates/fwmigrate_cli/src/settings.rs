@@ -223,6 +223,8 @@ pub struct Resolver {
     pins: Mutex<HashMap<PathBuf, Arc<Vec<PinDeclaration>>>>,
     /// The Python environment of each project folder (and `python` setting), found once.
     environments: Mutex<HashMap<EnvironmentKey, Arc<EnvironmentLookup>>>,
+    /// The environment of every project, when the caller found it (`fwmigrate doctor`).
+    fixed_environment: Option<Arc<EnvironmentLookup>>,
     errors: Mutex<Vec<String>>,
 }
 
@@ -283,6 +285,7 @@ impl Resolver {
             project_root: None,
             pins: Mutex::new(HashMap::new()),
             environments: Mutex::new(HashMap::new()),
+            fixed_environment: None,
             errors: Mutex::new(Vec::new()),
         })
     }
@@ -308,6 +311,16 @@ impl Resolver {
         }
         let declarations = self.project_pins(&self.project_folder(config))?;
         Ok(sdk_pin::default_sdk_version(target, &declarations))
+    }
+
+    /// Take `environment` for every project's Python environment (`fwmigrate doctor` looks
+    /// for it its own way, `$VIRTUAL_ENV` included, and its findings should say so).
+    pub fn with_environment(mut self, environment: Environment, searched: String) -> Self {
+        self.fixed_environment = Some(Arc::new(EnvironmentLookup {
+            found: Some(environment),
+            searched,
+        }));
+        self
     }
 
     /// The project folder of the files under `config`: the configuration's folder, else the
@@ -337,6 +350,9 @@ impl Resolver {
         &self,
         config: Option<&Config>,
     ) -> Result<Arc<EnvironmentLookup>, ConfigError> {
+        if let Some(fixed) = &self.fixed_environment {
+            return Ok(fixed.clone());
+        }
         let root = self.project_folder(config);
         let given: Option<(PathBuf, Via, String)> = match (&self.args.python, config) {
             (Some(p), _) => Some((p.clone(), Via::Flag, "--python".to_string())),
