@@ -6,11 +6,14 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // `fwmigrate server` starts the language server. Paths are positional, so a folder named
-    // `server` is checked as `fwmigrate ./server` (or with any option before it).
+    // `fwmigrate server` starts the language server, `fwmigrate doctor` explains a run's
+    // error. Paths are positional, so a folder named `server` or `doctor` is checked as
+    // `fwmigrate ./server` (or with any option before it).
     let mut args = std::env::args_os().skip(1);
-    if args.next().is_some_and(|first| first == "server") {
-        return fwmigrate_server::main(args);
+    match args.next() {
+        Some(first) if first == "server" => return fwmigrate_server::main(args),
+        Some(first) if first == "doctor" => return fwmigrate_cli::doctor::main(args),
+        _ => {}
     }
     fwmigrate_cli::main()
 }

@@ -36,7 +36,9 @@ pub enum ColorChoice {
     about,
     max_term_width = 100,
     after_help = "`fwmigrate server` starts the language server (LSP over stdio). \
-                  To check a folder named `server`, write `fwmigrate ./server`."
+                  `fwmigrate doctor` checks the installed fireworks-ai and explains a run's \
+                  error (`fwmigrate doctor --help`). To check a folder named `server` or \
+                  `doctor`, write `fwmigrate ./server`."
 )]
 pub struct Args {
     /// Files or folders to check (default: the current folder); `-` reads stdin.
@@ -77,6 +79,10 @@ pub struct Args {
     /// what the project's fireworks-ai pin admits, else the newest known in the target's range).
     #[arg(long, value_name = "VERSION")]
     pub sdk_version: Option<String>,
+    /// The project's Python environment, for FW502 installed-sdk: an interpreter or an
+    /// environment folder (default: `.venv/` or `venv/` in the project folder).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
     /// Extra cookbook package roots (e.g. a vendored copy); repeatable.
     #[arg(long = "cookbook-module", value_name = "MODULE")]
     pub cookbook_modules: Vec<String>,

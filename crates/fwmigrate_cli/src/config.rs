@@ -20,6 +20,7 @@ pub const KEYS: &[&str] = &[
     "exclude",
     "extend-exclude",
     "per-file-ignores",
+    "python",
 ];
 
 /// The options one configuration file sets.
@@ -35,6 +36,8 @@ pub struct FileOptions {
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Option<Vec<String>>,
     pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    /// The project's Python environment (an interpreter or a folder), relative to the file.
+    pub python: Option<String>,
 }
 
 /// A configuration file and the folder it governs.
@@ -112,6 +115,8 @@ pub enum ConfigError {
     },
     /// A bad `--sdk-version`.
     SdkVersionFlag(String),
+    /// `--python` or a configuration's `python` names no Python environment.
+    Python { source: String, message: String },
     /// A cache was poisoned by a panic on another thread.
     Poisoned,
 }
@@ -191,6 +196,7 @@ impl fmt::Display for ConfigError {
                 path.display()
             ),
             ConfigError::SdkVersionFlag(message) => write!(f, "--sdk-version: {message}"),
+            ConfigError::Python { source, message } => write!(f, "{source}: {message}"),
             ConfigError::Poisoned => f.write_str("internal error: a settings cache was poisoned"),
         }
     }
@@ -336,6 +342,12 @@ fn parse_options(
                 options.sdk_version = Some(v.to_string());
             }
             "cookbook-modules" => options.cookbook_modules = Some(strings(value)?),
+            "python" => {
+                let p = value.as_str().ok_or_else(|| {
+                    err("a string: an interpreter or an environment folder, such as \".venv\"")
+                })?;
+                options.python = Some(p.to_string());
+            }
             "exclude" => options.exclude = Some(globs(value)?),
             "extend-exclude" => options.extend_exclude = Some(globs(value)?),
             "per-file-ignores" => {

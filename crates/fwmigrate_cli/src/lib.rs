@@ -2,7 +2,9 @@
 
 mod args;
 mod config;
+pub mod doctor;
 mod file_error;
+mod installed;
 mod output;
 mod process;
 mod sdk_pin;
@@ -788,6 +790,19 @@ fn show_settings(resolver: &Resolver, path: &std::path::Path) -> Result<u8, Stri
         "sdk-version: {} ({})\n",
         s.sdk_version, s.sdk_source
     ));
+    let env = resolver
+        .environment(s.config.as_deref())
+        .map_err(|e| e.to_string())?;
+    out.push_str(&match &env.found {
+        Some(e) => format!(
+            "python: {} — fireworks-ai {}\n",
+            e.describe(),
+            e.installed
+                .as_ref()
+                .map_or("not installed".to_string(), |i| i.version.clone())
+        ),
+        None => format!("python: none found ({})\n", env.searched),
+    });
     out.push_str(&format!("unsafe-fixes: {}\n", s.unsafe_fixes));
     out.push_str(&format!("cookbook-modules: {:?}\n", s.cookbook_modules));
     out.push_str(&format!("exclude: {:?}\n", s.exclude));

@@ -36,6 +36,18 @@ pub struct PinDeclaration {
     range: VersionRange,
 }
 
+impl PinDeclaration {
+    /// Whether the declaration admits `version` (FW502: is what is installed what is pinned?).
+    pub fn admits(&self, version: &Version) -> bool {
+        self.range.contains(version)
+    }
+
+    /// The declaration as `pip install` takes it; `None` for a Poetry constraint.
+    pub fn pip_requirement(&self) -> Option<&str> {
+        matches!(self.range, VersionRange::Pep440(_)).then_some(self.shown.as_str())
+    }
+}
+
 impl fmt::Display for PinDeclaration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.file, self.shown)

@@ -7,13 +7,15 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use fwmigrate_doctor::environment::{self, Ambient, Environment, Via};
 use fwmigrate_engine::{Linter, LinterSettings, RuleSelector, select_rules};
 use fwmigrate_parser::SemanticSettings;
-use fwmigrate_rule::{SdkVersion, Target};
+use fwmigrate_rule::{InstalledSdkProblem, SdkVersion, Target};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::Args;
 use crate::config::{self, Config, ConfigError};
+use crate::installed;
 use crate::registry;
 use crate::sdk_pin::{self, PinDeclaration, SdkSource};
 
@@ -190,6 +192,7 @@ struct LinterKey {
     unsafe_fixes: bool,
     enabled: Vec<&'static str>,
     modules: Vec<String>,
+    installed_sdk: Option<Arc<InstalledSdkProblem>>,
 }
 
 /// How many folders [`Resolver::settings_for_dir`] remembers by path before it starts over.
@@ -218,7 +221,23 @@ pub struct Resolver {
     project_root: Option<PathBuf>,
     /// The `fireworks-ai` declarations of each project folder, read once.
     pins: Mutex<HashMap<PathBuf, Arc<Vec<PinDeclaration>>>>,
+    /// The Python environment of each project folder (and `python` setting), found once.
+    environments: Mutex<HashMap<EnvironmentKey, Arc<EnvironmentLookup>>>,
+    /// The environment of every project, when the caller found it (`fwmigrate doctor`).
+    fixed_environment: Option<Arc<EnvironmentLookup>>,
     errors: Mutex<Vec<String>>,
+}
+
+/// A project folder and the `python` setting in force there.
+type EnvironmentKey = (PathBuf, Option<PathBuf>);
+
+/// The Python environment of a project folder, as `--check` and the language server find it.
+#[derive(Debug, Clone)]
+pub struct EnvironmentLookup {
+    /// `None`: no environment was found.
+    pub found: Option<Environment>,
+    /// Where it was looked for, for saying that none was found.
+    pub searched: String,
 }
 
 impl Resolver {
@@ -265,6 +284,8 @@ impl Resolver {
             linters: Mutex::new(HashMap::new()),
             project_root: None,
             pins: Mutex::new(HashMap::new()),
+            environments: Mutex::new(HashMap::new()),
+            fixed_environment: None,
             errors: Mutex::new(Vec::new()),
         })
     }
@@ -288,18 +309,124 @@ impl Resolver {
         if self.args.isolated {
             return Ok(sdk_pin::default_sdk_version(target, &[]));
         }
-        let root = match (config, &self.project_root) {
+        let declarations = self.project_pins(&self.project_folder(config))?;
+        Ok(sdk_pin::default_sdk_version(target, &declarations))
+    }
+
+    /// Take `environment` for every project's Python environment (`fwmigrate doctor` looks
+    /// for it its own way, `$VIRTUAL_ENV` included, and its findings should say so).
+    pub fn with_environment(mut self, environment: Environment, searched: String) -> Self {
+        self.fixed_environment = Some(Arc::new(EnvironmentLookup {
+            found: Some(environment),
+            searched,
+        }));
+        self
+    }
+
+    /// The project folder of the files under `config`: the configuration's folder, else the
+    /// project root given, else the working directory.
+    fn project_folder(&self, config: Option<&Config>) -> PathBuf {
+        match (config, &self.project_root) {
             (Some(c), _) => c.root.clone(),
             (None, Some(root)) => root.clone(),
             (None, None) => self.cwd.clone().unwrap_or_else(|| PathBuf::from(".")),
+        }
+    }
+
+    /// The `fireworks-ai` declarations of the project in `root`, read once.
+    fn project_pins(&self, root: &Path) -> Result<Arc<Vec<PinDeclaration>>, ConfigError> {
+        let mut pins = self.pins.lock().map_err(poisoned)?;
+        Ok(pins
+            .entry(root.to_path_buf())
+            .or_insert_with_key(|root| Arc::new(sdk_pin::read_project_pin(root)))
+            .clone())
+    }
+
+    /// The Python environment of the project under `config` (FW502, `--show-settings`):
+    /// `--python`, else the configuration's `python`, else `.venv/` or `venv/` in the project
+    /// folder; never `$VIRTUAL_ENV` or `$CONDA_PREFIX`, which pre-commit and editors set to their
+    /// own. `--isolated` takes `--python` only. Found once per project folder.
+    pub fn environment(
+        &self,
+        config: Option<&Config>,
+    ) -> Result<Arc<EnvironmentLookup>, ConfigError> {
+        if let Some(fixed) = &self.fixed_environment {
+            return Ok(fixed.clone());
+        }
+        let root = self.project_folder(config);
+        let given: Option<(PathBuf, Via, String)> = match (&self.args.python, config) {
+            (Some(p), _) => Some((p.clone(), Via::Flag, "--python".to_string())),
+            (None, Some(c)) if !self.args.isolated => c.options.python.as_ref().map(|p| {
+                (
+                    c.root.join(p),
+                    Via::Config(c.path.clone()),
+                    format!("{}: key `python` in {}", c.path.display(), c.section()),
+                )
+            }),
+            _ => None,
         };
-        let declarations = {
-            let mut pins = self.pins.lock().map_err(poisoned)?;
-            pins.entry(root)
-                .or_insert_with_key(|root| Arc::new(sdk_pin::read_project_pin(root)))
-                .clone()
+        let key = (root.clone(), given.as_ref().map(|g| g.0.clone()));
+        if let Some(found) = self.environments.lock().map_err(poisoned)?.get(&key) {
+            return Ok(found.clone());
+        }
+        let ambient = Ambient::default();
+        let lookup = if self.args.isolated && given.is_none() {
+            EnvironmentLookup {
+                found: None,
+                searched: "--python (--isolated looks nowhere else)".to_string(),
+            }
+        } else {
+            let found = environment::find(
+                given.as_ref().map(|(p, via, _)| (p.as_path(), via.clone())),
+                &ambient,
+                &root,
+            )
+            .map_err(|message| ConfigError::Python {
+                source: given
+                    .as_ref()
+                    .map_or_else(|| "python".to_string(), |g| g.2.clone()),
+                message,
+            })?;
+            EnvironmentLookup {
+                found,
+                searched: environment::searched(given.is_some(), &ambient, &root),
+            }
         };
-        Ok(sdk_pin::default_sdk_version(target, &declarations))
+        let lookup = Arc::new(lookup);
+        self.environments
+            .lock()
+            .map_err(poisoned)?
+            .insert(key, lookup.clone());
+        Ok(lookup)
+    }
+
+    /// FW502's verdict for the project under `config` at `target`: `None` when no environment
+    /// was found, what is installed there will do, or the project folder has no manifest to
+    /// stand in.
+    fn installed_sdk(
+        &self,
+        target: &Target,
+        config: Option<&Config>,
+    ) -> Result<Option<Arc<InstalledSdkProblem>>, ConfigError> {
+        let lookup = self.environment(config)?;
+        let Some(env) = &lookup.found else {
+            return Ok(None);
+        };
+        let root = self.project_folder(config);
+        let pins = if self.args.isolated {
+            Arc::new(Vec::new())
+        } else {
+            self.project_pins(&root)?
+        };
+        let Some(problem) = installed::judge(env, target, &pins) else {
+            return Ok(None);
+        };
+        Ok(installed::anchor(&root).map(|manifest| {
+            Arc::new(InstalledSdkProblem {
+                manifest,
+                message: problem.message,
+            })
+        }))
     }
 
     /// The nearest configuration governing `path` (a file or a folder).
@@ -498,12 +625,18 @@ impl Resolver {
         let exclusions =
             Exclusions::new(exclude.iter().chain(&extend_exclude).map(String::as_str))?;
 
+        let installed_sdk = if enabled.contains(&"FW502") {
+            self.installed_sdk(&target, config.as_deref())?
+        } else {
+            None
+        };
         let key = LinterKey {
             target,
             sdk_version,
             unsafe_fixes,
             enabled: enabled.clone(),
             modules: modules.clone(),
+            installed_sdk: installed_sdk.clone(),
         };
         let linter = {
             let mut linters = self.linters.lock().map_err(poisoned)?;
@@ -521,6 +654,7 @@ impl Resolver {
                             semantic: SemanticSettings {
                                 extra_roots: modules.clone(),
                             },
+                            installed_sdk,
                         },
                     ))
                 })

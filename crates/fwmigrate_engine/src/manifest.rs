@@ -25,6 +25,7 @@ impl Manifest<'_> {
         TextContext::new(self.path, text, self.rules.settings.target)
             .included(self.included)
             .with_suppressions(q)
+            .with_installed_sdk(self.rules.settings.installed_sdk.as_deref())
     }
 
     /// The files this one includes, by every rule that reads it.

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use fwmigrate_parser::SemanticSettings;
-use fwmigrate_rule::{Rule, RuleMeta, SdkVersion, Target, TextRule};
+use fwmigrate_rule::{InstalledSdkProblem, Rule, RuleMeta, SdkVersion, Target, TextRule};
 
 use crate::builtin::{FW000, FW900, FW999};
 
@@ -16,6 +17,9 @@ pub struct LinterSettings {
     pub sdk_version: SdkVersion,
     pub unsafe_fixes: bool,
     pub semantic: SemanticSettings,
+    /// The verdict on the project's installed `fireworks-ai`, for FW502 (the caller finds the
+    /// environment; see [`InstalledSdkProblem`]).
+    pub installed_sdk: Option<Arc<InstalledSdkProblem>>,
 }
 
 /// The selected rules (those enabled at the target) and the settings.

@@ -111,6 +111,46 @@ fn by_name(path: &Path) -> Option<Manifest> {
     requirements_like.then_some(Manifest::Requirements)
 }
 
+/// Where a manifest declares `fireworks-ai`: its first declaration with a version constraint,
+/// else the first line outside a comment that names the project (`fireworks-ai[training]`,
+/// `"fireworks_ai"`) without one. `None` when it names it nowhere.
+pub fn sdk_declaration_range(kind: Manifest, text: &str) -> Option<Range<usize>> {
+    if let Some(d) = kind.declarations(text).into_iter().next() {
+        return Some(d.range);
+    }
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let here = start;
+        start += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if trimmed.starts_with('#') || trimmed.starts_with(';') || !names_sdk(content) {
+            continue;
+        }
+        let lead = content.len() - trimmed.len();
+        return Some(here + lead..here + content.trim_end().len());
+    }
+    None
+}
+
+/// Whether `line` names the project `fireworks-ai` (any spelling PEP 503 normalises to it).
+fn names_sdk(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    lower.match_indices("fireworks").any(|(i, _)| {
+        let before_ok = i == 0 || !name_char(bytes[i - 1]);
+        let rest = &bytes[i + "fireworks".len()..];
+        let Some((&sep, rest)) = rest.split_first() else {
+            return false;
+        };
+        before_ok
+            && matches!(sep, b'-' | b'_' | b'.')
+            && rest.starts_with(b"ai")
+            && rest.get(2).is_none_or(|&b| !name_char(b))
+    })
+}
+
 /// The files that the requirements file `path` includes with `-r`/`--requirement` or
 /// `-c`/`--constraint`, resolved against its folder (URLs and paths with `${VAR}` are left
 /// out). Files that are not requirements files (`pyproject.toml`, `setup.cfg`) include nothing.
@@ -125,6 +165,30 @@ pub fn included_files(path: &Path, included: bool, text: &str) -> Vec<PathBuf> {
 mod tests {
     use super::*;
     use crate::pep440::Version;
+
+    #[test]
+    fn where_the_sdk_is_declared() {
+        let req = "numpy\n# fireworks-ai==1.0\n  fireworks-ai[training]  \nfireworks-ai>=1.2\n";
+        // The constrained declaration first, wherever it stands.
+        assert_eq!(
+            sdk_declaration_range(Manifest::Requirements, req).map(|r| &req[r]),
+            Some("fireworks-ai>=1.2")
+        );
+        let bare = "numpy\n# fireworks-ai==1.0\n  Fireworks_AI[training]  \n";
+        assert_eq!(
+            sdk_declaration_range(Manifest::Requirements, bare).map(|r| &bare[r]),
+            Some("Fireworks_AI[training]")
+        );
+        let pyproject = "[project]\nname = \"fireworks-ai-tools\"\ndependencies = [\"fireworks\", \"fireworks-ai\"]\n";
+        assert_eq!(
+            sdk_declaration_range(Manifest::PyProject, pyproject).map(|r| &pyproject[r]),
+            Some("dependencies = [\"fireworks\", \"fireworks-ai\"]")
+        );
+        assert_eq!(
+            sdk_declaration_range(Manifest::Requirements, "fireworks-ai-tools\nfireworks\n"),
+            None
+        );
+    }
 
     #[test]
     fn kinds_by_name_or_inclusion() {

@@ -349,6 +349,18 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The verdict on the project's installed `fireworks-ai` (rule FW502 `installed-sdk`). Only the
+/// caller knows the project's Python environment: it judges what is installed there and says
+/// which of the project's manifests the finding stands in; the rule places it in that file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InstalledSdkProblem {
+    /// The manifest of the project folder the finding stands in (the one that declares
+    /// `fireworks-ai`, else its `pyproject.toml` or `requirements.txt`).
+    pub manifest: PathBuf,
+    /// What is installed where, what the project needs, and the command that fixes it.
+    pub message: String,
+}
+
 /// What a text rule sees of one non-Python file (a dependency manifest).
 ///
 /// Build it with [`TextContext::new`] outside the engine (fields may be added).
@@ -360,6 +372,9 @@ pub struct TextContext<'a> {
     /// rather than found by its own name: read it as the including rule's kind of file.
     pub included: bool,
     pub suppressions: &'a dyn SuppressionQuery,
+    /// The project's installed `fireworks-ai` does not do (FW502); `None` when it does, or no
+    /// environment was found.
+    pub installed_sdk: Option<&'a InstalledSdkProblem>,
 }
 
 impl<'a> TextContext<'a> {
@@ -371,7 +386,13 @@ impl<'a> TextContext<'a> {
             target,
             included: false,
             suppressions: &NO_SUPPRESSIONS,
+            installed_sdk: None,
         }
+    }
+
+    pub fn with_installed_sdk(mut self, problem: Option<&'a InstalledSdkProblem>) -> Self {
+        self.installed_sdk = problem;
+        self
     }
 
     pub fn included(mut self, included: bool) -> Self {

@@ -1,10 +1,17 @@
-//! Rule family `sdk`. Its rule is documented in `docs/rules/` (generated from its `RuleMeta`);
+//! Rule family `sdk`. Its rules are documented in `docs/rules/` (generated from its `RuleMeta`);
 //! what all rules share is in `docs/behaviour.md`.
 //!
 //! FW501 `sdk-pin` reads dependency manifests (`pyproject.toml`, requirements files,
 //! `setup.cfg`) and reports a `fireworks-ai` declaration whose version range lies entirely
 //! below the SDK release the target cookbook needs. The manifests are parsed by
 //! `fwmigrate_manifest`, which the command line also uses to read the project's pin.
+//!
+//! FW502 `installed-sdk` (in [`installed`]) reports what the project's Python environment has
+//! installed, on the same manifests; the caller finds the environment and judges it.
+
+mod installed;
+
+pub use installed::{FW502, InstalledSdk};
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -17,7 +24,7 @@ use fwmigrate_rule::{
 };
 
 /// Every rule of this family, in code order.
-pub static TEXT_RULES: &[&'static dyn TextRule] = &[&SdkPin];
+pub static TEXT_RULES: &[&'static dyn TextRule] = &[&SdkPin, &InstalledSdk];
 
 pub static FW501: RuleMeta = RuleMeta {
     code: "FW501",
