@@ -5,6 +5,9 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The commit this binary was built from (`abcdef123 2026-07-20`), when `build.rs` knew it.
+const COMMIT: Option<&str> = option_env!("FWMIGRATE_COMMIT");
+
 fn main() -> ExitCode {
     // `fwmigrate server` starts the language server. Paths are positional, so a folder named
     // `server` is checked as `fwmigrate ./server` (or with any option before it).
@@ -12,5 +15,5 @@ fn main() -> ExitCode {
     if args.next().is_some_and(|first| first == "server") {
         return fwmigrate_server::main(args);
     }
-    fwmigrate_cli::main()
+    fwmigrate_cli::main(COMMIT)
 }

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Instant;
 
 mod common;
-use common::{expected_findings, fixture_case, target_dir, text};
+use common::{expected_findings, fixture_case, stdout, target_dir, text};
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -116,9 +116,17 @@ fn pip_install_puts_a_working_fwmigrate_on_path() {
     assert!(!want.is_empty());
     assert_eq!(got, want);
 
+    // The same version, commit and tables as the binary cargo built from this checkout.
     let out = Command::new(&exe).arg("--version").output().unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("fwmigrate {}", env!("CARGO_PKG_VERSION"))
+    let own = Command::new(env!("CARGO_BIN_EXE_fwmigrate"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(stdout(&out), stdout(&own));
+    assert!(
+        stdout(&out).starts_with(&format!("fwmigrate {}", env!("CARGO_PKG_VERSION"))),
+        "{}",
+        stdout(&out)
     );
 }
