@@ -1,14 +1,19 @@
-//! The shipped `.pre-commit-hooks.yaml`, run by the real pre-commit: it clones this repository
-//! at its committed HEAD, builds fwmigrate with `cargo install` (pre-commit's rust support) and
-//! runs both hooks in a throw-away git repository.
+//! The pre-commit hooks, run by the real pre-commit in throw-away git repositories:
 //!
-//! pre-commit is installed with pip into a temporary virtual environment. When that fails
-//! (offline, no Python) the test prints why and passes, unless `FWMIGRATE_REQUIRE_PRECOMMIT=1`
-//! (set by `.ci/run`), which turns the skip into a failure. Only committed work is tested: the
-//! hooks come from `git rev-parse HEAD` of this checkout.
+//! - The shipped `.pre-commit-hooks.yaml` (`language: rust`): pre-commit clones this repository
+//!   at its committed HEAD, builds fwmigrate with `cargo install` (pre-commit's rust support)
+//!   and runs both hooks. Only committed work is tested: the hooks come from
+//!   `git rev-parse HEAD` of this checkout. The build shares this workspace's target directory
+//!   (`CARGO_TARGET_DIR`), so it reuses the release artefacts of the dependencies.
+//! - The pre-commit mirror (`language: python`, rendered by `scripts/render-pre-commit-mirror`
+//!   for this version): pre-commit installs the release wheel (`scripts/build-wheel`, found
+//!   through `FWMIGRATE_WHEEL_DIR`) with pip from a local folder, with `PIP_NO_INDEX=1` and no
+//!   cargo or rustc on PATH, and runs both hooks with `--all-files`.
 //!
-//! The build inside pre-commit shares this workspace's target directory (`CARGO_TARGET_DIR`),
-//! so it reuses the release artefacts of the dependencies instead of building them again.
+//! pre-commit is installed with pip into a temporary virtual environment, and the mirror's
+//! build backend (setuptools) is fetched with `pip download`. When either fails (offline, no
+//! Python) or no wheel was built, the test prints why and passes, unless
+//! `FWMIGRATE_REQUIRE_PRECOMMIT=1` (set by `.ci/run`), which turns the skip into a failure.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -63,15 +68,17 @@ fn ok(o: Output, what: &str) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
+/// Print why the test cannot run and return `None`, or fail when `.ci/run` requires it.
+fn skip<T>(why: String) -> Option<T> {
+    let require = std::env::var("FWMIGRATE_REQUIRE_PRECOMMIT").is_ok_and(|v| v == "1");
+    assert!(!require, "FWMIGRATE_REQUIRE_PRECOMMIT=1 but {why}");
+    eprintln!("SKIPPED: pre-commit hooks test: {why}");
+    None
+}
+
 /// A virtual environment with pre-commit in it, or `None` (after printing why) when it cannot
 /// be had and the caller may skip.
 fn install_precommit(dir: &Path) -> Option<PathBuf> {
-    let require = std::env::var("FWMIGRATE_REQUIRE_PRECOMMIT").is_ok_and(|v| v == "1");
-    let skip = |why: String| -> Option<PathBuf> {
-        assert!(!require, "FWMIGRATE_REQUIRE_PRECOMMIT=1 but {why}");
-        eprintln!("SKIPPED: pre-commit hooks test: {why}");
-        None
-    };
     let venv = dir.join("venv");
     let made = ["python3", "python"].iter().find_map(|py| {
         Command::new(py)
@@ -102,6 +109,29 @@ fn install_precommit(dir: &Path) -> Option<PathBuf> {
     Some(bin)
 }
 
+/// The user's repository, committed: a legacy script, a clean one, an old SDK pin, a README,
+/// and a `.pre-commit-config.yaml` with both hooks of the hook repository `hooks` at `rev`.
+fn user_repo(dir: &Path, hooks: &Path, rev: &str) -> PathBuf {
+    let repo = dir.join("repo");
+    fs::create_dir(&repo).unwrap();
+    ok(git(&repo, &["init", "-q"]), "git init");
+    fs::write(repo.join("legacy.py"), LEGACY).unwrap();
+    fs::write(repo.join("clean.py"), CLEAN).unwrap();
+    fs::write(repo.join("requirements-train.txt"), OLD_PIN).unwrap();
+    fs::write(repo.join("README.md"), README).unwrap();
+    fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: fwmigrate\n      - id: fwmigrate-apply\n",
+            hooks.display()
+        ),
+    )
+    .unwrap();
+    ok(git(&repo, &["add", "."]), "git add");
+    ok(git(&repo, &["commit", "-q", "-m", "start"]), "git commit");
+    repo
+}
+
 #[test]
 fn precommit_hooks_check_and_apply() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -115,24 +145,7 @@ fn precommit_hooks_check_and_apply() {
         ".pre-commit-hooks.yaml must be committed",
     );
 
-    // The user's repository.
-    let repo = tmp.path().join("repo");
-    fs::create_dir(&repo).unwrap();
-    ok(git(&repo, &["init", "-q"]), "git init");
-    fs::write(repo.join("legacy.py"), LEGACY).unwrap();
-    fs::write(repo.join("clean.py"), CLEAN).unwrap();
-    fs::write(repo.join("requirements-train.txt"), OLD_PIN).unwrap();
-    fs::write(repo.join("README.md"), README).unwrap();
-    fs::write(
-        repo.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: fwmigrate\n      - id: fwmigrate-apply\n",
-            root.display()
-        ),
-    )
-    .unwrap();
-    ok(git(&repo, &["add", "."]), "git add");
-    ok(git(&repo, &["commit", "-q", "-m", "start"]), "git commit");
+    let repo = user_repo(tmp.path(), root, &rev);
 
     let path = std::env::join_paths(std::iter::once(venv_bin.clone()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
@@ -203,4 +216,185 @@ fn precommit_hooks_check_and_apply() {
     assert!(out.status.success(), "{}", text(&out));
     let out = precommit(&["run", "fwmigrate", "--files", "legacy.py"]);
     assert!(out.status.success(), "{}", text(&out));
+}
+
+/// The wheel `scripts/build-wheel` wrote for this version into `FWMIGRATE_WHEEL_DIR`.
+fn built_wheel() -> Option<PathBuf> {
+    let Some(dir) = std::env::var_os("FWMIGRATE_WHEEL_DIR") else {
+        return skip(
+            "FWMIGRATE_WHEEL_DIR is not set (build a wheel with `scripts/build-wheel DIR`)".into(),
+        );
+    };
+    let prefix = format!("fwmigrate-{}-", env!("CARGO_PKG_VERSION"));
+    let found: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", Path::new(&dir).display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".whl") && name.contains("manylinux")
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        [] => skip(format!(
+            "no {prefix}*manylinux*.whl in {}",
+            Path::new(&dir).display()
+        )),
+        many => panic!("more than one wheel for this version: {many:?}"),
+    }
+}
+
+#[test]
+fn precommit_mirror_installs_the_wheel_without_rust() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let version = env!("CARGO_PKG_VERSION");
+    let Some(wheel) = built_wheel() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(venv_bin) = install_precommit(tmp.path()) else {
+        return;
+    };
+
+    // The folder pip installs from: the wheel and the mirror's build backend.
+    let links = tmp.path().join("links");
+    fs::create_dir(&links).unwrap();
+    fs::copy(&wheel, links.join(wheel.file_name().unwrap())).unwrap();
+    let out = Command::new(venv_bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(["--timeout", "30", "--retries", "1", "--no-deps", "--dest"])
+        .arg(&links)
+        .arg("setuptools>=70.1")
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        skip::<()>(format!("`pip download setuptools` failed:\n{}", text(&out)));
+        return;
+    }
+
+    // The mirror repository for this version, tagged as the release workflow tags it.
+    let mirror = tmp.path().join("mirror");
+    let out = Command::new("bash")
+        .arg(root.join("scripts/render-pre-commit-mirror"))
+        .arg(version)
+        .arg(&mirror)
+        .output()
+        .unwrap();
+    ok(out, "scripts/render-pre-commit-mirror");
+    let hooks = fs::read_to_string(mirror.join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(!hooks.contains("language: rust"), "{hooks}");
+    ok(git(&mirror, &["init", "-q"]), "git init (mirror)");
+    ok(git(&mirror, &["add", "."]), "git add (mirror)");
+    ok(
+        git(&mirror, &["commit", "-q", "-m", "mirror"]),
+        "git commit (mirror)",
+    );
+    let tag = format!("v{version}");
+    ok(git(&mirror, &["tag", &tag]), "git tag (mirror)");
+
+    let repo = user_repo(tmp.path(), &mirror, &tag);
+
+    // Nothing but pre-commit's environment and the system's own folders: no cargo, no rustc.
+    let path = std::env::join_paths([venv_bin.clone(), "/usr/bin".into(), "/bin".into()]).unwrap();
+    let toolchain = Command::new("sh")
+        .args(["-c", "command -v cargo rustc"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        !toolchain.status.success(),
+        "a Rust toolchain is on the test's PATH: {}",
+        text(&toolchain)
+    );
+    let cache = tmp.path().join("cache");
+    let precommit = |args: &[&str]| -> Output {
+        Command::new(venv_bin.join("pre-commit"))
+            .current_dir(&repo)
+            .args(args)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", &cache)
+            .env("PIP_FIND_LINKS", &links)
+            .env("PIP_NO_INDEX", "1")
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("NO_COLOR")
+            .env_remove("FWMIGRATE_NO_PREFILTER")
+            .output()
+            .unwrap()
+    };
+
+    let started = Instant::now();
+    ok(precommit(&["install-hooks"]), "pre-commit install-hooks");
+    eprintln!(
+        "pre-commit installed the mirror's hooks in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    // The hooks run the wheel's binary, of this checkout.
+    let installed: Vec<PathBuf> = fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .flat_map(|repo| fs::read_dir(repo.path()).into_iter().flatten().flatten())
+        .map(|env| env.path().join("bin/fwmigrate"))
+        .filter(|exe| exe.is_file())
+        .collect();
+    assert_eq!(installed.len(), 1, "{installed:?}");
+    let own = Command::new(env!("CARGO_BIN_EXE_fwmigrate"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let theirs = Command::new(&installed[0])
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(text(&theirs), text(&own));
+
+    // Check hook: fails on the legacy script and the old pin, changes nothing; README.md is not
+    // passed.
+    let out = precommit(&["run", "fwmigrate", "--all-files"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("legacy.py:8:15: FW001"), "{shown}");
+    assert!(
+        shown.contains("requirements-train.txt:1:1: FW501"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("clean.py") && !shown.contains("README"),
+        "{shown}"
+    );
+    assert_eq!(fs::read_to_string(repo.join("legacy.py")).unwrap(), LEGACY);
+
+    // Apply hook: rewrites the script and fails the run so the user sees the change.
+    let out = precommit(&["run", "fwmigrate-apply", "--all-files"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("files were modified by this hook"),
+        "{shown}"
+    );
+    let fixed = fs::read_to_string(repo.join("legacy.py")).unwrap();
+    assert!(
+        fixed.contains("trainer=TrainerConfig(") && !fixed.contains("InfraConfig"),
+        "{fixed}"
+    );
+
+    // Once fixed, the script passes both hooks; the pin (an unsafe fix) is still reported.
+    let out = precommit(&["run", "fwmigrate-apply", "--files", "legacy.py"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = precommit(&["run", "fwmigrate", "--files", "legacy.py", "clean.py"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = precommit(&["run", "fwmigrate", "--all-files"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(!shown.contains("legacy.py"), "{shown}");
+    assert!(
+        shown.contains("requirements-train.txt:1:1: FW501"),
+        "{shown}"
+    );
 }

@@ -9,6 +9,7 @@ mod output;
 mod process;
 mod sdk_pin;
 mod settings;
+mod version;
 mod walk;
 mod write;
 
@@ -28,7 +29,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rayon::prelude::*;
 
 pub use fwmigrate_manifest as manifest;
@@ -50,9 +51,10 @@ pub(crate) fn interrupted() -> bool {
 const WORKER_STACK: usize = 256 << 20;
 
 /// Run the command line with the process's arguments; the exit codes are listed in README.md.
-pub fn main() -> ExitCode {
+/// `commit` (`abcdef123 2026-07-20`) is the commit the binary was built from, when known.
+pub fn main(commit: Option<&'static str>) -> ExitCode {
     deep_default_stacks();
-    let args = match Args::try_parse() {
+    let args = match parse_args(commit) {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -81,6 +83,15 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The process's arguments, with `--version` naming the commit and the newest known releases.
+fn parse_args(commit: Option<&'static str>) -> Result<Args, clap::Error> {
+    // Parsed once per process: leaking the text gives clap the `'static` string it wants.
+    let version: &'static str = Box::leak(version::version_text(commit).into_boxed_str());
+    let mut command = Args::command().version(version);
+    let mut matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    Args::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
 }
 
 /// Files are parsed and linted on the threads of the directory walker, which `ignore` spawns
