@@ -5,12 +5,11 @@ use fwmigrate_api::Target;
 
 /// The newest cookbook target and fireworks-ai SDK release this build has tables for. The one
 /// place `--version` asks the API tables.
-fn newest_known() -> (Target, &'static str) {
-    let sdk = fwmigrate_api::SDK_VERSIONS
+fn newest_known() -> (&'static str, &'static str) {
+    let sdk = fwmigrate_api::sdk_versions()
         .last()
-        .copied()
-        .unwrap_or("none");
-    (Target::default(), sdk)
+        .map_or("none", String::as_str);
+    (Target::latest().as_str(), sdk)
 }
 
 /// The text after `fwmigrate ` for `--version` and `-V`; `commit` is `abcdef123 2026-07-20`.
@@ -43,7 +42,7 @@ mod tests {
     fn the_newest_sdk_release_is_the_highest_known() {
         let (_, newest) = newest_known();
         let newest: fwmigrate_api::SdkVersion = newest.parse().unwrap();
-        for v in fwmigrate_api::SDK_VERSIONS {
+        for v in fwmigrate_api::sdk_versions() {
             assert!(
                 v.parse::<fwmigrate_api::SdkVersion>().unwrap() <= newest,
                 "{v}"
