@@ -387,8 +387,8 @@ fn precommit_mirror_installs_the_wheel_without_rust() {
     );
 
     // Run again: the script now passes both hooks; the pin (an unsafe fix, so --apply leaves
-    // it) is still reported and still fails the run.
-    let out = precommit(&["run", "fwmigrate-apply", "--all-files"]);
+    // it) is still reported, by both hooks, and still fails the run.
+    let out = precommit(&["run", "--files", "legacy.py"]);
     assert!(out.status.success(), "{}", text(&out));
     let out = precommit(&["run", "--all-files"]);
     let shown = text(&out);
