@@ -370,10 +370,12 @@ fn precommit_mirror_installs_the_wheel_without_rust() {
     );
     assert_eq!(fs::read_to_string(repo.join("legacy.py")).unwrap(), LEGACY);
 
-    // Apply hook: rewrites the script and fails the run so the user sees the change.
-    let out = precommit(&["run", "fwmigrate-apply", "--all-files"]);
+    // Both hooks, as a commit runs them: the check hook (first in the config) reports the
+    // legacy script, the apply hook rewrites it, and the run fails so the user sees the change.
+    let out = precommit(&["run", "--all-files"]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("legacy.py:8:15: FW001"), "{shown}");
     assert!(
         shown.contains("files were modified by this hook"),
         "{shown}"
@@ -384,12 +386,11 @@ fn precommit_mirror_installs_the_wheel_without_rust() {
         "{fixed}"
     );
 
-    // Once fixed, the script passes both hooks; the pin (an unsafe fix) is still reported.
-    let out = precommit(&["run", "fwmigrate-apply", "--files", "legacy.py"]);
+    // Run again: the script now passes both hooks; the pin (an unsafe fix, so --apply leaves
+    // it) is still reported, by both hooks, and still fails the run.
+    let out = precommit(&["run", "--files", "legacy.py"]);
     assert!(out.status.success(), "{}", text(&out));
-    let out = precommit(&["run", "fwmigrate", "--files", "legacy.py", "clean.py"]);
-    assert!(out.status.success(), "{}", text(&out));
-    let out = precommit(&["run", "fwmigrate", "--all-files"]);
+    let out = precommit(&["run", "--all-files"]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(!shown.contains("legacy.py"), "{shown}");
@@ -397,4 +398,5 @@ fn precommit_mirror_installs_the_wheel_without_rust() {
         shown.contains("requirements-train.txt:1:1: FW501"),
         "{shown}"
     );
+    assert_eq!(fs::read_to_string(repo.join("legacy.py")).unwrap(), fixed);
 }
