@@ -85,6 +85,10 @@ fn cases() -> Vec<PathBuf> {
 #[test]
 fn test_cases_lose_no_finding() {
     for case in cases() {
+        // A case marked `pending` is the contract of work not landed yet.
+        if case.join("pending").exists() {
+            continue;
+        }
         let args_owned = common::case_args(&case);
         let args: Vec<&str> = args_owned.iter().map(String::as_str).collect();
         let got = assert_same(&case.join("input"), &args);
