@@ -1,7 +1,8 @@
 //! No false positives at scale: this machine's Python standard library and site-packages have
 //! no legacy cookbook code, so fwmigrate must report nothing there. Opt-in (it depends on what
-//! is installed and takes a while in a debug build):
-//! `cargo test --release --test scale -- --ignored`.
+//! is installed and takes a while with a debug binary):
+//! `FWMIGRATE_BIN=target/release/fwmigrate cargo test --test scale -- --ignored` runs the
+//! release binary from the debug test harness, so CI builds no release test profile for it.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -28,7 +29,9 @@ fn python_trees() -> Vec<PathBuf> {
 
 /// (code, line) of every finding, for the message.
 fn check(trees: &[PathBuf], prefilter: bool) -> Vec<String> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwmigrate"));
+    let binary = std::env::var_os("FWMIGRATE_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_fwmigrate")), PathBuf::from);
+    let mut cmd = Command::new(binary);
     cmd.args([
         "--check",
         "--output-format",
