@@ -163,11 +163,11 @@ fn a_poetry_or_setup_cfg_pin() {
 
 #[test]
 fn a_pin_that_admits_no_known_release_is_set_aside() {
-    let dir = project(&[("requirements.txt", "fireworks-ai==1.2.0a60\n")]);
+    let dir = project(&[("requirements.txt", "fireworks-ai==1.0.0a20\n")]);
     assert_eq!(
         sdk_setting(dir.path(), "train.py", &[]),
         "1.2.30 (default: newest known release in 2026.08's range; \
-         the pin requirements.txt: fireworks-ai==1.2.0a60 admits no known release)"
+         the pin requirements.txt: fireworks-ai==1.0.0a20 admits no known release)"
     );
     assert_eq!(ttl_finding(dir.path(), &[]).as_deref(), Some("1.2.30"));
     // FW501 still reports the pin.

@@ -301,11 +301,11 @@ mod tests {
             );
         }
         assert_eq!(
-            resolve(Target::named("2026.08"), &[pep("==1.2.0a60")]),
+            resolve(Target::named("2026.08"), &[pep("==1.0.0a20")]),
             (
                 "1.2.30".into(),
                 "default: newest known release in 2026.08's range; the pin \
-                 pyproject.toml: fireworks-ai==1.2.0a60 admits no known release"
+                 pyproject.toml: fireworks-ai==1.0.0a20 admits no known release"
                     .into()
             )
         );
