@@ -2,7 +2,7 @@
 //! any lookup.
 //!
 //! A process uses the data embedded at build time. [`load`] puts a folder written by
-//! `fwmigrate_apigen` (`releases.json`, `cookbook.history`, `sdk.history`) in their place, for a
+//! `fwmigrate_apigen` (`releases.json`, `cookbook.history`, `sdk.history`, `provision.history`) in their place, for a
 //! whole process, before anything has been looked up: that is how a regeneration is checked
 //! through the library before it is committed (the synthetic-release test does exactly this).
 
@@ -15,7 +15,12 @@ static LOADED: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
 static READ: OnceLock<()> = OnceLock::new();
 
 /// The names of the data files.
-pub const FILES: [&str; 3] = ["releases.json", "cookbook.history", "sdk.history"];
+pub const FILES: [&str; 4] = [
+    "releases.json",
+    "cookbook.history",
+    "sdk.history",
+    "provision.history",
+];
 
 /// Use the data in `dir` instead of the embedded files, for the rest of the process. Fails when
 /// a file is missing, or when the data has already been read or loaded.

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 pub mod data;
 pub mod history;
 pub mod index;
+pub mod provision;
 pub mod registry;
 pub mod release;
 pub mod sdk;
