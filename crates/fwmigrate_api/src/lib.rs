@@ -126,6 +126,11 @@ impl Target {
         Release::at(self.index())
     }
 
+    /// Whether the target provisions from YAML (its cookbook has `provision.py`).
+    pub fn reads_yaml(self) -> bool {
+        provision::at(self.index()).is_some()
+    }
+
     /// The tags nearest to an unknown target value, for the error message.
     pub fn nearest(value: &str) -> Vec<&'static str> {
         let value = value.strip_prefix(registry::TAG_PREFIX).unwrap_or(value);

@@ -178,6 +178,9 @@ impl Job<'_> {
         if candidate.kind == FileKind::Manifest && !included && !linter.wants_text_file(path) {
             return Prepared::Done(result);
         }
+        if candidate.kind == FileKind::Yaml && !linter.wants_yaml(path) {
+            return Prepared::Done(result);
+        }
         if matches!(candidate.kind, FileKind::Python | FileKind::Stub) && !linter.has_python_rules()
         {
             return Prepared::Done(result);
@@ -430,6 +433,7 @@ fn source_type(kind: FileKind) -> SourceType {
         FileKind::Stub => SourceType::Stub,
         FileKind::Notebook => SourceType::Notebook,
         FileKind::Manifest => SourceType::Manifest,
+        FileKind::Yaml => SourceType::Yaml,
     }
 }
 

@@ -245,6 +245,7 @@ pub fn for_each_file(
             match worker.settings.get(resolver, path) {
                 Ok(s) if s.excludes_entry(path) => {}
                 Ok(s) if kind == FileKind::Manifest && !s.linter.wants_text_file(path) => {}
+                Ok(s) if kind == FileKind::Yaml && !s.linter.wants_yaml(path) => {}
                 Ok(_) => visit(
                     &mut worker,
                     Candidate {

@@ -18,6 +18,7 @@ mod python;
 mod ruleset;
 mod selection;
 mod suppression;
+mod yaml;
 
 pub use builtin::{BUILTIN_RULES, FW000, FW900, FW999};
 pub use diagnostic::{Diagnostic, FileOutcome, Locator, NotebookCells, SkipReason};

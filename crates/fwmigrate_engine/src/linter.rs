@@ -15,6 +15,7 @@ use crate::prefilter::Prefilter;
 use crate::python::Python;
 use crate::ruleset::{LinterSettings, RuleSet};
 use crate::suppression;
+use crate::yaml::YamlAdapter;
 
 /// The kinds of source the engine reads, each through its adapter (ordered as declared).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,6 +30,9 @@ pub enum SourceType {
     /// `requirements*.txt`, `constraints.txt`, `requirements/*.txt`, `requirements.in`,
     /// `setup.cfg`): the text rules decide by name.
     Manifest,
+    /// A `.yaml`/`.yml` file: a provisioning config when a line scan recognises it (see
+    /// [`fwmigrate_yaml::recognise`]); any other YAML file costs that scan and nothing else.
+    Yaml,
 }
 
 impl SourceType {
@@ -44,6 +48,7 @@ impl SourceType {
             "pyi" => Some(Self::Stub),
             "ipynb" => Some(Self::Notebook),
             "txt" | "in" => Some(Self::Manifest),
+            "yaml" | "yml" => Some(Self::Yaml),
             _ => None,
         }
     }
@@ -162,6 +167,7 @@ impl Linter {
             SourceType::Stub => self.lint_python(doc.path, doc.text, SourceKind::Stub, mode),
             SourceType::Notebook => self.lint_notebook(doc.path, doc.text, mode),
             SourceType::Manifest => self.lint_manifest(doc.path, doc.text, doc.included, mode),
+            SourceType::Yaml => self.lint_yaml(doc.path, doc.text, mode),
         }
     }
 
@@ -252,6 +258,36 @@ impl Linter {
             includes,
             ..FileOutcome::default()
         }
+    }
+
+    /// Lint a YAML file: a provisioning config with the rules that read YAML; any other YAML
+    /// file is skipped after a line scan, unparsed.
+    pub fn lint_yaml(&self, path: &Path, text: &str, mode: Mode) -> FileOutcome {
+        let adapter = YamlAdapter {
+            rules: &self.rules,
+            path,
+            text_rules: self.rules.text_rules_for(path, false),
+        };
+        if adapter.text_rules.is_empty()
+            || !self.rules.settings.target.reads_yaml()
+            || !fwmigrate_yaml::recognise(text)
+            || suppression::has_ignore_file(text)
+        {
+            return FileOutcome::skipped();
+        }
+        let looped = fix::run(&self.rules, &adapter, text, (), mode);
+        FileOutcome {
+            diagnostics: looped.diagnostics,
+            fixed: looped.fixed,
+            fixes_applied: looped.fixes_applied,
+            ..FileOutcome::default()
+        }
+    }
+
+    /// Whether some selected rule reads YAML at the target.
+    pub fn wants_yaml(&self, path: &Path) -> bool {
+        self.rules.settings.target.reads_yaml()
+            && self.rules.text.iter().any(|r| r.applies_to(path, false))
     }
 
     /// Lint a manifest found by its name (see [`Linter::lint`]).

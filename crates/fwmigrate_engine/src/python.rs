@@ -159,7 +159,7 @@ pub(crate) fn map_offset(edits: &[Edit], offset: TextSize, inclusive: bool) -> T
 /// reported whatever fixes would do) when a specific fix that this run would apply edits its
 /// range. Whatever still does not bind after the specific rule's fix is reported on the next
 /// pass.
-fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
+pub(crate) fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
     const GENERAL: &str = "conformance";
     if !findings.iter().any(|(m, _)| m.family == GENERAL) {
         return;

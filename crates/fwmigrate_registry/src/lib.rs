@@ -16,9 +16,13 @@ pub fn python_rules() -> Vec<&'static dyn Rule> {
     rules
 }
 
-/// Rules over dependency manifests.
+/// Rules over text files: dependency manifests and provisioning YAML files (each rule says
+/// which files it reads). FW201–FW206 have a Python rule and a YAML rule under one code.
 pub fn text_rules() -> Vec<&'static dyn TextRule> {
-    fwmigrate_rules_sdk::TEXT_RULES.to_vec()
+    let mut rules = fwmigrate_rules_sdk::TEXT_RULES.to_vec();
+    rules.extend_from_slice(fwmigrate_rules_shapes::YAML_RULES);
+    rules.extend_from_slice(fwmigrate_rules_conformance::TEXT_RULES);
+    rules
 }
 
 /// Metadata of every rule, builtins included, sorted by code.
@@ -27,6 +31,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     metas.extend(python_rules().iter().map(|r| r.meta()));
     metas.extend(text_rules().iter().map(|r| r.meta()));
     metas.sort_by_key(|m| m.code);
+    metas.dedup_by_key(|m| m.code);
     metas
 }
 

@@ -375,6 +375,9 @@ pub struct TextContext<'a> {
     /// The project's installed `fireworks-ai` does not do (FW502); `None` when it does, or no
     /// environment was found.
     pub installed_sdk: Option<&'a InstalledSdkProblem>,
+    /// A provisioning YAML file, parsed and read as the target reads it (`None` for other
+    /// files). Rules over YAML report from it.
+    pub provision: Option<&'a fwmigrate_yaml::ProvisionFile>,
 }
 
 impl<'a> TextContext<'a> {
@@ -387,7 +390,13 @@ impl<'a> TextContext<'a> {
             included: false,
             suppressions: &NO_SUPPRESSIONS,
             installed_sdk: None,
+            provision: None,
         }
+    }
+
+    pub fn with_provision(mut self, file: Option<&'a fwmigrate_yaml::ProvisionFile>) -> Self {
+        self.provision = file;
+        self
     }
 
     pub fn with_installed_sdk(mut self, problem: Option<&'a InstalledSdkProblem>) -> Self {

@@ -87,6 +87,8 @@ enum Kind {
     Stub,
     /// A dependency manifest (`pyproject.toml`, `requirements.txt`), read by text rules.
     Text,
+    /// A YAML file: a provisioning config when its top-level keys say so.
+    Yaml,
 }
 
 /// The settings in force for one document.
@@ -155,6 +157,7 @@ pub fn settings_for(
             // Notebooks come as notebook documents, which the server does not handle.
             Some(FileKind::Notebook) => None,
             Some(FileKind::Manifest) => settings.linter.wants_text_file(path).then_some(Kind::Text),
+            Some(FileKind::Yaml) => settings.linter.wants_yaml(path).then_some(Kind::Yaml),
             // `.py`, and any other file the editor hands over as Python.
             Some(FileKind::Python) | None => Some(Kind::Python),
         }
@@ -254,6 +257,7 @@ fn lint(path: &Path, body: &str, settings: &DocumentSettings, mode: Mode) -> Opt
         Kind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
         Kind::Stub => linter.lint_python(path, body, SourceKind::Stub, mode),
         Kind::Text => linter.lint_text(path, body, mode),
+        Kind::Yaml => linter.lint_yaml(path, body, mode),
     };
     Some(LintOutput {
         fixed: outcome.fixed,

@@ -5,7 +5,7 @@
 //! target release and the selected SDK release (`fwmigrate_api::tables`), so that nothing the
 //! target rejects goes unreported. See `docs/` for each rule.
 
-use fwmigrate_rule::Rule;
+use fwmigrate_rule::{Rule, TextRule};
 
 pub mod bind;
 pub mod common;
@@ -14,6 +14,8 @@ pub mod fw602;
 pub mod fw603;
 pub mod fw604;
 pub mod fw605;
+pub mod fw606;
+pub mod fw607;
 
 /// Every rule of this family, in code order.
 pub static RULES: &[&'static dyn Rule] = &[
@@ -23,3 +25,7 @@ pub static RULES: &[&'static dyn Rule] = &[
     &fw604::SdkDeprecated,
     &fw605::SdkBehaviourChange,
 ];
+
+/// The rules over provisioning YAML files, in code order.
+pub static TEXT_RULES: &[&'static dyn TextRule] =
+    &[&fw606::IgnoredConfigKey, &fw607::ProvisionConfigError];

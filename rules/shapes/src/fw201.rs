@@ -14,7 +14,7 @@ use crate::common::{
 
 pub struct TrainerAccelerator;
 
-const FIELDS: &[&str] = &["accelerator_type", "accelerator_count"];
+pub(crate) const FIELDS: &[&str] = &["accelerator_type", "accelerator_count"];
 
 pub static META: RuleMeta = RuleMeta {
     code: "FW201",
@@ -113,7 +113,7 @@ fn effect(target: Target, field: &str, what: &str) -> String {
     }
 }
 
-const ADVICE: &str = "shapes own the trainer hardware. Set `training_shape_id`, or leave it unset so the recipe picks the smallest validated shape";
+pub(crate) const ADVICE: &str = "shapes own the trainer hardware. Set `training_shape_id`, or leave it unset so the recipe picks the smallest validated shape";
 
 fn check_keywords(ctx: &Context, findings: &mut Vec<Finding>) {
     for_each_call(ctx.file.suite(), |call| {

@@ -2,7 +2,7 @@
 //! own. Each rule is documented in `docs/rules/` (generated from its `RuleMeta`); what all rules
 //! share is in `docs/behaviour.md`.
 
-use fwmigrate_rule::Rule;
+use fwmigrate_rule::{Rule, TextRule};
 
 mod common;
 pub mod fw201;
@@ -12,6 +12,7 @@ pub mod fw204;
 pub mod fw205;
 pub mod fw206;
 mod trainer_keyword;
+pub mod yaml;
 
 /// Every rule of this family, in code order.
 pub static RULES: &[&'static dyn Rule] = &[
@@ -21,4 +22,14 @@ pub static RULES: &[&'static dyn Rule] = &[
     &fw204::DeploymentManualInfra,
     &fw205::PinnedShapeVersion,
     &fw206::ShortShapeId,
+];
+
+/// The same rules over provisioning YAML files, in code order.
+pub static YAML_RULES: &[&'static dyn TextRule] = &[
+    &yaml::FW201,
+    &yaml::FW202,
+    &yaml::FW203,
+    &yaml::FW204,
+    &yaml::FW205,
+    &yaml::FW206,
 ];
