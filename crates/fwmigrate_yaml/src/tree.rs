@@ -119,6 +119,7 @@ enum Frame {
 impl Yaml {
     /// Parse `text`. Only the first document is kept; an empty stream has no root.
     pub fn parse(text: &str) -> Result<Yaml, YamlError> {
+        let source = text;
         let offsets = Offsets::new(text);
         let mut yaml = Yaml::default();
         let mut anchors: HashMap<usize, NodeId> = HashMap::new();
@@ -143,6 +144,12 @@ impl Yaml {
                         _ => Style::Block,
                     };
                     let text = value.into_owned();
+                    // A quoted scalar's span may run on past its closing quote: end it there.
+                    let range = match style {
+                        Style::Quoted => quoted_end(source, range.start())
+                            .map_or(range, |end| TextRange::new(range.start(), end)),
+                        _ => range,
+                    };
                     let id = yaml.push(
                         Value::Scalar {
                             text: text.clone(),
@@ -399,6 +406,23 @@ impl Yaml {
     }
 }
 
+/// The end of the quoted scalar that starts at `start` (just past its closing quote).
+fn quoted_end(text: &str, start: TextSize) -> Option<TextSize> {
+    let rest = &text[start.to_usize()..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let bytes = rest.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == '"' => i += 2,
+            b'\'' if quote == '\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote as u8 => return Some(start + TextSize::new(i as u32 + 1)),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// YAML 1.1 nulls, as PyYAML's `safe_load` resolves a plain scalar.
 pub fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
@@ -450,6 +474,16 @@ mod tests {
         assert_eq!(&text[node.range], "c: 1");
         let a = yaml.entry(yaml.get(root, "a").unwrap());
         assert_eq!(&text[yaml.node(a.value).range], "é");
+        let text = "a: \"x \\\" y\"  # c\nb: 'it''s'   # d\nc: z\n";
+        let yaml = Yaml::parse(text).unwrap();
+        let root = yaml.root().unwrap();
+        let value = |k: &str| {
+            &text[yaml
+                .node(yaml.entry(yaml.get(root, k).unwrap()).value)
+                .range]
+        };
+        assert_eq!(value("a"), "\"x \\\" y\"");
+        assert_eq!(value("b"), "'it''s'");
         assert_eq!(&text[a.key_range], "a");
     }
 

@@ -72,7 +72,11 @@ impl TextRule for ProvisionConfigError {
     fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>) {
         let Some(file) = ctx.provision else { return };
         for problem in &file.analysis.problems {
-            findings.push(Finding::new(&META, problem.range, problem.message.clone()));
+            findings.push(Finding::new(
+                &META,
+                problem.range,
+                format!("{}.", problem.message),
+            ));
         }
     }
 
