@@ -3,8 +3,9 @@
 //! - `docs/rules/` (one page per rule and an index) is generated from each rule's `RuleMeta`;
 //!   the test fails when a page is missing, stale or left over from a removed rule. Regenerate
 //!   with [`UPDATE_COMMAND`].
-//! - The rule table in `README.md` is written by hand and checked against the registry.
-//! - Relative links in `README.md` and `docs/` lead to files that exist.
+//! - `README.md` has no rule table of its own: it links to the generated index.
+//! - Relative links in `README.md` and `docs/` lead to files that exist (`tests/markdown_links.rs`
+//!   in the root package checks every Markdown file, anchors included).
 //!
 //! Rules are taken from the registry, so a new rule or family needs nothing here.
 
@@ -289,163 +290,22 @@ fn generated_pages_carry_the_metadata() {
     }
 }
 
-/// One row of README.md's rule table.
-#[derive(Debug, PartialEq, Eq)]
-struct Row {
-    code: String,
-    name: String,
-    family: String,
-    severity: String,
-    /// The fix column's first word (`safe`, `unsafe`, `display-only`, `none`); what follows
-    /// it qualifies it for README readers.
-    fix: String,
-}
-
-impl Row {
-    fn of(meta: &RuleMeta) -> Row {
-        Row {
-            code: meta.code.to_string(),
-            name: meta.name.to_string(),
-            family: meta.family.to_string(),
-            severity: meta.severity.as_str().to_string(),
-            fix: fix_text(meta).to_string(),
-        }
-    }
-
-    fn markdown(&self) -> String {
-        format!(
-            "| {} | {} | {} | {} | {} |",
-            self.code, self.name, self.family, self.severity, self.fix
-        )
-    }
-}
-
-/// The rows of the table under README's `## Rules` heading (`| code | name | family | severity
-/// | fix |`).
-fn readme_rule_table(readme: &str) -> Result<Vec<Row>, String> {
-    let section = readme
-        .split("\n## ")
-        .find(|s| s.starts_with("Rules\n"))
-        .ok_or("README.md has no `## Rules` section")?;
-    let mut lines = section
-        .lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'));
-    let header = lines.next().ok_or("README.md's `## Rules` has no table")?;
-    let columns: Vec<&str> = header.trim_matches('|').split('|').map(str::trim).collect();
-    if columns != ["code", "name", "family", "severity", "fix"] {
-        return Err(format!(
-            "README.md's rule table has the columns {columns:?}, expected code, name, family, severity, fix"
-        ));
-    }
-    lines.next(); // |---|---|
-    lines
-        .map(|line| {
-            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-            let [code, name, family, severity, fix] = cells[..] else {
-                return Err(format!("README.md: a row without 5 cells: {line}"));
-            };
-            let fix = fix
-                .split([' ', ':', '(', ','])
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            Ok(Row {
-                code: code.to_string(),
-                name: name.trim_matches('`').to_string(),
-                family: family.trim_matches('`').to_string(),
-                severity: severity.to_string(),
-                fix,
-            })
-        })
-        .collect()
-}
-
-/// What differs between README's table and the registry, one line each.
-fn table_drift(table: &[Row], rules: &[&RuleMeta]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let by_code: BTreeMap<&str, &Row> = table.iter().map(|r| (r.code.as_str(), r)).collect();
-    if by_code.len() != table.len() {
-        problems.push("a code has two rows".to_string());
-    }
-    for meta in rules {
-        let want = Row::of(meta);
-        let Some(have) = by_code.get(meta.code) else {
-            problems.push(format!(
-                "{} is missing; add: {}",
-                meta.code,
-                want.markdown()
-            ));
-            continue;
-        };
-        for (field, have, want) in [
-            ("name", &have.name, &want.name),
-            ("family", &have.family, &want.family),
-            ("severity", &have.severity, &want.severity),
-            ("fix", &have.fix, &want.fix),
-        ] {
-            if have != want {
-                problems.push(format!(
-                    "{}: {field} is `{have}` in README.md, `{want}` in the rule's metadata",
-                    meta.code
-                ));
-            }
-        }
-    }
-    for row in table {
-        if !rules.iter().any(|m| m.code == row.code) {
-            problems.push(format!("{} is not a rule; remove its row", row.code));
-        }
-    }
-    let codes: Vec<&str> = table.iter().map(|r| r.code.as_str()).collect();
-    if codes.windows(2).any(|w| w[0] >= w[1]) {
-        problems.push("the rows are not in code order".to_string());
-    }
-    problems
-}
-
+/// The README's pointer to the rule reference: the index generated above, never a table of its
+/// own that could drift from the rules.
 #[test]
-fn readme_rule_table_matches_the_registry() {
+fn readme_links_to_the_generated_rule_index() {
     let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
-    let table = readme_rule_table(&readme).unwrap_or_else(|e| panic!("{e}"));
-    let problems = table_drift(&table, &registry::all_rules());
+    let link = format!("]({RULES_DIR}/README.md)");
     assert!(
-        problems.is_empty(),
-        "README.md's rule table differs from the rules' metadata:\n  {}",
-        problems.join("\n  ")
-    );
-}
-
-#[test]
-fn table_drift_is_reported() {
-    let readme = "# x\n\n## Rules\n\n| code | name | family | severity | fix |\n|---|---|---|---|---|\n\
-                  | FW000 | syntax-error | common | error | none: never changed |\n\
-                  | FW001 | infra-cfg | infra | warning | unsafe (sometimes) |\n\
-                  | FW777 | no-such-rule | common | error | none |\n\n## Next\n";
-    let table = readme_rule_table(readme).unwrap();
-    assert_eq!(table.len(), 3);
-    assert_eq!(table[0].fix, "none");
-    let rules = registry::all_rules();
-    let first_two: Vec<&RuleMeta> = rules.iter().copied().take(3).collect();
-    let problems = table_drift(&table, &first_two);
-    let expected_fw001 = [
-        "FW001: name is `infra-cfg` in README.md, `infra-config` in the rule's metadata",
-        "FW001: fix is `unsafe` in README.md, `safe` in the rule's metadata",
-    ];
-    for p in expected_fw001 {
-        assert!(problems.iter().any(|q| q == p), "{p} not in {problems:?}");
-    }
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.starts_with("FW002 is missing; add: | FW002 |"))
+        readme.contains(&link),
+        "README.md does not link to the rule index ({link})"
     );
     assert!(
-        problems
-            .iter()
-            .any(|p| p.starts_with("FW777 is not a rule"))
+        !readme
+            .lines()
+            .any(|l| l.starts_with("| code | name |") || l.starts_with("| FW0")),
+        "README.md has a rule table of its own: link to {RULES_DIR}/README.md instead"
     );
-    assert!(readme_rule_table("# x\n\n## Rules\n\nnone\n").is_err());
 }
 
 /// Relative link targets (`](path)`, anchors dropped) in a Markdown text, outside code blocks.
