@@ -29,8 +29,10 @@ fn python_trees() -> Vec<PathBuf> {
 
 /// (code, line) of every finding, for the message.
 fn check(trees: &[PathBuf], prefilter: bool) -> Vec<String> {
-    let binary = std::env::var_os("FWMIGRATE_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_fwmigrate")), PathBuf::from);
+    let binary = std::env::var_os("FWMIGRATE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_fwmigrate")),
+        PathBuf::from,
+    );
     let mut cmd = Command::new(binary);
     cmd.args([
         "--check",

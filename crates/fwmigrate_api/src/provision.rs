@@ -98,7 +98,12 @@ impl Provision {
     /// `provision.py` resolves it: the entry's `mode`, else the name (`rl`, `rft`, or a
     /// `<mode>_` prefix), aliases resolved. `None` when neither gives a mode.
     pub fn mode_of(&self, name: &str, explicit: Option<&str>) -> Option<String> {
-        let canonical = |m: &str| self.aliases.get(m).cloned().unwrap_or_else(|| m.to_string());
+        let canonical = |m: &str| {
+            self.aliases
+                .get(m)
+                .cloned()
+                .unwrap_or_else(|| m.to_string())
+        };
         if let Some(m) = explicit.filter(|m| !m.is_empty()) {
             return Some(canonical(m));
         }
@@ -176,7 +181,9 @@ mod tests {
     #[test]
     fn modes_resolve_as_provision_py_resolves_them() {
         let model = Provision {
-            modes: ["sft", "rl", "distillation", "dpo"].map(String::from).to_vec(),
+            modes: ["sft", "rl", "distillation", "dpo"]
+                .map(String::from)
+                .to_vec(),
             aliases: [("rft".to_string(), "rl".to_string())].into(),
             ..Provision::default()
         };
@@ -193,6 +200,9 @@ mod tests {
     fn the_embedded_models_parse_and_round_trip() {
         let models = models();
         let last = crate::registry().cookbook.len() - 1;
-        assert_eq!(render(models, last), crate::data::text("provision.history", PROVISION_TEXT));
+        assert_eq!(
+            render(models, last),
+            crate::data::text("provision.history", PROVISION_TEXT)
+        );
     }
 }
