@@ -3,10 +3,12 @@
 //! [`table_from_tree`] reads every module of the named packages below a folder; [`write_table`]
 //! writes a single table in its committed form. The command-line tool (`cargo run -p
 //! fwmigrate_apigen -- --help`) reads every release the committed input names ([`sources`]),
-//! works out where names went ([`moves`]), and writes the histories and the release registry.
+//! works out where names went ([`moves`]), reads each release's provisioning code
+//! ([`provision`]), and writes the histories, the provisioning models and the release registry.
 
 pub mod extract;
 pub mod moves;
+pub mod provision;
 pub mod sources;
 
 use std::collections::BTreeMap;

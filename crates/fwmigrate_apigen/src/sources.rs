@@ -1,9 +1,11 @@
 //! Which source trees make which tables: the cookbook's git history and the SDK wheels.
 //!
-//! The cookbook tables come from a git repository with the cookbook's tags: a clone of
-//! `fw-ai/cookbook`, or the history bundle that holds its `training` package at every tagged
-//! release and the weekly snapshots before the first tag (same tag names and paths; each of its
-//! commits carries a `SOURCE` file naming the original commit and date). The SDK tables come
+//! The cookbook tables, and each snapshot's provisioning model (read from its
+//! `training/provision/provision.py` by [`crate::provision`]), come from a git repository with
+//! the cookbook's tags: a clone of `fw-ai/cookbook`, or the history bundle that holds its
+//! `training` package at every tagged release and the weekly snapshots before the first tag (same
+//! tag names and paths; each of its commits carries a `SOURCE` file naming the original commit
+//! and date). The SDK tables come
 //! from the `fireworks-ai` wheels on PyPI, with the `tinker` wheel an SDK release pins (before
 //! 1.2.25 the SDK's client classes subclass tinker's). Which snapshots and releases, and the
 //! reviewed facts the sources do not state, are the committed input `history.toml`.
@@ -13,6 +15,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use fwmigrate_api::history::Releases;
+use fwmigrate_api::provision::{self, Provision};
 use fwmigrate_api::registry::{Registry, Snapshot};
 use fwmigrate_api::tables::{Symbol, Table};
 use serde::Deserialize;
@@ -207,14 +211,29 @@ fn export(repo: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
 const EARLY_PACKAGE: &str = "fireworks.training.cookbook";
 const EARLY_ROOT: &str = "training/src";
 
-/// The cookbook's table at a revision, and its declared `fireworks-ai` requirement.
-pub fn cookbook_snapshot(repo: &Path, rev: &str) -> Result<(Table, Option<String>), String> {
+/// What one cookbook snapshot holds for the data.
+pub struct CookbookSnapshot {
+    pub table: Table,
+    /// Its declared `fireworks-ai` requirement.
+    pub sdk: Option<String>,
+    /// How its `provision.py` reads a provisioning YAML file; `None` without one.
+    pub provision: Option<Provision>,
+}
+
+/// The cookbook at a revision: its table, its declared `fireworks-ai` requirement and its
+/// provisioning model.
+pub fn cookbook_snapshot(repo: &Path, rev: &str) -> Result<CookbookSnapshot, String> {
     let dir = export(repo, rev)?;
     let table = cookbook_table_from(dir.path())?;
-    let requirement = fs::read_to_string(dir.path().join("training/pyproject.toml"))
+    let sdk = fs::read_to_string(dir.path().join("training/pyproject.toml"))
         .ok()
         .and_then(|text| sdk_requirement(&text));
-    Ok((table, requirement))
+    let provision = crate::provision::from_tree(dir.path()).map_err(|e| format!("{rev}: {e}"))?;
+    Ok(CookbookSnapshot {
+        table,
+        sdk,
+        provision,
+    })
 }
 
 /// The cookbook's table from a folder holding its `training` folder (either layout).
@@ -386,11 +405,13 @@ pub fn generate(repo: &Path, wheels: &Path, input: &Input) -> Result<Generated, 
         ..Registry::default()
     };
     let mut cookbook = Vec::new();
+    let mut provisions = Vec::new();
     for source in &sources {
-        let (table, declared) = cookbook_snapshot(repo, &source.rev)?;
+        let read = cookbook_snapshot(repo, &source.rev)?;
         let mut snapshot = source.snapshot.clone();
-        snapshot.sdk = declared.unwrap_or_default();
-        cookbook.push(table);
+        snapshot.sdk = read.sdk.unwrap_or_default();
+        cookbook.push(read.table);
+        provisions.push(read.provision);
         registry.cookbook.push(snapshot);
     }
     apply_reviewed(&mut registry, input)?;
@@ -403,14 +424,34 @@ pub fn generate(repo: &Path, wheels: &Path, input: &Input) -> Result<Generated, 
     }
     let moves = crate::moves::moves(&sdk, "fireworks.training.sdk");
     let sdk_text = fwmigrate_api::history::History::render(&input.sdk.versions, &sdk, &moves);
+    let provision_text = provision_history(&provisions);
     Ok(Generated {
         files: vec![
             ("releases.json".to_string(), registry.render()),
             ("cookbook.history".to_string(), cookbook_text),
             ("sdk.history".to_string(), sdk_text),
+            ("provision.history".to_string(), provision_text),
         ],
         registry,
     })
+}
+
+/// `provision.history` from each snapshot's model (oldest first): one line per distinct model,
+/// with every snapshot that has it, in the order the models first appear.
+pub fn provision_history(models: &[Option<Provision>]) -> String {
+    let mut distinct: Vec<(&Provision, Vec<usize>)> = Vec::new();
+    for (i, model) in models.iter().enumerate() {
+        let Some(model) = model else { continue };
+        match distinct.iter_mut().find(|(m, _)| *m == model) {
+            Some((_, indices)) => indices.push(i),
+            None => distinct.push((model, vec![i])),
+        }
+    }
+    let lines: Vec<(Releases, Provision)> = distinct
+        .into_iter()
+        .map(|(model, indices)| (Releases::from_indices(indices), model.clone()))
+        .collect();
+    provision::render(&lines, models.len().saturating_sub(1))
 }
 
 /// Aliases, roles and narrowings from the input, checked against the snapshots found.

@@ -1,5 +1,5 @@
-//! The committed API data (the release registry and both histories) is exactly what the generator
-//! makes from the sources: the cookbook's history (the bundle beside the checkout, cloned) and
+//! The committed API data (the release registry, both histories and the provisioning models) is
+//! exactly what the generator makes from the sources: the cookbook's history (the bundle beside the checkout, cloned) and
 //! the SDK wheels (downloaded with pip into `target/apigen-wheels` when missing). Without them the
 //! test says so and passes, unless `FWMIGRATE_REQUIRE_TABLES=1` (CI) makes that a failure.
 
@@ -42,6 +42,15 @@ fn committed_data_matches_the_sources() {
     let mut made: Vec<String> = generated.files.iter().map(|(n, _)| n.clone()).collect();
     made.sort();
     assert_eq!(committed, made);
+    // Every snapshot with a `provision.py` has a provisioning model, the newest one included.
+    let (_, provision) = generated
+        .files
+        .iter()
+        .find(|(name, _)| name == "provision.history")
+        .expect("provision.history is generated");
+    let last = generated.registry.cookbook.len() - 1;
+    let models = fwmigrate_api::provision::parse(provision, last).unwrap();
+    assert!(models.iter().any(|(releases, _)| releases.contains(last)));
     // The registry covers the history: 69 tagged releases from 2026-05-19, weekly before.
     let targets = generated
         .registry
