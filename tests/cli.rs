@@ -886,7 +886,7 @@ fn dependency_files_and_their_includes_are_checked() {
     );
 }
 
-/// Files are reported in path order (component by component, as README.md says), whatever order
+/// Files are reported in path order (component by component, as docs/behaviour.md says), whatever order
 /// the walk's threads finish them in, with one folder (processed as the walk goes) or several
 /// paths (listed first), and with a file that a requirements file includes.
 #[test]

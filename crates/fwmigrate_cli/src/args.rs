@@ -1,4 +1,4 @@
-//! Command-line arguments (described in README.md).
+//! Command-line arguments (described in docs/configuration.md and docs/output-formats.md).
 
 use std::path::PathBuf;
 

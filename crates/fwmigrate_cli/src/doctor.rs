@@ -1,5 +1,5 @@
 //! `fwmigrate doctor [PATH ...] [--log FILE | -]`: the installed SDK first, then the error the
-//! user just got, explained (README "fwmigrate doctor").
+//! user just got, explained (docs/doctor.md).
 //!
 //! 1. The installed-SDK verdict: the Python environment (`--python`, `$VIRTUAL_ENV`, `.venv/` or
 //!    `venv/` in the project folder, `$CONDA_PREFIX`) and whether its `fireworks-ai` satisfies

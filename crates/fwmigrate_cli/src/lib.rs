@@ -50,7 +50,7 @@ pub(crate) fn interrupted() -> bool {
 /// Stack size of the threads that parse and lint.
 const WORKER_STACK: usize = 256 << 20;
 
-/// Run the command line with the process's arguments; the exit codes are listed in README.md.
+/// Run the command line with the process's arguments; the exit codes are listed in docs/output-formats.md.
 /// `commit` (`abcdef123 2026-07-20`) is the commit the binary was built from, when known.
 pub fn main(commit: Option<&'static str>) -> ExitCode {
     deep_default_stacks();

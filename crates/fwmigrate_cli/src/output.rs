@@ -197,8 +197,9 @@ pub fn json_record(r: &Record) -> Value {
     })
 }
 
-/// Where the rule documentation lives (the README's rule table; `--explain CODE` has the rest).
-const HELP_URI: &str = "https://github.com/fwmigrate/fwmigrate#rules";
+/// Where the rule documentation lives (the generated rule index; `--explain CODE` prints a
+/// rule's page).
+const HELP_URI: &str = "https://github.com/fwmigrate/fwmigrate/blob/main/docs/rules/README.md";
 
 /// SARIF 2.1.0 for one run: one rule entry per code (with its documentation as help text),
 /// results with their fixes. Columns count Unicode code points, as everywhere in fwmigrate.

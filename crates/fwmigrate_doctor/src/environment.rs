@@ -1,6 +1,6 @@
 //! The Python environment a project runs in, and the `fireworks-ai` installed there.
 //!
-//! Where to look (`DIAGNOSIS.md` §1 of the contract, README "fwmigrate doctor"):
+//! Where to look (docs/doctor.md):
 //!
 //! - `fwmigrate doctor`: `--python PATH`, else `$VIRTUAL_ENV`, else `.venv/` or `venv/` in the
 //!   project folder, else `$CONDA_PREFIX`;

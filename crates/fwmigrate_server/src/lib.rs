@@ -27,8 +27,8 @@ Start the fwmigrate language server (the Language Server Protocol over stdio).
 
 Usage: fwmigrate server
 
-Configure your editor to run `fwmigrate server` for Python files; see the README for Neovim,
-VS Code and Helix. To check a folder named `server`, write `fwmigrate ./server`.
+Configure your editor to run `fwmigrate server` for Python files; see docs/editors.md for
+Neovim, VS Code and Helix. To check a folder named `server`, write `fwmigrate ./server`.
 ";
 
 /// Run the server on stdin/stdout with the arguments after `server`; exit 0 after a clean
