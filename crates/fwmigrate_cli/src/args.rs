@@ -180,3 +180,27 @@ pub enum Mode {
     Diff,
     Apply,
 }
+
+impl Args {
+    /// The command line's layer over the configuration files.
+    pub fn overrides(&self) -> fwmigrate_workspace::Overrides {
+        fwmigrate_workspace::Overrides {
+            target: self.target.clone(),
+            sdk_version: self.sdk_version.clone(),
+            unsafe_fixes: match (self.unsafe_fixes, self.no_unsafe_fixes) {
+                (true, _) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            cookbook_modules: self.cookbook_modules.clone(),
+            exclude: self.exclude.clone(),
+            extend_exclude: self.extend_exclude.clone(),
+            python: self.python.clone(),
+            config: self.config.clone(),
+            isolated: self.isolated,
+        }
+    }
+}

@@ -31,10 +31,11 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::args::Args;
-use crate::installed::{self, Problem};
 use crate::output::{self, Style};
 use crate::process::{Job, Record};
-use crate::{Resolver, sdk_pin, walk};
+use crate::{Resolver, walk};
+use fwmigrate_workspace::installed::{self, Problem};
+use fwmigrate_workspace::sdk_pin;
 
 /// The output formats of `fwmigrate doctor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -219,7 +220,7 @@ fn run(args: &DoctorArgs) -> Result<u8, String> {
     let searched = environment::searched(args.python.is_some(), &ambient, &project);
 
     let check_args = check_args(args, &paths)?;
-    let mut resolver = Resolver::new(&check_args).map_err(|e| e.to_string())?;
+    let mut resolver = Resolver::new(&check_args.overrides()).map_err(|e| e.to_string())?;
     if let Some(env) = &environment {
         resolver = resolver.with_environment(env.clone(), searched.clone());
     }

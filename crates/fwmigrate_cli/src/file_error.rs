@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use crate::config::ConfigError;
 use crate::write::WriteError;
+use fwmigrate_workspace::ConfigError;
 
 #[derive(Debug)]
 pub enum FileError {

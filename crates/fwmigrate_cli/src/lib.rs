@@ -1,14 +1,10 @@
 //! The `fwmigrate` command line. The binary (the workspace's root package) calls [`main`].
 
 mod args;
-mod config;
 pub mod doctor;
 mod file_error;
-mod installed;
 mod output;
 mod process;
-mod sdk_pin;
-mod settings;
 mod version;
 mod walk;
 mod write;
@@ -16,9 +12,9 @@ mod write;
 // For the language server (`fwmigrate server`, crates/fwmigrate_server), which resolves the
 // settings of an open file exactly as a command line naming that file would.
 pub use args::Args;
-pub use process::debug_panic_hook;
-pub use sdk_pin::{PinDeclaration, SdkSource};
-pub use settings::{DEFAULT_EXCLUDE, FileSettings, Resolver};
+pub use fwmigrate_workspace::{
+    DEFAULT_EXCLUDE, FileSettings, Overrides, PinDeclaration, Resolver, SdkSource, debug_panic_hook,
+};
 pub use walk::{FileKind, kind_of};
 
 use std::collections::BTreeSet;
@@ -152,7 +148,8 @@ fn run(args: &Args) -> Result<u8, String> {
         }
         return run_stdin(args);
     }
-    let resolver = std::sync::Arc::new(Resolver::new(args).map_err(|e| e.to_string())?);
+    let resolver =
+        std::sync::Arc::new(Resolver::new(&args.overrides()).map_err(|e| e.to_string())?);
     // Ctrl-C / SIGTERM: finish the writes under way, start no new file, exit 130. Every file
     // is then either as it was or fully fixed, and no temporary file is left behind. A second
     // signal stops at once (once an in-place write of a hard-linked file under way is done).
@@ -414,7 +411,7 @@ fn progress(done: &AtomicUsize, total: &AtomicUsize, finished: &AtomicBool) {
 }
 
 fn run_stdin(args: &Args) -> Result<u8, String> {
-    let resolver = Resolver::new(args).map_err(|e| e.to_string())?;
+    let resolver = Resolver::new(&args.overrides()).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)

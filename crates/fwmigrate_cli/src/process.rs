@@ -10,9 +10,9 @@ use fwmigrate_rule::{Applicability, Severity};
 
 use crate::args::Mode;
 use crate::file_error::FileError;
-use crate::settings::{FileSettings, Resolver};
 use crate::walk::{Candidate, FileKind, Worker};
 use crate::write::write_atomic;
+use fwmigrate_workspace::{FileSettings, Resolver, debug_panic_hook};
 
 /// One finding, owned, with everything output needs.
 #[derive(Debug, Clone)]
@@ -513,19 +513,4 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// Paths as given, for messages.
 pub fn stdin_name(name: Option<&PathBuf>) -> PathBuf {
     name.cloned().unwrap_or_else(|| PathBuf::from("-"))
-}
-
-/// Debug builds only: `FWMIGRATE_DEBUG_PANIC_ON=NAME` makes processing a file named `NAME`
-/// panic, for the tests of the panic guards (the command line's and the language server's).
-pub fn debug_panic_hook(path: &Path) {
-    #[cfg(debug_assertions)]
-    if let Some(name) = std::env::var_os("FWMIGRATE_DEBUG_PANIC_ON")
-        && path.file_name() == Some(name.as_os_str())
-    {
-        panic!(
-            "FWMIGRATE_DEBUG_PANIC_ON: deliberate panic for {}",
-            path.display()
-        );
-    }
-    let _ = path;
 }

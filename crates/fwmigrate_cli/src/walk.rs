@@ -6,8 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::config::ConfigError;
-use crate::settings::{FileSettings, Resolver, parent_dir};
+use fwmigrate_workspace::{ConfigError, FileSettings, Resolver, parent_dir};
 
 /// The settings of the folders seen last by one thread, reused for their files without a lock
 /// (a miss asks the [`Resolver`], whose caches are shared). Bounded, so memory does not grow
@@ -26,7 +25,7 @@ impl DirSettings {
         resolver: &Resolver,
         path: &Path,
     ) -> Result<Arc<FileSettings>, ConfigError> {
-        let dir = crate::settings::parent_dir(path);
+        let dir = parent_dir(path);
         let settings = match self.find(dir) {
             Some(s) => s,
             None => {

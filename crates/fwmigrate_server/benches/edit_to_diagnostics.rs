@@ -192,9 +192,13 @@ fn main() {
     let mut findings = 0;
     for _ in 0..20 {
         let start = Instant::now();
-        let settings =
-            fwmigrate_server::adapter::settings_for(&path, &Default::default(), dir.path())
-                .unwrap();
+        let settings = fwmigrate_server::adapter::settings_for(
+            &path,
+            &Default::default(),
+            dir.path(),
+            &Default::default(),
+        )
+        .unwrap();
         resolve.push(start.elapsed());
         findings = fwmigrate_server::adapter::check(&path, &text, &settings).len();
         lint.push(start.elapsed());

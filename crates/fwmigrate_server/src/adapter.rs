@@ -1,83 +1,74 @@
-//! The one place where the server calls into fwmigrate's command line and engine.
+//! The one place where the server calls into fwmigrate's settings and engine.
 //!
 //! Everything else in this crate works with the plain types below (byte ranges into the
 //! document's text, owned strings), so that a change in the engine's interface touches this file
 //! only. The functions used:
 //!
-//! - settings: `fwmigrate_cli::Args` (parsed from the editor's overrides as command-line flags),
-//!   `fwmigrate_cli::Resolver::{new, with_project_root, settings_for}`,
-//!   `fwmigrate_cli::FileSettings::excludes`,
-//!   `fwmigrate_cli::ALWAYS_SKIPPED` and `fwmigrate_cli::kind_of`;
+//! - settings: `fwmigrate_workspace::Overrides` (the editor's layer over the configuration
+//!   files), `fwmigrate_workspace::Resolver::{new, with_project_root, settings_for}`,
+//!   `fwmigrate_workspace::FileSettings::excludes` and `fwmigrate_engine::SourceType::from_path`;
 //! - linting: `fwmigrate_engine::Linter::{lint_python, lint_text, wants_text_file}` with
 //!   `fwmigrate_engine::Mode::{Check, Fix}`, and `fwmigrate_engine::FW999` for panics;
 //! - suppression comments: `fwmigrate_parser::ParsedFile::{parse, comments}`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use clap::Parser as _;
-use fwmigrate_cli::{Args, FileKind, Resolver};
-use fwmigrate_engine::{Linter, Mode};
+use fwmigrate_engine::{Linter, Mode, SourceType as FileKind};
 use fwmigrate_parser::{ParsedFile, SourceKind};
 use fwmigrate_rule::{Applicability, Severity as RuleSeverity};
+use fwmigrate_workspace::Resolver;
 
-/// Settings the editor lays over the configuration files: the command-line layer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Overrides {
-    pub target: Option<String>,
-    /// The fireworks-ai release the conformance rules check against (`--sdk-version`).
-    pub sdk_version: Option<String>,
-    pub select: Option<Vec<String>>,
-    pub extend_select: Vec<String>,
-    pub ignore: Vec<String>,
+pub use fwmigrate_workspace::Overrides;
+
+/// The settings resolvers of a server session: one per workspace folder and editor settings,
+/// so configuration files, pins and environments are read once, not at every check. Cleared
+/// when a configuration or dependency file changes (see [`SETTINGS_FILES`]); a handful of
+/// entries at most (past [`Resolvers::LIMIT`] a new entry replaces them all).
+#[derive(Default)]
+pub struct Resolvers(std::sync::Mutex<HashMap<(PathBuf, Overrides), Arc<Resolver>>>);
+
+impl Resolvers {
+    const LIMIT: usize = 64;
+
+    pub fn get(&self, workspace: &Path, overrides: &Overrides) -> Result<Arc<Resolver>, String> {
+        let key = (workspace.to_path_buf(), overrides.clone());
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = map.get(&key) {
+            return Ok(r.clone());
+        }
+        let resolver = Arc::new(
+            Resolver::new(overrides)
+                .map_err(|e| e.to_string())?
+                .with_project_root(workspace),
+        );
+        if map.len() >= Self::LIMIT {
+            map.clear();
+        }
+        map.insert(key, resolver.clone());
+        Ok(resolver)
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
-impl Overrides {
-    /// The command line these overrides stand for (`fwmigrate --target ... --select ...`).
-    fn argv(&self, path: &Path) -> Vec<std::ffi::OsString> {
-        let mut argv: Vec<std::ffi::OsString> = vec!["fwmigrate".into()];
-        if let Some(t) = &self.target {
-            argv.push(format!("--target={t}").into());
-        }
-        if let Some(v) = &self.sdk_version {
-            argv.push(format!("--sdk-version={v}").into());
-        }
-        if let Some(s) = &self.select {
-            argv.push(format!("--select={}", s.join(",")).into());
-        }
-        if !self.extend_select.is_empty() {
-            argv.push(format!("--extend-select={}", self.extend_select.join(",")).into());
-        }
-        if !self.ignore.is_empty() {
-            argv.push(format!("--ignore={}", self.ignore.join(",")).into());
-        }
-        argv.push("--".into());
-        argv.push(path.as_os_str().to_owned());
-        argv
+/// Whether these overrides are valid (targets, SDK versions and rule selectors are checked as
+/// the command line checks them); the error names what is wrong.
+pub fn validate(overrides: &Overrides) -> Result<(), String> {
+    if let Some(t) = &overrides.target {
+        t.parse::<fwmigrate_rule::Target>()?;
     }
-
-    /// Whether these overrides are valid command-line flags (targets and rule selectors are
-    /// checked as `fwmigrate` checks them); the error names what is wrong.
-    pub fn validate(&self) -> Result<(), String> {
-        if let Some(v) = &self.sdk_version {
-            v.parse::<fwmigrate_rule::SdkVersion>()?;
-        }
-        let args = self.parse(Path::new("."))?;
-        Resolver::new(&args).map(|_| ()).map_err(|e| e.to_string())
+    if let Some(v) = &overrides.sdk_version {
+        v.parse::<fwmigrate_rule::SdkVersion>()?;
     }
-
-    fn parse(&self, path: &Path) -> Result<Args, String> {
-        Args::try_parse_from(self.argv(path)).map_err(|e| {
-            let text = e.to_string();
-            text.lines()
-                .next()
-                .unwrap_or("invalid setting")
-                .trim_start_matches("error: ")
-                .to_string()
-        })
-    }
+    Resolver::new(overrides)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// How a document is linted.
@@ -127,13 +118,13 @@ pub const SETTINGS_FILES: &[&str] = &[
 pub fn is_settings_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "fwmigrate.toml"
-        || fwmigrate_cli::manifest::Manifest::of(Path::new(name), false).is_some()
+        || fwmigrate_manifest::Manifest::of(Path::new(name), false).is_some()
         || lower.ends_with(".txt")
         || lower.ends_with(".in")
 }
 
 /// The settings for the file at `path`, resolved from the `pyproject.toml` / `fwmigrate.toml`
-/// above it exactly as `fwmigrate <overrides> -- <path>` resolves them when run in `workspace`:
+/// above it exactly as the command line resolves them with these overrides, run in `workspace`:
 /// the default `sdk-version` follows the `fireworks-ai` pin of the configuration's folder, else
 /// of the workspace folder. As with ruff's server, a file the configuration excludes (or that
 /// lies in a folder fwmigrate never walks, such as `.venv` or `site-packages`) is not checked.
@@ -141,18 +132,16 @@ pub fn settings_for(
     path: &Path,
     overrides: &Overrides,
     workspace: &Path,
+    resolvers: &Resolvers,
 ) -> Result<DocumentSettings, String> {
-    let args = overrides.parse(path)?;
-    let resolver = Resolver::new(&args)
-        .map_err(|e| e.to_string())?
-        .with_project_root(workspace);
+    let resolver = resolvers.get(workspace, overrides)?;
     let settings = resolver.settings_for(path).map_err(|e| e.to_string())?;
     // The exclusions hold the default list (`.venv`, `site-packages`, ...) unless the
     // configuration replaced it.
     let kind = if settings.excludes(path) {
         None
     } else {
-        match fwmigrate_cli::kind_of(path) {
+        match FileKind::from_path(path) {
             Some(FileKind::Stub) => Some(Kind::Stub),
             // Notebooks come as notebook documents, which the server does not handle.
             Some(FileKind::Notebook) => None,
@@ -251,7 +240,7 @@ fn split_bom(text: &str) -> (usize, &str) {
 }
 
 fn lint(path: &Path, body: &str, settings: &DocumentSettings, mode: Mode) -> Option<LintOutput> {
-    fwmigrate_cli::debug_panic_hook(path);
+    fwmigrate_workspace::debug_panic_hook(path);
     let linter = &settings.linter;
     let outcome = match settings.kind? {
         Kind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
@@ -561,24 +550,25 @@ mod tests {
             target: Some("2099.01".into()),
             ..Overrides::default()
         };
-        assert!(bad_target.validate().unwrap_err().contains("2099.01"));
+        assert!(validate(&bad_target).unwrap_err().contains("2099.01"));
         let bad_code = Overrides {
             ignore: vec!["FW9X9".into()],
             ..Overrides::default()
         };
-        assert!(bad_code.validate().unwrap_err().contains("FW9X9"));
+        assert!(validate(&bad_code).unwrap_err().contains("FW9X9"));
         let good = Overrides {
             target: Some("2026.06".into()),
             select: Some(vec!["FW0".into(), "FW101".into()]),
             ignore: vec!["FW007".into()],
             extend_select: vec![],
             sdk_version: Some("1.2.12".into()),
+            ..Overrides::default()
         };
-        good.validate().unwrap();
+        validate(&good).unwrap();
         let bad_sdk = Overrides {
             sdk_version: Some("latest".into()),
             ..Overrides::default()
         };
-        assert!(bad_sdk.validate().unwrap_err().contains("latest"));
+        assert!(validate(&bad_sdk).unwrap_err().contains("latest"));
     }
 }

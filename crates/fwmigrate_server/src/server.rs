@@ -132,6 +132,9 @@ struct Shared {
     state: Mutex<SharedState>,
     /// Ids of our requests to the client.
     next_request: AtomicU64,
+    /// One settings resolver per workspace folder and editor settings, kept until a
+    /// configuration or dependency file changes.
+    resolvers: adapter::Resolvers,
 }
 
 #[derive(Default)]
@@ -236,7 +239,7 @@ impl Snapshot {
     /// is broken, or when it is no file fwmigrate checks.
     fn settings(&self, shared: &Shared) -> Option<adapter::DocumentSettings> {
         let path = self.path.as_ref()?;
-        match adapter::settings_for(path, &self.overrides, &self.workspace) {
+        match adapter::settings_for(path, &self.overrides, &self.workspace, &shared.resolvers) {
             Ok(s) => s.is_checked().then_some(s),
             Err(e) => {
                 shared.show_error(e);
@@ -410,6 +413,7 @@ impl Server {
             outbox,
             state: Mutex::new(SharedState::default()),
             next_request: AtomicU64::new(1),
+            resolvers: adapter::Resolvers::default(),
         });
         let (lints, jobs) = crossbeam_channel::unbounded();
         {
@@ -670,6 +674,7 @@ impl Server {
     }
 
     fn relint_all(&self) {
+        self.shared.resolvers.clear();
         self.shared.state().shown_errors.clear();
         for uri in self.documents.keys() {
             self.schedule(uri);

@@ -56,53 +56,65 @@ fn string_list(v: &Value) -> Result<Vec<String>, String> {
     }
 }
 
+/// The keys the editor may set, as `Overrides` names them in JSON.
+const KEYS: &[&str] = &["target", "sdkVersion", "select", "extendSelect", "ignore"];
+
+/// The keys that take a list of rule codes (a comma-separated string is accepted too).
+const LISTS: &[&str] = &["select", "extendSelect", "ignore"];
+
 impl ClientSettings {
-    /// Read settings from `value`; returns them with one message per rejected key.
+    /// Read settings from `value`; returns them with one message per rejected key. Each key is
+    /// read into [`Overrides`] with serde on top of the keys accepted before it, and kept only
+    /// when the result is valid.
     pub fn from_value(value: &Value) -> (Self, Vec<String>) {
-        let mut settings = ClientSettings::default();
         let mut errors = Vec::new();
         let Some(obj) = section_ref(value) else {
             if !value.is_null() {
                 errors.push(format!("settings must be an object, found {value}"));
             }
-            return (settings, errors);
+            return (ClientSettings::default(), errors);
         };
-        let mut candidate = Overrides::default();
+        let mut accepted = serde_json::Map::new();
+        let mut overrides = Overrides::default();
         for (key, v) in obj {
-            if v.is_null() {
+            // Other keys belong to other tools or newer versions: ignored, as in ruff.
+            if v.is_null() || !KEYS.contains(&key.as_str()) {
                 continue;
             }
-            let mut trial = candidate.clone();
-            let result: Result<(), String> = match key.as_str() {
-                "target" => match v.as_str() {
-                    Some(t) => {
-                        trial.target = Some(t.trim().to_string());
-                        Ok(())
+            let v = if LISTS.contains(&key.as_str()) {
+                match string_list(v) {
+                    Ok(list) => Value::from(list),
+                    Err(e) => {
+                        errors.push(format!("`{key}`: {e}"));
+                        continue;
                     }
-                    None => Err(format!(
-                        "expected a release tag, an alias or \"latest\", found {v}"
-                    )),
-                },
-                "sdkVersion" => match v.as_str() {
-                    Some(s) => {
-                        settings.sdk_version = Some(s.trim().to_string());
-                        trial.sdk_version = Some(s.trim().to_string());
-                        Ok(())
+                }
+            } else {
+                match v.as_str() {
+                    Some(s) => Value::from(s.trim()),
+                    None => {
+                        errors.push(format!("`{key}`: expected a string, found {v}"));
+                        continue;
                     }
-                    None => Err(format!("expected a version string, found {v}")),
-                },
-                "select" => string_list(v).map(|l| trial.select = Some(l)),
-                "extendSelect" => string_list(v).map(|l| trial.extend_select = l),
-                "ignore" => string_list(v).map(|l| trial.ignore = l),
-                // Other keys belong to other tools or newer versions: ignored, as in ruff.
-                _ => continue,
+                }
             };
-            match result.and_then(|()| trial.validate()) {
-                Ok(()) => candidate = trial,
+            let mut trial = accepted.clone();
+            trial.insert(key.clone(), v);
+            let parsed = serde_json::from_value::<Overrides>(Value::Object(trial.clone()))
+                .map_err(|e| e.to_string())
+                .and_then(|o| crate::adapter::validate(&o).map(|()| o));
+            match parsed {
+                Ok(o) => {
+                    accepted = trial;
+                    overrides = o;
+                }
                 Err(e) => errors.push(format!("`{key}`: {e}")),
             }
         }
-        settings.overrides = candidate;
+        let settings = ClientSettings {
+            sdk_version: overrides.sdk_version.clone(),
+            overrides,
+        };
         (settings, errors)
     }
 }

@@ -26,7 +26,13 @@ fn workspace() -> tempfile::TempDir {
 /// uses for `path`.
 fn settings_for(path: &Path) -> fwmigrate_server::adapter::DocumentSettings {
     let workspace = std::env::current_dir().unwrap();
-    fwmigrate_server::adapter::settings_for(path, &Default::default(), &workspace).unwrap()
+    fwmigrate_server::adapter::settings_for(
+        path,
+        &Default::default(),
+        &workspace,
+        &Default::default(),
+    )
+    .unwrap()
 }
 
 #[test]

@@ -44,7 +44,7 @@ Every recipe of the file is checked: which one you launch is not known.
 
 ## Fix safety
 
-No fix: the right value is yours to choose.
+**None**: the right value is yours to choose.
 
 ## Example
 

@@ -13,9 +13,9 @@ use fwmigrate_parser::SemanticSettings;
 use fwmigrate_rule::{InstalledSdkProblem, SdkVersion, Target};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::args::Args;
 use crate::config::{self, Config, ConfigError};
 use crate::installed;
+use crate::overrides::Overrides;
 use crate::registry;
 use crate::sdk_pin::{self, PinDeclaration, SdkSource};
 
@@ -201,7 +201,7 @@ const BY_DIR_LIMIT: usize = 16_384;
 /// Resolves settings for files, caching configuration lookups and linters. It owns a copy of
 /// the arguments, so that the walker's folder filter (which must own what it uses) can share it.
 pub struct Resolver {
-    args: Args,
+    overrides: Overrides,
     codes: Vec<&'static str>,
     fixed: Option<Option<Arc<Config>>>,
     /// The governing configuration of each absolute folder met (keyed by the path's bytes,
@@ -249,7 +249,7 @@ impl Resolver {
         e
     }
 
-    pub fn new(args: &Args) -> Result<Self, ConfigError> {
+    pub fn new(args: &Overrides) -> Result<Self, ConfigError> {
         let codes = registry::all_codes();
         let fixed = if args.isolated {
             Some(None)
@@ -274,7 +274,7 @@ impl Resolver {
             RuleSelector::parse(s, &codes).map_err(|e| ConfigError::Selector(e.0))?;
         }
         Ok(Self {
-            args: args.clone(),
+            overrides: args.clone(),
             codes,
             fixed,
             dirs: Mutex::new(HashMap::new()),
@@ -306,7 +306,7 @@ impl Resolver {
         target: Target,
         config: Option<&Config>,
     ) -> Result<(SdkVersion, SdkSource), ConfigError> {
-        if self.args.isolated {
+        if self.overrides.isolated {
             return Ok(sdk_pin::default_sdk_version(target, &[]));
         }
         let declarations = self.project_pins(&self.project_folder(config))?;
@@ -354,9 +354,9 @@ impl Resolver {
             return Ok(fixed.clone());
         }
         let root = self.project_folder(config);
-        let given: Option<(PathBuf, Via, String)> = match (&self.args.python, config) {
+        let given: Option<(PathBuf, Via, String)> = match (&self.overrides.python, config) {
             (Some(p), _) => Some((p.clone(), Via::Flag, "--python".to_string())),
-            (None, Some(c)) if !self.args.isolated => c.options.python.as_ref().map(|p| {
+            (None, Some(c)) if !self.overrides.isolated => c.options.python.as_ref().map(|p| {
                 (
                     c.root.join(p),
                     Via::Config(c.path.clone()),
@@ -370,7 +370,7 @@ impl Resolver {
             return Ok(found.clone());
         }
         let ambient = Ambient::default();
-        let lookup = if self.args.isolated && given.is_none() {
+        let lookup = if self.overrides.isolated && given.is_none() {
             EnvironmentLookup {
                 found: None,
                 searched: "--python (--isolated looks nowhere else)".to_string(),
@@ -413,7 +413,7 @@ impl Resolver {
             return Ok(None);
         };
         let root = self.project_folder(config);
-        let pins = if self.args.isolated {
+        let pins = if self.overrides.isolated {
             Arc::new(Vec::new())
         } else {
             self.project_pins(&root)?
@@ -512,10 +512,14 @@ impl Resolver {
 
     /// Keep the error of `result` for the end of the run.
     fn record<T>(&self, result: Result<T, ConfigError>) -> Result<T, ConfigError> {
+        // Each distinct error once: a resolver may live as long as a server session.
         if let Err(e) = &result
             && let Ok(mut errors) = self.errors.lock()
         {
-            errors.push(e.to_string());
+            let e = e.to_string();
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
         }
         result
     }
@@ -527,7 +531,7 @@ impl Resolver {
         file: Option<&Path>,
     ) -> Result<FileSettings, ConfigError> {
         let opts = config.as_ref().map(|c| &c.options);
-        let args = &self.args;
+        let args = &self.overrides;
 
         let target: Target = match (&args.target, opts.and_then(|o| o.target.as_ref())) {
             (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,
@@ -552,13 +556,10 @@ impl Resolver {
             }
             (None, None) => self.default_sdk_version(target, config.as_deref())?,
         };
-        let unsafe_fixes = if args.unsafe_fixes {
-            true
-        } else if args.no_unsafe_fixes {
-            false
-        } else {
-            opts.and_then(|o| o.unsafe_fixes).unwrap_or(false)
-        };
+        let unsafe_fixes = args
+            .unsafe_fixes
+            .or(opts.and_then(|o| o.unsafe_fixes))
+            .unwrap_or(false);
         let parse = |list: &[String]| -> Result<Vec<RuleSelector>, ConfigError> {
             list.iter()
                 .map(|s| {
@@ -719,7 +720,7 @@ fn layer(
 }
 
 /// The folder of the file `path` (`.` for a bare name).
-pub(crate) fn parent_dir(path: &Path) -> &Path {
+pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
