@@ -381,6 +381,38 @@ pub fn unpacked_wheel(wheels: &Path, package: &str, version: &str) -> Result<Pat
     Ok(dir)
 }
 
+/// Download and unpack the wheels of `package` at `versions` that are not here yet, several
+/// at once: each is a pip and a python process that mostly wait on the network, and a cold
+/// regeneration fetches every SDK release.
+pub fn prefetch(wheels: &Path, package: &str, versions: &[String]) -> Result<(), String> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dist = package.replace('-', "_");
+    let missing: Vec<&String> = versions
+        .iter()
+        .filter(|v| !wheels.join(format!("{dist}-{v}")).is_dir())
+        .collect();
+    let next = AtomicUsize::new(0);
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..missing.len().min(8) {
+            scope.spawn(|| {
+                while let Some(version) = missing.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if let Err(e) = unpacked_wheel(wheels, package, version) {
+                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(e);
+                    }
+                }
+            });
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.sort();
+    match errors.first() {
+        Some(e) => Err(e.clone()),
+        None => Ok(()),
+    }
+}
+
 fn find_wheel(wheels: &Path, dist: &str, version: &str) -> Option<PathBuf> {
     let prefix = format!("{dist}-{version}-");
     fs::read_dir(wheels).ok()?.find_map(|e| {
@@ -419,6 +451,7 @@ pub fn generate(repo: &Path, wheels: &Path, input: &Input) -> Result<Generated, 
     let moves = crate::moves::moves(&cookbook, "training");
     let cookbook_text = fwmigrate_api::history::History::render(&names, &cookbook, &moves);
     let mut sdk = Vec::new();
+    prefetch(wheels, "fireworks-ai", &input.sdk.versions)?;
     for version in &input.sdk.versions {
         sdk.push(sdk_table(wheels, version)?);
     }
