@@ -9,6 +9,7 @@
 pub mod cookbook;
 pub mod message;
 pub mod walk;
+pub mod yaml;
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};

@@ -1,12 +1,7 @@
 //! FW606 `ignored-config-key`: a provisioning YAML key whose value reaches nothing.
 
-use std::path::Path;
-
-use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleMeta, Severity, TextContext, TextRule,
-};
-
-pub struct IgnoredConfigKey;
+use fwmigrate_rule::yaml::YamlRule;
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FW606",
@@ -79,19 +74,12 @@ recipe:
 "#,
 };
 
-impl TextRule for IgnoredConfigKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn applies_to(&self, path: &Path, included: bool) -> bool {
-        !included && fwmigrate_yaml::is_yaml_path(path)
-    }
-
-    fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>) {
-        let Some(file) = ctx.provision else { return };
-        let yaml = &file.yaml;
-        for ignored in &file.analysis.ignored {
+/// The rule: one finding per key the analysis found ignored.
+pub static RULE: YamlRule = YamlRule {
+    meta: &META,
+    check: |cx, findings| {
+        let yaml = &cx.file.yaml;
+        for ignored in &cx.file.analysis.ignored {
             let entry = yaml.entry(ignored.entry);
             let mut message = format!(
                 "`{}` has no effect: {}, and provision.py drops it silently",
@@ -106,21 +94,10 @@ impl TextRule for IgnoredConfigKey {
                 message.push_str(&format!("; nearest fields: {}", near.join(", ")));
             }
             message.push('.');
-            let fix = fwmigrate_yaml::edit::delete_entry(yaml, ctx.text, ignored.entry).map(|d| {
-                let edits = d
-                    .edits
-                    .into_iter()
-                    .map(|(range, content)| Edit::replacement(range, content))
-                    .collect();
-                Fix::unsafe_edits(format!("Delete `{}`", entry.key), edits)
-                    .with_isolation(Some(d.isolation))
-                    .with_reason("the key may be a misspelling of a field you meant to set")
-            });
-            findings.push(Finding::new(&META, entry.key_range, message).with_fix_opt(fix));
+            let fix = cx
+                .delete(ignored.entry, Applicability::Unsafe)
+                .map(|f| f.with_reason("the key may be a misspelling of a field you meant to set"));
+            findings.push(cx.finding(&META, ignored.entry, message).with_fix_opt(fix));
         }
-    }
-
-    fn is_well_formed(&self, _ctx: &TextContext) -> bool {
-        true
-    }
-}
+    },
+};

@@ -1,11 +1,8 @@
 //! FW607 `provision-config-error`: what makes `provision.py` raise for a recipe before anything
 //! is provisioned.
 
-use std::path::Path;
-
-use fwmigrate_rule::{ALL_TARGETS, Finding, RuleMeta, Severity, TextContext, TextRule};
-
-pub struct ProvisionConfigError;
+use fwmigrate_rule::yaml::YamlRule;
+use fwmigrate_rule::{ALL_TARGETS, Finding, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FW607",
@@ -60,27 +57,16 @@ recipe:
 "#,
 };
 
-impl TextRule for ProvisionConfigError {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn applies_to(&self, path: &Path, included: bool) -> bool {
-        !included && fwmigrate_yaml::is_yaml_path(path)
-    }
-
-    fn check(&self, ctx: &TextContext, findings: &mut Vec<Finding>) {
-        let Some(file) = ctx.provision else { return };
-        for problem in &file.analysis.problems {
+/// The rule: one finding per problem the analysis found.
+pub static RULE: YamlRule = YamlRule {
+    meta: &META,
+    check: |cx, findings| {
+        for problem in &cx.file.analysis.problems {
             findings.push(Finding::new(
                 &META,
                 problem.range,
                 format!("{}.", problem.message),
             ));
         }
-    }
-
-    fn is_well_formed(&self, _ctx: &TextContext) -> bool {
-        true
-    }
-}
+    },
+};

@@ -27,5 +27,4 @@ pub static RULES: &[&'static dyn Rule] = &[
 ];
 
 /// The rules over provisioning YAML files, in code order.
-pub static TEXT_RULES: &[&'static dyn TextRule] =
-    &[&fw606::IgnoredConfigKey, &fw607::ProvisionConfigError];
+pub static TEXT_RULES: &[&'static dyn TextRule] = &[&fw606::RULE, &fw607::RULE];
