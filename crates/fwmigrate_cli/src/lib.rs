@@ -466,32 +466,13 @@ fn report(
         }
     }
     let mut findings_text = String::new();
-    if !args.silent {
-        if args.statistics {
-            output::statistics(&mut findings_text, &records, style);
-        } else if mode != Mode::Diff {
-            match format {
-                OutputFormat::Full => records
-                    .iter()
-                    .for_each(|r| output::full(&mut findings_text, r, style)),
-                OutputFormat::Concise => records
-                    .iter()
-                    .for_each(|r| output::concise(&mut findings_text, r, style)),
-                OutputFormat::Github => records
-                    .iter()
-                    .for_each(|r| output::github(&mut findings_text, r)),
-                OutputFormat::Json => {
-                    let list: Vec<_> = records.iter().map(|r| output::json_record(r)).collect();
-                    findings_text =
-                        serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
-                }
-                OutputFormat::Sarif => {
-                    findings_text = serde_json::to_string_pretty(&output::sarif(&records))
-                        .map_err(|e| e.to_string())?
-                        + "\n";
-                }
-            }
-        }
+    if !args.silent && (args.statistics || mode != Mode::Diff) {
+        let emitter = if args.statistics {
+            &output::Statistics
+        } else {
+            output::emitter(format)
+        };
+        emitter.emit(&mut findings_text, &records, style)?;
     }
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();

@@ -7,8 +7,84 @@ use serde_json::{Value, json};
 
 use fwmigrate_rule::Severity;
 
+use crate::args::OutputFormat;
 use crate::process::Record;
 use crate::registry;
+
+/// One way of writing a run's findings: each output format (and `--statistics`) is one.
+pub trait Emitter: Sync {
+    /// Write `records` (in report order) to `out`.
+    fn emit(&self, out: &mut String, records: &[&Record], style: Style) -> Result<(), String>;
+}
+
+/// The emitter of an output format.
+pub fn emitter(format: OutputFormat) -> &'static dyn Emitter {
+    match format {
+        OutputFormat::Full => &Full,
+        OutputFormat::Concise => &Concise,
+        OutputFormat::Github => &Github,
+        OutputFormat::Json => &Json,
+        OutputFormat::Sarif => &Sarif,
+    }
+}
+
+/// Each finding with its source lines and fix (the default).
+pub struct Full;
+/// One line a finding.
+pub struct Concise;
+/// GitHub Actions workflow commands (annotations).
+pub struct Github;
+/// A JSON array of findings.
+pub struct Json;
+/// A SARIF 2.1.0 log.
+pub struct Sarif;
+/// `--statistics`: counts by rule.
+pub struct Statistics;
+
+impl Emitter for Full {
+    fn emit(&self, out: &mut String, records: &[&Record], style: Style) -> Result<(), String> {
+        records.iter().for_each(|r| full(out, r, style));
+        Ok(())
+    }
+}
+
+impl Emitter for Concise {
+    fn emit(&self, out: &mut String, records: &[&Record], style: Style) -> Result<(), String> {
+        records.iter().for_each(|r| concise(out, r, style));
+        Ok(())
+    }
+}
+
+impl Emitter for Github {
+    fn emit(&self, out: &mut String, records: &[&Record], _: Style) -> Result<(), String> {
+        records.iter().for_each(|r| github(out, r));
+        Ok(())
+    }
+}
+
+impl Emitter for Json {
+    fn emit(&self, out: &mut String, records: &[&Record], _: Style) -> Result<(), String> {
+        let list: Vec<_> = records.iter().map(|r| json_record(r)).collect();
+        out.push_str(&serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?);
+        out.push('\n');
+        Ok(())
+    }
+}
+
+impl Emitter for Sarif {
+    fn emit(&self, out: &mut String, records: &[&Record], _: Style) -> Result<(), String> {
+        out.push_str(&serde_json::to_string_pretty(&sarif(records)).map_err(|e| e.to_string())?);
+        out.push('\n');
+        Ok(())
+    }
+}
+
+impl Emitter for Statistics {
+    fn emit(&self, out: &mut String, records: &[&Record], style: Style) -> Result<(), String> {
+        statistics(out, records, style);
+        Ok(())
+    }
+}
 
 /// ANSI styling, or none.
 #[derive(Clone, Copy)]
