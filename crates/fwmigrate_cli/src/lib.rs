@@ -721,7 +721,7 @@ fn list_rules(args: &Args) {
                 serde_json::json!({
                     "code": m.code,
                     "name": m.name,
-                    "family": m.family,
+                    "family": m.family.as_str(),
                     "severity": m.severity.as_str(),
                     "fix": m.fix.map(|a| a.as_str()),
                     "targets": [m.targets.as_str()],

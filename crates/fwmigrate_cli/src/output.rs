@@ -301,7 +301,7 @@ pub fn sarif(records: &[&Record]) -> Value {
                 "help": {"text": m.explanation, "markdown": m.explanation},
                 "helpUri": HELP_URI,
                 "defaultConfiguration": {"level": sarif_level(m.severity)},
-                "properties": {"name": m.name, "family": m.family, "tags": [m.family]},
+                "properties": {"name": m.name, "family": m.family.as_str(), "tags": [m.family.as_str()]},
             })
         })
         .collect();

@@ -107,9 +107,12 @@ fn index_page(rules: &[&RuleMeta]) -> String {
     // Families in the order of their first code.
     let mut families: Vec<(&str, Vec<&RuleMeta>)> = Vec::new();
     for &meta in rules {
-        match families.iter_mut().find(|(f, _)| *f == meta.family) {
+        match families
+            .iter_mut()
+            .find(|(f, _)| *f == meta.family.as_str())
+        {
             Some((_, members)) => members.push(meta),
-            None => families.push((meta.family, vec![meta])),
+            None => families.push((meta.family.as_str(), vec![meta])),
         }
     }
     // A targets column only when some rule is tied to some targets.

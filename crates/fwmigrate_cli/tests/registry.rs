@@ -155,9 +155,11 @@ fn every_rule_is_registered_and_its_family_is_its_crate() {
             );
         };
         assert_eq!(
-            meta.family, family,
+            meta.family.as_str(),
+            family,
             "{} is defined in the `{family}` crate but declares family `{}`",
-            meta.code, meta.family
+            meta.code,
+            meta.family
         );
     }
 }
@@ -270,7 +272,7 @@ fn the_documentation_check_catches_a_wrong_fix_safety() {
     let meta = |fix, explanation, summary| RuleMeta {
         code: "FW998",
         name: "test-rule",
-        family: "common",
+        family: fwmigrate_rule::Family::Common,
         severity: fwmigrate_rule::Severity::Warning,
         fix,
         targets: fwmigrate_rule::ALL_TARGETS,

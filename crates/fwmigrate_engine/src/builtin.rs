@@ -5,7 +5,7 @@ use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
 pub static FW000: RuleMeta = RuleMeta {
     code: "FW000",
     name: "syntax-error",
-    family: "common",
+    family: fwmigrate_rule::Family::Common,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
@@ -46,7 +46,7 @@ gets one FW000 finding at the end of the file, and no FW001.
 pub static FW900: RuleMeta = RuleMeta {
     code: "FW900",
     name: "unused-suppression",
-    family: "common",
+    family: fwmigrate_rule::Family::Common,
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,
@@ -87,7 +87,7 @@ x = compute()
 pub static FW999: RuleMeta = RuleMeta {
     code: "FW999",
     name: "internal-fix-error",
-    family: "common",
+    family: fwmigrate_rule::Family::Common,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

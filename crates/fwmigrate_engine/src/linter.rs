@@ -334,7 +334,7 @@ mod tests {
         Box::leak(Box::new(RuleMeta {
             code,
             name,
-            family: "test",
+            family: fwmigrate_rule::Family::Infra,
             severity: Severity::Error,
             fix: Some(Applicability::Safe),
             targets: ALL_TARGETS,

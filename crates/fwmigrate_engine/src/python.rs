@@ -6,7 +6,7 @@ use std::path::Path;
 
 use fwmigrate_parser::edits::apply_edits;
 use fwmigrate_parser::{Edit, ParseFailure, ParsedFile, Semantic, SourceKind, TextRange, TextSize};
-use fwmigrate_rule::{Applicability, Context, Finding, RuleMeta};
+use fwmigrate_rule::{Applicability, Context, Family, Finding, RuleMeta};
 
 use crate::fix::{Adapter, Malformed, Pass, guarded};
 use crate::ruleset::RuleSet;
@@ -160,13 +160,13 @@ pub(crate) fn map_offset(edits: &[Edit], offset: TextSize, inclusive: bool) -> T
 /// range. Whatever still does not bind after the specific rule's fix is reported on the next
 /// pass.
 pub(crate) fn drop_shadowed(findings: &mut Vec<(&'static RuleMeta, Finding)>, unsafe_fixes: bool) {
-    const GENERAL: &str = "conformance";
+    const GENERAL: Family = Family::Conformance;
     if !findings.iter().any(|(m, _)| m.family == GENERAL) {
         return;
     }
     let specific: Vec<&Finding> = findings
         .iter()
-        .filter(|(m, _)| m.family != GENERAL && m.family != "common")
+        .filter(|(m, _)| m.family.is_specific())
         .map(|(_, f)| f)
         .collect();
     let starts: std::collections::HashSet<TextSize> =

@@ -17,7 +17,7 @@ const fn meta(code: &'static str, name: &'static str) -> RuleMeta {
     RuleMeta {
         code,
         name,
-        family: "test",
+        family: fwmigrate_rule::Family::Infra,
         severity: Severity::Error,
         fix: Some(Applicability::Safe),
         targets: ALL_TARGETS,

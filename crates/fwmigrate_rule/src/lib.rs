@@ -190,8 +190,8 @@ pub struct RuleMeta {
     pub code: &'static str,
     /// Kebab-case name, e.g. `infra-config`.
     pub name: &'static str,
-    /// Rule family, e.g. `infra`.
-    pub family: &'static str,
+    /// Rule family, e.g. [`Family::Infra`].
+    pub family: Family,
     pub severity: Severity,
     /// The applicability of the rule's usual fix; `None` when it never has an applicable fix.
     pub fix: Option<Applicability>,
@@ -211,6 +211,50 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown documentation for `--explain`: what it finds, why it matters, fix safety, example.
     pub explanation: &'static str,
+}
+
+/// A rule family: the crate under `rules/` that defines the rule (or the engine's own rules,
+/// [`Family::Common`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Infra,
+    Provisioning,
+    Shapes,
+    Hotload,
+    Checkpoints,
+    Sdk,
+    /// Everything the target rejects, checked against the API tables. Its findings give way
+    /// to a specific family's finding of the same problem.
+    Conformance,
+    /// The engine's own rules (syntax errors, unused suppressions, internal errors).
+    Common,
+}
+
+impl Family {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Family::Infra => "infra",
+            Family::Provisioning => "provisioning",
+            Family::Shapes => "shapes",
+            Family::Hotload => "hotload",
+            Family::Checkpoints => "checkpoints",
+            Family::Sdk => "sdk",
+            Family::Conformance => "conformance",
+            Family::Common => "common",
+        }
+    }
+
+    /// A family that reports a specific problem (not `conformance`'s general report, nor the
+    /// engine's own rules).
+    pub fn is_specific(self) -> bool {
+        !matches!(self, Family::Conformance | Family::Common)
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Whether the target provisions through the SDK: its `training.utils` has `TrainerConfig`. The

@@ -16,7 +16,7 @@ pub struct InvalidOutputModelId;
 pub static META: RuleMeta = RuleMeta {
     code: "FW401",
     name: "invalid-output-model-id",
-    family: "checkpoints",
+    family: fwmigrate_rule::Family::Checkpoints,
     severity: Severity::Error,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -11,7 +11,7 @@ pub struct PromotePositional;
 pub static META: RuleMeta = RuleMeta {
     code: "FW402",
     name: "promote-positional",
-    family: "checkpoints",
+    family: fwmigrate_rule::Family::Checkpoints,
     severity: Severity::Warning,
     fix: None,
     targets: ALL_TARGETS,

@@ -18,7 +18,7 @@ pub struct MissingName;
 pub static META: RuleMeta = RuleMeta {
     code: "FW601",
     name: "missing-name",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ pub struct MissingAttribute;
 pub static META: RuleMeta = RuleMeta {
     code: "FW602",
     name: "missing-attribute",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,
     fix: Some(Applicability::DisplayOnly),
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ pub struct ArgumentsDoNotBind;
 pub static META: RuleMeta = RuleMeta {
     code: "FW603",
     name: "arguments-do-not-bind",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

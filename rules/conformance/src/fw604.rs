@@ -20,7 +20,7 @@ pub struct SdkDeprecated;
 pub static META: RuleMeta = RuleMeta {
     code: "FW604",
     name: "sdk-deprecated",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ pub struct SdkBehaviourChange;
 pub static META: RuleMeta = RuleMeta {
     code: "FW605",
     name: "sdk-behaviour-change",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

@@ -6,7 +6,7 @@ use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
 pub static META: RuleMeta = RuleMeta {
     code: "FW606",
     name: "ignored-config-key",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -7,7 +7,7 @@ use fwmigrate_rule::{ALL_TARGETS, Finding, RuleMeta, Severity};
 pub static META: RuleMeta = RuleMeta {
     code: "FW607",
     name: "provision-config-error",
-    family: "conformance",
+    family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

@@ -13,7 +13,7 @@ pub struct HotloadScopeMixup;
 pub static META: RuleMeta = RuleMeta {
     code: "FW301",
     name: "hotload-scope-mixup",
-    family: "hotload",
+    family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

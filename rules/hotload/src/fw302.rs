@@ -10,7 +10,7 @@ pub struct HotloadBucketConflict;
 pub static META: RuleMeta = RuleMeta {
     code: "FW302",
     name: "hotload-bucket-conflict",
-    family: "hotload",
+    family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

@@ -17,7 +17,7 @@ pub struct PerDeploymentScope;
 pub static META: RuleMeta = RuleMeta {
     code: "FW303",
     name: "per-deployment-scope",
-    family: "hotload",
+    family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

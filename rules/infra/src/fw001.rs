@@ -23,7 +23,7 @@ pub struct InfraConfigRule;
 pub static META: RuleMeta = RuleMeta {
     code: "FW001",
     name: "infra-config",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

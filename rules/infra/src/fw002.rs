@@ -14,7 +14,7 @@ pub struct InfraKeyword;
 pub static META: RuleMeta = RuleMeta {
     code: "FW002",
     name: "infra-keyword",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

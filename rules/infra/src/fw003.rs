@@ -21,7 +21,7 @@ pub struct WeightSyncConfigRule;
 pub static META: RuleMeta = RuleMeta {
     code: "FW003",
     name: "weight-sync-config",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -20,7 +20,7 @@ pub struct JobIdIntoTrainer;
 pub static META: RuleMeta = RuleMeta {
     code: "FW004",
     name: "job-id-into-trainer",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -14,7 +14,7 @@ pub struct RemovedConfigField;
 pub static META: RuleMeta = RuleMeta {
     code: "FW005",
     name: "removed-config-field",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -20,7 +20,7 @@ pub struct RecipeMainManagers;
 pub static META: RuleMeta = RuleMeta {
     code: "FW006",
     name: "recipe-main-managers",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

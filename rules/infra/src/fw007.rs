@@ -16,7 +16,7 @@ pub struct UnusedManager;
 pub static META: RuleMeta = RuleMeta {
     code: "FW007",
     name: "unused-manager",
-    family: "infra",
+    family: fwmigrate_rule::Family::Infra,
     severity: Severity::Warning,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

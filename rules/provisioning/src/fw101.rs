@@ -14,7 +14,7 @@ pub struct SetupInfra;
 pub static META: RuleMeta = RuleMeta {
     code: "FW101",
     name: "setup-infra",
-    family: "provisioning",
+    family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ pub struct ResourceCleanup;
 pub static META: RuleMeta = RuleMeta {
     code: "FW102",
     name: "resource-cleanup",
-    family: "provisioning",
+    family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,
     fix: Some(Applicability::DisplayOnly),
     targets: ALL_TARGETS,

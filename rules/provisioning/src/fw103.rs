@@ -15,7 +15,7 @@ pub struct CreateBaseReference;
 pub static META: RuleMeta = RuleMeta {
     code: "FW103",
     name: "create-base-reference",
-    family: "provisioning",
+    family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,
     fix: Some(Applicability::DisplayOnly),
     targets: ALL_TARGETS,

@@ -88,7 +88,7 @@ fn is_helper(name: &str) -> bool {
 pub static META: RuleMeta = RuleMeta {
     code: "FW104",
     name: "removed-helper",
-    family: "provisioning",
+    family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ use fwmigrate_rule::{
 pub static FW502: RuleMeta = RuleMeta {
     code: "FW502",
     name: "installed-sdk",
-    family: "sdk",
+    family: fwmigrate_rule::Family::Sdk,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,

@@ -29,7 +29,7 @@ pub static TEXT_RULES: &[&'static dyn TextRule] = &[&SdkPin, &InstalledSdk];
 pub static FW501: RuleMeta = RuleMeta {
     code: "FW501",
     name: "sdk-pin",
-    family: "sdk",
+    family: fwmigrate_rule::Family::Sdk,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

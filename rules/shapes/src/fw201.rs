@@ -19,7 +19,7 @@ pub(crate) const FIELDS: &[&str] = &["accelerator_type", "accelerator_count"];
 pub static META: RuleMeta = RuleMeta {
     code: "FW201",
     name: "trainer-accelerator",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

@@ -21,7 +21,7 @@ pub static TRAINER_NODE_COUNT: TrainerKeyword = TrainerKeyword {
 pub static META: RuleMeta = RuleMeta {
     code: "FW202",
     name: "trainer-node-count",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -22,7 +22,7 @@ pub static TRAINER_IMAGE_TAG: TrainerKeyword = TrainerKeyword {
 pub static META: RuleMeta = RuleMeta {
     code: "FW203",
     name: "trainer-image-tag",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -14,7 +14,7 @@ pub struct DeploymentManualInfra;
 pub static META: RuleMeta = RuleMeta {
     code: "FW204",
     name: "deployment-manual-infra",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,
     fix: Some(Applicability::Safe),
     targets: ALL_TARGETS,

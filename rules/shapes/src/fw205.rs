@@ -12,7 +12,7 @@ pub struct PinnedShapeVersion;
 pub static META: RuleMeta = RuleMeta {
     code: "FW205",
     name: "pinned-shape-version",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,
     fix: Some(Applicability::Unsafe),
     targets: ALL_TARGETS,

@@ -16,7 +16,7 @@ const KEYWORDS: &[&str] = &[
 pub static META: RuleMeta = RuleMeta {
     code: "FW206",
     name: "short-shape-id",
-    family: "shapes",
+    family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,
     fix: None,
     targets: ALL_TARGETS,
