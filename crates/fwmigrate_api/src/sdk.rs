@@ -52,9 +52,10 @@ impl SdkVersion {
         &sdk_versions()[self.table_index()]
     }
 
-    /// At or after `other` (e.g. `1.2.25`).
-    pub fn at_least(self, other: &str) -> bool {
-        other.parse::<SdkVersion>().is_ok_and(|o| self >= o)
+    /// At or after `other` (`SdkVersion::new(1, 2, 25)`: a constant, checked by the compiler,
+    /// never a string parsed at each call).
+    pub fn at_least(self, other: SdkVersion) -> bool {
+        self >= other
     }
 }
 
@@ -157,7 +158,7 @@ mod tests {
         assert_eq!(v("0.19.20").table_version(), "1.0.0a36");
         assert_eq!(v("1.2.0a74").to_string(), "1.2.0a74");
         assert!("latest".parse::<SdkVersion>().is_err());
-        assert!(v("1.2.25").at_least("1.2.25"));
-        assert!(!v("1.2.12").at_least("1.2.25"));
+        assert!(v("1.2.25").at_least(SdkVersion::new(1, 2, 25)));
+        assert!(!v("1.2.12").at_least(SdkVersion::new(1, 2, 25)));
     }
 }

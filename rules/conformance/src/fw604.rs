@@ -135,7 +135,10 @@ impl Rule for SdkDeprecated {
             if provisioning {
                 infra_fields(ctx, &callee, call, findings);
             }
-            if ctx.sdk_version.at_least("1.2.12") {
+            if ctx
+                .sdk_version
+                .at_least(fwmigrate_rule::SdkVersion::new(1, 2, 12))
+            {
                 let shape = if provisioning {
                     sdk_reference_shape(ctx, &callee, call)
                 } else {
@@ -303,7 +306,10 @@ fn name_is_taken(ctx: &Context, name: &str) -> bool {
 fn infra_fields(ctx: &Context, callee: &Callee, call: &ast::ExprCall, findings: &mut Vec<Finding>) {
     // 1.2.0a74 deprecated the accelerator fields only, with other wording; 1.2.9 added
     // `node_count`.
-    let (fields, why): (&[&str], &str) = if ctx.sdk_version.at_least("1.2.9") {
+    let (fields, why): (&[&str], &str) = if ctx
+        .sdk_version
+        .at_least(fwmigrate_rule::SdkVersion::new(1, 2, 9))
+    {
         (
             &["accelerator_type", "accelerator_count", "node_count"],
             "trainer infrastructure is configured by the training shape",

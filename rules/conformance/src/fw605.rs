@@ -165,8 +165,10 @@ impl Rule for SdkBehaviourChange {
 
     fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
         let (from_1_2_10, from_1_2_25) = (
-            ctx.sdk_version.at_least("1.2.10"),
-            ctx.sdk_version.at_least("1.2.25"),
+            ctx.sdk_version
+                .at_least(fwmigrate_rule::SdkVersion::new(1, 2, 10)),
+            ctx.sdk_version
+                .at_least(fwmigrate_rule::SdkVersion::new(1, 2, 25)),
         );
         if !from_1_2_10 {
             return;
