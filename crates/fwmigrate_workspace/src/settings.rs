@@ -531,20 +531,81 @@ impl Resolver {
         file: Option<&Path>,
     ) -> Result<FileSettings, ConfigError> {
         let opts = config.as_ref().map(|c| &c.options);
-        let args = &self.overrides;
-
-        let target: Target = match (&args.target, opts.and_then(|o| o.target.as_ref())) {
+        let target: Target = match (&self.overrides.target, opts.and_then(|o| o.target.as_ref())) {
             (Some(t), _) | (None, Some(t)) => t.parse().map_err(ConfigError::Target)?,
             _ => Target::default(),
         };
-        let (sdk_version, sdk_source) = match (
-            &args.sdk_version,
-            config.as_ref().filter(|c| c.options.sdk_version.is_some()),
+        let (sdk_version, sdk_source) = self.sdk_version(target, config.as_ref())?;
+        let unsafe_fixes = self
+            .overrides
+            .unsafe_fixes
+            .or(opts.and_then(|o| o.unsafe_fixes))
+            .unwrap_or(false);
+        let enabled = self.enabled_codes(config.as_deref(), file)?;
+        let mut modules = self.overrides.cookbook_modules.clone();
+        if let Some(m) = opts.and_then(|o| o.cookbook_modules.as_ref()) {
+            modules.extend(m.iter().cloned());
+        }
+        modules.sort();
+        modules.dedup();
+        // As in ruff: the command line's `exclude` replaces the configuration's, which replaces
+        // the default list; both layers' `extend-exclude` add to it.
+        let exclude: Vec<String> = match (
+            &self.overrides.exclude,
+            opts.and_then(|o| o.exclude.as_ref()),
         ) {
-            (Some(v), _) => (
+            (Some(e), _) | (None, Some(e)) => e.clone(),
+            _ => DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut extend_exclude: Vec<String> = opts
+            .and_then(|o| o.extend_exclude.clone())
+            .unwrap_or_default();
+        extend_exclude.extend(self.overrides.extend_exclude.iter().cloned());
+        let exclusions =
+            Exclusions::new(exclude.iter().chain(&extend_exclude).map(String::as_str))?;
+        let installed_sdk = if enabled.contains(&"FW502") {
+            self.installed_sdk(&target, config.as_deref())?
+        } else {
+            None
+        };
+        let linter = self.linter(LinterKey {
+            target,
+            sdk_version,
+            unsafe_fixes,
+            enabled: enabled.clone(),
+            modules: modules.clone(),
+            installed_sdk,
+        })?;
+        Ok(FileSettings {
+            linter,
+            config,
+            target,
+            sdk_version,
+            sdk_source,
+            unsafe_fixes,
+            enabled,
+            cookbook_modules: modules,
+            exclude,
+            extend_exclude,
+            exclusions,
+        })
+    }
+
+    /// The SDK version in force and where it comes from: the command line, the configuration,
+    /// else the project's pin (or the target's newest known release).
+    fn sdk_version(
+        &self,
+        target: Target,
+        config: Option<&Arc<Config>>,
+    ) -> Result<(SdkVersion, SdkSource), ConfigError> {
+        match (
+            &self.overrides.sdk_version,
+            config.filter(|c| c.options.sdk_version.is_some()),
+        ) {
+            (Some(v), _) => Ok((
                 v.parse().map_err(ConfigError::SdkVersionFlag)?,
                 SdkSource::CommandLine,
-            ),
+            )),
             (None, Some(c)) => {
                 let v = c.options.sdk_version.as_deref().unwrap_or_default();
                 let version = v.parse().map_err(|message| ConfigError::SdkVersion {
@@ -552,14 +613,23 @@ impl Resolver {
                     section: c.section(),
                     message,
                 })?;
-                (version, SdkSource::Config(c.path.clone()))
+                Ok((version, SdkSource::Config(c.path.clone())))
             }
-            (None, None) => self.default_sdk_version(target, config.as_deref())?,
-        };
-        let unsafe_fixes = args
-            .unsafe_fixes
-            .or(opts.and_then(|o| o.unsafe_fixes))
-            .unwrap_or(false);
+            (None, None) => self.default_sdk_version(target, config.map(Arc::as_ref)),
+        }
+    }
+
+    /// The enabled codes, sorted. Layers, as in ruff: the configuration file, then the command
+    /// line. A layer's `select` starts the selection over; its `extend-select` adds; its
+    /// `ignore` removes (unless a more specific `select` of the same layer names the code).
+    /// Per-file ignores of the governing configuration come last.
+    fn enabled_codes(
+        &self,
+        config: Option<&Config>,
+        file: Option<&Path>,
+    ) -> Result<Vec<&'static str>, ConfigError> {
+        let opts = config.map(|c| &c.options);
+        let args = &self.overrides;
         let parse = |list: &[String]| -> Result<Vec<RuleSelector>, ConfigError> {
             list.iter()
                 .map(|s| {
@@ -567,9 +637,6 @@ impl Resolver {
                 })
                 .collect()
         };
-        // Layers, as in ruff: the configuration file, then the command line. A layer's `select`
-        // starts the selection over; its `extend-select` adds; its `ignore` removes (unless a
-        // more specific `select` of the same layer names the code).
         let mut enabled: Vec<&'static str> = self.codes.clone();
         if let Some(o) = opts {
             enabled = layer(
@@ -587,12 +654,9 @@ impl Resolver {
             &parse(&args.extend_select)?,
             &parse(&args.ignore)?,
         );
-        // Per-file ignores of the governing configuration come last.
-        if let (Some(path), Some(cfg), Some(map)) = (
-            file,
-            &config,
-            opts.and_then(|o| o.per_file_ignores.as_ref()),
-        ) {
+        if let (Some(path), Some(cfg), Some(map)) =
+            (file, config, opts.and_then(|o| o.per_file_ignores.as_ref()))
+        {
             let rel = relative_to(path, &cfg.root);
             for (glob, codes) in map {
                 let Ok(g) = Glob::new(glob) else { continue };
@@ -605,75 +669,31 @@ impl Resolver {
             }
         }
         enabled.sort_unstable();
+        Ok(enabled)
+    }
 
-        let mut modules = args.cookbook_modules.clone();
-        if let Some(m) = opts.and_then(|o| o.cookbook_modules.as_ref()) {
-            modules.extend(m.iter().cloned());
+    /// The linter for these settings, made once per distinct key.
+    fn linter(&self, key: LinterKey) -> Result<Arc<Linter>, ConfigError> {
+        let mut linters = self.linters.lock().map_err(poisoned)?;
+        if let Some(linter) = linters.get(&key) {
+            return Ok(linter.clone());
         }
-        modules.sort();
-        modules.dedup();
-
-        // As in ruff: the command line's `exclude` replaces the configuration's, which replaces
-        // the default list; both layers' `extend-exclude` add to it.
-        let exclude: Vec<String> = match (&args.exclude, opts.and_then(|o| o.exclude.as_ref())) {
-            (Some(e), _) | (None, Some(e)) => e.clone(),
-            _ => DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect(),
-        };
-        let mut extend_exclude: Vec<String> = opts
-            .and_then(|o| o.extend_exclude.clone())
-            .unwrap_or_default();
-        extend_exclude.extend(args.extend_exclude.iter().cloned());
-        let exclusions =
-            Exclusions::new(exclude.iter().chain(&extend_exclude).map(String::as_str))?;
-
-        let installed_sdk = if enabled.contains(&"FW502") {
-            self.installed_sdk(&target, config.as_deref())?
-        } else {
-            None
-        };
-        let key = LinterKey {
-            target,
-            sdk_version,
-            unsafe_fixes,
-            enabled: enabled.clone(),
-            modules: modules.clone(),
-            installed_sdk: installed_sdk.clone(),
-        };
-        let linter = {
-            let mut linters = self.linters.lock().map_err(poisoned)?;
-            linters
-                .entry(key)
-                .or_insert_with(|| {
-                    Arc::new(Linter::new(
-                        &registry::python_rules(),
-                        &registry::text_rules(),
-                        &enabled,
-                        LinterSettings {
-                            target,
-                            sdk_version,
-                            unsafe_fixes,
-                            semantic: SemanticSettings {
-                                extra_roots: modules.clone(),
-                            },
-                            installed_sdk,
-                        },
-                    ))
-                })
-                .clone()
-        };
-        Ok(FileSettings {
-            linter,
-            config,
-            target,
-            sdk_version,
-            sdk_source,
-            unsafe_fixes,
-            enabled,
-            cookbook_modules: modules,
-            exclude,
-            extend_exclude,
-            exclusions,
-        })
+        let linter = Arc::new(Linter::new(
+            &registry::python_rules(),
+            &registry::text_rules(),
+            &key.enabled,
+            LinterSettings {
+                target: key.target,
+                sdk_version: key.sdk_version,
+                unsafe_fixes: key.unsafe_fixes,
+                semantic: SemanticSettings {
+                    extra_roots: key.modules.clone(),
+                },
+                installed_sdk: key.installed_sdk.clone(),
+            },
+        ));
+        linters.insert(key, linter.clone());
+        Ok(linter)
     }
 }
 
