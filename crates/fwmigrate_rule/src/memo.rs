@@ -3,7 +3,7 @@
 //! A run (the engine's rule set for one set of settings) owns a [`RunMemos`]; it lends each pass
 //! over a file a [`Memos`] of its own, taken back when the pass ends, so a thread reads and
 //! writes its memos without a lock and the next pass on any thread reuses them. Nothing is kept
-//! in a `static`: the memos go when the run goes (a language server builds a run per check).
+//! in a `static`: the memos go when the run goes, however long the process lives.
 //! Each memo bounds itself (see [`Context::memo`](crate::Context::memo)): a run that checks a
 //! large tree holds at most one bounded memo of each type per thread.
 
