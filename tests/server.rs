@@ -2,16 +2,15 @@
 //! `fwmigrate --check --output-format json`, the fix-all action matches `fwmigrate --apply`, and
 //! a panic while checking a file is an FW999 diagnostic, not a dead server.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
 mod common;
 use common::{fwmigrate, stdout};
+#[path = "common/lsp.rs"]
+mod lsp;
+use lsp::{Server, cli_findings, lsp_findings};
 
 /// The binary without the options `common::fwmigrate` adds: `server` must come first.
 fn bin() -> Command {
@@ -22,163 +21,6 @@ fn bin() -> Command {
 }
 
 const LEGACY: &str = include_str!("../crates/fwmigrate_server/tests/fixtures/legacy_launch.py");
-
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    backlog: Vec<Value>,
-    next_id: i64,
-}
-
-impl Server {
-    fn start(cmd: &mut Command) -> Self {
-        let mut child = cmd
-            .arg("server")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut out = BufReader::new(out);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if out.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if line.trim().is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.trim().strip_prefix("Content-Length: ") {
-                        length = v.parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; length];
-                out.read_exact(&mut body).unwrap();
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut server = Self {
-            child,
-            stdin,
-            messages: rx,
-            backlog: Vec::new(),
-            next_id: 1,
-        };
-        let id = server.request("initialize", json!({"processId": null, "capabilities": {}}));
-        server.wait(|m| m["id"] == id);
-        server.notify("initialized", json!({}));
-        server
-    }
-
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        id
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&pred) {
-            return self.backlog.remove(i);
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let m = self
-                .messages
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("nothing awaited came; got {:#?}", self.backlog));
-            if pred(&m) {
-                return m;
-            }
-            self.backlog.push(m);
-        }
-    }
-
-    fn open(&mut self, path: &Path, text: &str) -> String {
-        let uri = format!("file://{}", path.display());
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
-        );
-        uri
-    }
-
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
-            ["params"]["diagnostics"]
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-
-    /// `shutdown` and `exit`; the exit status.
-    fn stop(mut self) -> Option<i32> {
-        let id = self.request("shutdown", Value::Null);
-        self.wait(|m| m["id"] == id);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-/// (code, line, character) from LSP diagnostics, and the same from `--check` JSON records.
-fn lsp_findings(diags: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
-    diags
-        .iter()
-        .map(|d| {
-            let r = &d["range"];
-            (
-                d["code"].as_str().unwrap().to_string(),
-                r["start"]["line"].as_u64().unwrap(),
-                r["start"]["character"].as_u64().unwrap(),
-                r["end"]["line"].as_u64().unwrap(),
-                r["end"]["character"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn cli_findings(records: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
-    records
-        .iter()
-        .map(|r| {
-            let at = |k: &str, f: &str| r[k][f].as_u64().unwrap() - 1;
-            (
-                r["code"].as_str().unwrap().to_string(),
-                at("location", "row"),
-                at("location", "column"),
-                at("end_location", "row"),
-                at("end_location", "column"),
-            )
-        })
-        .collect()
-}
 
 /// Apply LSP edits (ASCII text, so UTF-16 columns are byte columns).
 fn apply(text: &str, edits: &[Value]) -> String {

@@ -159,8 +159,9 @@ impl Axis {
 /// The releases of its package's history where the dotted `path` exists: a module, a name a
 /// module binds, or an attribute of a class (looked up as at that release).
 pub fn releases_with(path: &str) -> Releases {
+    // A pure function of the embedded histories: see [`memoized`].
     thread_local! {
-        static MEMO: RefCell<Memo<(), Releases>> = RefCell::new(HashMap::new());
+        static MEMO: RefCell<Memo<(), Releases>> = RefCell::default();
     }
     memoized(&MEMO, (), path, || releases_with_uncached(path))
 }
@@ -221,34 +222,87 @@ pub fn recipe_reexport(recipe: &str, attr: &str) -> Option<&'static str> {
     None
 }
 
-/// Answers per dotted path, in groups (e.g. one per pair of tables in force).
-pub type Memo<K, V> = HashMap<K, HashMap<Box<str>, V>>;
+/// Answers per dotted path, in groups named by typed ids (a [`ViewId`], a [`ClassId`], or `()`
+/// for questions that do not depend on the tables in force), at most `limit` of them in all:
+/// the answer that would go past the limit starts the memo over. So a process that lives long
+/// (the language server) or checks many files keeps its memory flat whatever it is asked.
+#[derive(Debug)]
+pub struct Memo<G, V> {
+    groups: HashMap<G, HashMap<Box<str>, V>>,
+    len: usize,
+    limit: usize,
+}
 
-/// How many answers a group of a [`Memo`] keeps before it starts over.
-const MEMO_LIMIT: usize = 4096;
+/// How many answers a [`Memo`] keeps before it starts over.
+pub const MEMO_LIMIT: usize = 1 << 14;
 
-/// The answer `memo` keeps for `path` in group `key`, worked out by `work` on a miss. For
-/// questions about the tables that files ask again and again: each thread keeps its own
-/// answers (no lock), and a group that reaches [`MEMO_LIMIT`] starts over, so memory stays flat
-/// however many files are checked.
-pub fn memoized<K: Hash + Eq, V: Clone>(
-    memo: &'static LocalKey<RefCell<Memo<K, V>>>,
-    key: K,
+impl<G, V> Default for Memo<G, V> {
+    fn default() -> Self {
+        Self::with_limit(MEMO_LIMIT)
+    }
+}
+
+impl<G, V> Memo<G, V> {
+    /// An empty memo that keeps at most `limit` answers (at least one).
+    pub fn with_limit(limit: usize) -> Self {
+        Self {
+            groups: HashMap::new(),
+            len: 0,
+            limit: limit.max(1),
+        }
+    }
+
+    /// How many answers it keeps.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<G: Hash + Eq, V> Memo<G, V> {
+    pub fn get(&self, group: &G, path: &str) -> Option<&V> {
+        self.groups.get(group)?.get(path)
+    }
+
+    /// Keep `value` as the answer for `path` in `group` (starting over first when full).
+    pub fn insert(&mut self, group: G, path: &str, value: V) {
+        if self.len >= self.limit {
+            self.groups.clear();
+            self.len = 0;
+        }
+        if self
+            .groups
+            .entry(group)
+            .or_default()
+            .insert(path.into(), value)
+            .is_none()
+        {
+            self.len += 1;
+        }
+    }
+}
+
+/// The answer `memo` keeps for `path` in `group`, worked out by `work` on a miss.
+///
+/// For questions about the embedded tables that files ask again and again. Those tables never
+/// change while the process runs, so an answer is a pure function of its group and path and
+/// may outlive any one run: each thread keeps its own memo (no lock), bounded by
+/// [`MEMO_LIMIT`]. Caches of anything else (a run's settings, a file) belong to that run.
+pub fn memoized<G: Hash + Eq, V: Clone>(
+    memo: &'static LocalKey<RefCell<Memo<G, V>>>,
+    group: G,
     path: &str,
     work: impl FnOnce() -> V,
 ) -> V {
-    let hit = memo.with_borrow(|m| m.get(&key).and_then(|m| m.get(path)).cloned());
+    let hit = memo.with_borrow(|m| m.get(&group, path).cloned());
     if let Some(hit) = hit {
         return hit;
     }
     let answer = work();
-    memo.with_borrow_mut(|m| {
-        let group = m.entry(key).or_default();
-        if group.len() >= MEMO_LIMIT {
-            group.clear();
-        }
-        group.insert(path.into(), answer.clone());
-    });
+    memo.with_borrow_mut(|m| m.insert(group, path, answer.clone()));
     answer
 }
 
@@ -292,6 +346,32 @@ impl ClassRef<'_> {
     }
 }
 
+impl ClassRef<'static> {
+    /// Which class this is, without building its path.
+    pub fn id(&self) -> ClassId {
+        ClassId {
+            home: self.home,
+            name: self.name,
+        }
+    }
+}
+
+/// A tabled class: the module that defines it and its name there (what [`ClassRef::path`]
+/// spells out). Within one [`ViewId`] it names one class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClassId {
+    home: &'static str,
+    name: &'static str,
+}
+
+/// Which two tables an [`ApiView`] reads: a cookbook release and an SDK release, as indices
+/// into their histories. Answers that depend on the tables in force are kept under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ViewId {
+    pub cookbook: u16,
+    pub sdk: u16,
+}
+
 /// What an attribute is on a class (searched along its bases).
 #[derive(Debug, Clone)]
 pub enum Member<'a> {
@@ -327,18 +407,22 @@ const ENUM_API: &[&str] = &[
 
 impl ApiView {
     pub fn new(cookbook: &'static LazyTable, sdk: &'static LazyTable) -> Self {
+        // The tables are told apart by position (see [`ApiView::id`]).
+        debug_assert!(std::ptr::eq(cookbook.history, cookbook_history()));
+        debug_assert!(std::ptr::eq(sdk.history, sdk_history()));
         Self {
             tables: [cookbook, sdk],
         }
     }
 
     /// Which two tables this view reads (for caches keyed by the tables in force).
-    pub fn identity(&self) -> (usize, usize) {
-        let [a, b] = self.tables;
-        (
-            a as *const LazyTable as usize,
-            b as *const LazyTable as usize,
-        )
+    pub fn id(&self) -> ViewId {
+        let [cookbook, sdk] = self.tables;
+        let index = |t: &LazyTable| u16::try_from(t.release).expect("fewer than 65536 releases");
+        ViewId {
+            cookbook: index(cookbook),
+            sdk: index(sdk),
+        }
     }
 
     /// Every module path of both tables.
@@ -380,13 +464,13 @@ impl ApiView {
     /// What a dotted name is.
     ///
     /// The answer depends only on the two tables and the path, and the same few paths are asked
-    /// about in file after file, so each thread remembers its answers ([`memoized`]).
+    /// about in file after file, so each thread remembers its answers ([`memoized`]: a pure
+    /// function of the embedded tables).
     pub fn resolve(&self, path: &str) -> Resolved<'static> {
         thread_local! {
-            static MEMO: RefCell<Memo<(usize, usize), Resolved<'static>>> =
-                RefCell::new(HashMap::new());
+            static MEMO: RefCell<Memo<ViewId, Resolved<'static>>> = RefCell::default();
         }
-        memoized(&MEMO, self.identity(), path, || self.resolve_depth(path, 0))
+        memoized(&MEMO, self.id(), path, || self.resolve_depth(path, 0))
     }
 
     fn resolve_depth(&self, path: &str, depth: usize) -> Resolved<'static> {
@@ -835,7 +919,7 @@ mod tests {
     #[test]
     fn memoized_answers_once_and_stays_bounded() {
         thread_local! {
-            static MEMO: RefCell<Memo<u8, usize>> = RefCell::new(HashMap::new());
+            static MEMO: RefCell<Memo<u8, usize>> = RefCell::default();
         }
         let calls = std::cell::Cell::new(0);
         let ask = |group: u8, path: &str| {
@@ -850,14 +934,35 @@ mod tests {
         // Groups keep apart.
         assert_eq!(ask(1, "a.b"), 3);
         assert_eq!(calls.get(), 2);
-        // A full group starts over.
-        for i in 0..MEMO_LIMIT {
-            ask(2, &format!("p{i}"));
+        // Full, whatever the groups: it starts over.
+        for i in 2..MEMO_LIMIT {
+            ask((i % 7) as u8, &format!("p{i}"));
         }
-        assert_eq!(MEMO.with_borrow(|m| m[&2].len()), MEMO_LIMIT);
+        assert_eq!(MEMO.with_borrow(Memo::len), MEMO_LIMIT);
+        assert_eq!(calls.get(), MEMO_LIMIT);
         ask(2, "one.more");
-        assert_eq!(MEMO.with_borrow(|m| m[&2].len()), 1);
-        assert_eq!(MEMO.with_borrow(|m| m[&0].len()), 1);
+        assert_eq!(MEMO.with_borrow(Memo::len), 1);
+        assert_eq!(MEMO.with_borrow(|m| m.get(&0, "a.b").copied()), None);
+        assert_eq!(ask(0, "a.b"), 3);
+        assert_eq!(calls.get(), MEMO_LIMIT + 2);
+    }
+
+    #[test]
+    fn a_view_is_named_by_its_releases() {
+        let a = crate::sdk::view(crate::Target::named("2026.08"), "1.2.30".parse().unwrap());
+        let b = crate::sdk::view(crate::Target::named("2026.08"), "1.2.24".parse().unwrap());
+        let c = crate::sdk::view(crate::Target::named("2026.06"), "1.2.30".parse().unwrap());
+        assert_eq!(a.id(), view().id());
+        assert_eq!(a.id().cookbook, b.id().cookbook);
+        assert_ne!(a.id().sdk, b.id().sdk);
+        assert_eq!(a.id().sdk, c.id().sdk);
+        assert_ne!(a.id().cookbook, c.id().cookbook);
+        let sdk: crate::SdkVersion = "1.2.30".parse().unwrap();
+        assert_eq!(usize::from(a.id().sdk), sdk.table_index());
+        assert_eq!(
+            usize::from(a.id().cookbook),
+            crate::Target::named("2026.08").index()
+        );
     }
 
     #[test]

@@ -558,6 +558,55 @@ mod tests {
     }
 
     #[test]
+    fn rules_remember_for_the_run_and_no_longer() {
+        /// Reports how many files this run had checked before this one.
+        struct Seen;
+        #[derive(Default)]
+        struct Files(usize);
+        static SEEN_META: std::sync::LazyLock<&'static RuleMeta> =
+            std::sync::LazyLock::new(|| meta("FW001", "seen"));
+        impl Rule for Seen {
+            fn meta(&self) -> &'static RuleMeta {
+                *SEEN_META
+            }
+            fn check(&self, ctx: &Context, findings: &mut Vec<Finding>) {
+                let before = ctx.memo(|f: &mut Files| {
+                    f.0 += 1;
+                    f.0 - 1
+                });
+                findings.push(Finding::new(
+                    *SEEN_META,
+                    TextRange::default(),
+                    before.to_string(),
+                ));
+            }
+        }
+        let seen = |l: &Linter| {
+            let out = l.lint_python(
+                Path::new("t.py"),
+                "x = 1\n",
+                SourceKind::Python,
+                Mode::Check,
+            );
+            out.diagnostics[0].message.clone()
+        };
+        let run = Linter::new(&[&Seen], &[], &["FW001"], LinterSettings::default());
+        assert_eq!(seen(&run), "0");
+        assert_eq!(seen(&run), "1");
+        // From several threads at once: each pass borrows the run's memos, none is lost.
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| seen(&run));
+            }
+        });
+        let total = run.rules.memos.idle();
+        assert!((1..=4).contains(&total), "{total}");
+        // A new run starts with nothing.
+        let next = Linter::new(&[&Seen], &[], &["FW001"], LinterSettings::default());
+        assert_eq!(seen(&next), "0");
+    }
+
+    #[test]
     fn map_offset_follows_edits() {
         let edits = [
             Edit::insertion(TextSize::new(2), "abc"),

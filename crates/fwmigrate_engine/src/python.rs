@@ -38,7 +38,8 @@ impl Adapter for Python<'_> {
         let suppressions = Suppressions::new(&directives, line_of);
         let ctx = Context::new(&file, &semantic, rules.settings.target, self.path)
             .with_suppressions(&suppressions)
-            .with_sdk_version(rules.settings.sdk_version);
+            .with_sdk_version(rules.settings.sdk_version)
+            .with_memos(&rules.memos);
         let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
         let mut raw = Vec::new();
         for rule in &rules.python {

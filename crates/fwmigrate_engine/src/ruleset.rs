@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use fwmigrate_parser::SemanticSettings;
-use fwmigrate_rule::{InstalledSdkProblem, Rule, RuleMeta, SdkVersion, Target, TextRule};
+use fwmigrate_rule::{InstalledSdkProblem, Rule, RuleMeta, RunMemos, SdkVersion, Target, TextRule};
 
 use crate::builtin::{FW000, FW900, FW999};
 
@@ -31,6 +31,8 @@ pub(crate) struct RuleSet {
     pub unused_suppression: bool,
     /// Every enabled code, builtins included.
     pub enabled: BTreeSet<&'static str>,
+    /// What the rules remember from file to file: this run's, dropped with it.
+    pub memos: RunMemos,
 }
 
 impl RuleSet {
@@ -57,6 +59,7 @@ impl RuleSet {
             text,
             settings,
             enabled: codes,
+            memos: RunMemos::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! [`message`] (quoting source in messages).
 
 pub mod cookbook;
+pub mod memo;
 pub mod message;
 pub mod walk;
 pub mod yaml;
@@ -15,6 +16,8 @@ use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use fwmigrate_parser::types::TypeIndex;
+
+pub use memo::RunMemos;
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
 pub use fwmigrate_parser::{
@@ -326,6 +329,9 @@ pub struct Context<'a> {
     pub suppressions: &'a dyn SuppressionQuery,
     /// The file's receiver types, built on first use and shared by every rule of the pass.
     types: OnceCell<TypeIndex<'a>>,
+    /// What rules remember from file to file: the run's (see [`Context::with_memos`]), or this
+    /// context's alone.
+    memos: memo::Lease<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -344,6 +350,7 @@ impl<'a> Context<'a> {
             path,
             suppressions: &NO_SUPPRESSIONS,
             types: OnceCell::new(),
+            memos: memo::Lease::private(),
         }
     }
 
@@ -377,6 +384,20 @@ impl<'a> Context<'a> {
     pub fn with_suppressions(mut self, suppressions: &'a dyn SuppressionQuery) -> Self {
         self.suppressions = suppressions;
         self
+    }
+
+    /// Remember across the files of a run: the memos are lent by `run` for this pass.
+    pub fn with_memos(mut self, run: &'a RunMemos) -> Self {
+        self.memos = run.lease();
+        self
+    }
+
+    /// Run `f` on this thread's memo of type `M` for the run (made empty on first use). For
+    /// answers that depend only on the key they are kept under and the immutable API tables
+    /// (never on the file), which later files ask for again. `M` bounds itself (for instance
+    /// with [`api::index::Memo`]), and `f` must not call `memo` again.
+    pub fn memo<M: Default + Send + 'static, R>(&self, f: impl FnOnce(&mut M) -> R) -> R {
+        self.memos.with(f)
     }
 
     /// Whether a finding of `code` starting at `offset` would be suppressed. Rules whose one fix

@@ -2,8 +2,8 @@
 //! call calls and what its arguments are.
 
 use fwmigrate_rule::api::index::{
-    ApiView, Axis, COOKBOOK_PACKAGE, Member, Memo, Resolved, SDK_PACKAGE, call_signature, memoized,
-    releases_with,
+    ApiView, Axis, COOKBOOK_PACKAGE, ClassId, Member, Memo, Resolved, SDK_PACKAGE, ViewId,
+    call_signature, releases_with,
 };
 use fwmigrate_rule::api::tables::{ParamKind, Signature};
 use fwmigrate_rule::api::{sdk, sdk_versions};
@@ -11,9 +11,7 @@ use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::names::strip_module_prefix;
 use fwmigrate_rule::parser::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use fwmigrate_rule::{Context, Ranged, TextRange};
 
@@ -203,12 +201,13 @@ pub fn callee(
     view: &ApiView,
     types: &TypeIndex,
     call: &ast::ExprCall,
-) -> Option<Rc<Callee>> {
+) -> Option<Arc<Callee>> {
     if let Some(path) = table_path(ctx.semantic, &call.func) {
         if !in_scope(&path) {
             return None;
         }
-        return remembered(view, &path, false, || match view.resolve(&path) {
+        let key = CallKey::Name(view.id());
+        return remembered(ctx, key, &path, || match view.resolve(&path) {
             Resolved::Class(class) => Some(Callee {
                 path: class.path(),
                 sig: view.constructor(class),
@@ -235,34 +234,45 @@ pub fn callee(
         return None;
     };
     let class = types.class_of(&attr.value, ctx.semantic, view)?;
-    let method = format!("{}.{}", class.path(), attr.attr.as_str());
-    remembered(view, &method, true, || {
-        match view.member(class, attr.attr.as_str()) {
-            Member::Method { function, owner } => Some(Callee {
-                path: format!("{}.{}", owner.path(), attr.attr.as_str()),
-                sig: call_signature(function, true),
-            }),
-            _ => None,
-        }
+    let method = attr.attr.as_str();
+    let key = CallKey::Method(view.id(), class.id());
+    remembered(ctx, key, method, || match view.member(class, method) {
+        Member::Method { function, owner } => Some(Callee {
+            path: format!("{}.{method}", owner.path()),
+            sig: call_signature(function, true),
+        }),
+        _ => None,
     })
 }
 
-/// What `path` calls under `view` (through an instance when `instance`), worked out once per
-/// thread: the same constructors and methods are called in file after file, and working one out
-/// walks the class's bases and reads its signature.
+/// Under which tables, and how, a call is looked up: by the dotted name its callee is imported
+/// as, or as a method of an instance of a tabled class (the memo's path is then the method's
+/// name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum CallKey {
+    Name(ViewId),
+    Method(ViewId, ClassId),
+}
+
+/// What calls call, kept by the run (see [`Context::memo`]); bounded by [`Memo`].
+#[derive(Default)]
+struct Callees(Memo<CallKey, Option<Arc<Callee>>>);
+
+/// What `path` calls under `key`, worked out once per run and thread: the same constructors and
+/// methods are called in file after file, and working one out walks the class's bases and
+/// reads its signature. The answer depends only on the key, the path and the tables.
 fn remembered(
-    view: &ApiView,
+    ctx: &Context,
+    key: CallKey,
     path: &str,
-    instance: bool,
     work: impl FnOnce() -> Option<Callee>,
-) -> Option<Rc<Callee>> {
-    /// Per pair of tables and way of calling.
-    type Group = (usize, usize, bool);
-    thread_local! {
-        static MEMO: RefCell<Memo<Group, Option<Rc<Callee>>>> = RefCell::new(HashMap::new());
+) -> Option<Arc<Callee>> {
+    if let Some(hit) = ctx.memo(|m: &mut Callees| m.0.get(&key, path).cloned()) {
+        return hit;
     }
-    let (a, b) = view.identity();
-    memoized(&MEMO, (a, b, instance), path, || work().map(Rc::new))
+    let answer = work().map(Arc::new);
+    ctx.memo(|m: &mut Callees| m.0.insert(key, path, answer.clone()));
+    answer
 }
 
 /// The argument a call passes for parameter `name`: a keyword, or a positional argument in the
@@ -531,6 +541,38 @@ mod tests {
         // The rename came after 2026.06: no move there.
         assert_eq!(at("2026.06", "training.recipes.opd_loop"), None);
         assert_eq!(at("2026.08", "training.utils.setup_infra"), None);
+    }
+
+    #[test]
+    fn callees_are_remembered_per_view_and_name() {
+        let src = "from training.utils import DeployConfig\n\
+                   from fireworks.training.sdk import TrainerJobManager\n\
+                   DeployConfig(deployment_id='a')\n\
+                   DeployConfig(deployment_id='b')\n\
+                   mgr = TrainerJobManager(api_key='k')\n\
+                   mgr.create(x=1)\n\
+                   mgr.create(x=2)\n";
+        let kept = |sdk: &str| {
+            with_ctx(src, sdk, |ctx| {
+                let view = view(ctx);
+                let mut paths = Vec::new();
+                for_each_expr(ctx.file.suite(), |e| {
+                    if let Expr::Call(c) = e
+                        && let Some(found) = callee(ctx, &view, ctx.types(), c)
+                    {
+                        paths.push(found.path.clone());
+                    }
+                });
+                (paths, ctx.memo(|m: &mut Callees| m.0.len()))
+            })
+        };
+        let (paths, kept) = kept("1.2.30");
+        assert_eq!(paths.len(), 5, "{paths:?}");
+        assert_eq!(paths[0], paths[1]);
+        assert!(paths[0].ends_with(".DeployConfig"), "{paths:?}");
+        assert!(paths[3].ends_with(".TrainerJobManager.create"), "{paths:?}");
+        // One answer per name: `DeployConfig`, `TrainerJobManager`, its `create`.
+        assert_eq!(kept, 3);
     }
 
     /// The value `bound_value` gives the argument of the last call `f(...)` in `src`.
