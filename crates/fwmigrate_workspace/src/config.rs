@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use toml::Value;
 
 /// Keys a configuration may set.
@@ -23,8 +24,9 @@ pub const KEYS: &[&str] = &[
     "python",
 ];
 
-/// The options one configuration file sets.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The options one configuration file sets, read with serde (unknown keys are errors).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileOptions {
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
@@ -253,72 +255,108 @@ pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> 
     }))
 }
 
+/// What a key's value must be, for messages.
+fn expected(key: &str) -> &'static str {
+    match key {
+        "unsafe-fixes" => "true or false",
+        "target" => "a string: a release tag, an alias or \"latest\"",
+        "sdk-version" => "a string: a fireworks-ai release such as \"1.2.30\"",
+        "python" => "a string: an interpreter or an environment folder, such as \".venv\"",
+        "per-file-ignores" => "a table of glob = [codes]",
+        _ => "a list of strings",
+    }
+}
+
 fn parse_options(
     table: &toml::Table,
     path: &Path,
     section: &'static str,
     codes: &[&str],
 ) -> Result<FileOptions, ConfigError> {
-    let mut options = FileOptions::default();
-    for (key, value) in table {
-        let err = |expected: &'static str| ConfigError::BadValue {
-            path: path.to_path_buf(),
-            section,
-            key: key.clone(),
-            expected,
-        };
-        let strings = |v: &Value| -> Result<Vec<String>, ConfigError> {
-            v.as_array()
-                .ok_or_else(|| err("a list of strings"))?
+    let options: FileOptions = serde_path_to_error::deserialize(Value::Table(table.clone()))
+        .map_err(|e| {
+            let key = e
+                .path()
                 .iter()
-                .map(|x| {
-                    x.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| err("a list of strings"))
-                })
-                .collect()
-        };
-        let selectors = |v: &Value| -> Result<Vec<String>, ConfigError> {
-            let list = strings(v)?;
-            for s in &list {
-                if !valid_selector(s, codes) {
-                    return Err(ConfigError::UnknownSelector {
-                        path: path.to_path_buf(),
-                        section,
-                        key: key.clone(),
-                        selector: s.clone(),
-                    });
-                }
-            }
-            Ok(list)
-        };
-        let glob = |glob: &str| -> Result<(), ConfigError> {
-            match globset::Glob::new(glob.trim_end_matches('/')) {
-                Ok(_) => Ok(()),
-                Err(_) => Err(ConfigError::InvalidGlob {
+                .next()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            // A value inside `per-file-ignores` (a glob's codes) is a list of strings.
+            let nested = e.path().iter().count() > 1;
+            if key.is_empty() || !KEYS.contains(&key.as_str()) {
+                // The unknown key itself: serde names it in its message.
+                let unknown = table
+                    .keys()
+                    .find(|k| !KEYS.contains(&k.as_str()))
+                    .cloned()
+                    .unwrap_or(key);
+                ConfigError::UnknownKey {
                     path: path.to_path_buf(),
                     section,
-                    key: key.clone(),
-                    glob: glob.to_string(),
-                }),
+                    key: unknown,
+                }
+            } else {
+                ConfigError::BadValue {
+                    path: path.to_path_buf(),
+                    section,
+                    expected: if nested {
+                        "a list of strings"
+                    } else {
+                        expected(&key)
+                    },
+                    key,
+                }
             }
-        };
-        let globs = |v: &Value| -> Result<Vec<String>, ConfigError> {
-            let list = strings(v)?;
-            list.iter().try_for_each(|g| glob(g))?;
-            Ok(list)
-        };
+        })?;
+    // What serde cannot check: rule selectors, globs, the target and the SDK version.
+    let selectors = |key: &str, list: &Option<Vec<String>>| -> Result<(), ConfigError> {
+        for s in list.iter().flatten() {
+            if !valid_selector(s, codes) {
+                return Err(ConfigError::UnknownSelector {
+                    path: path.to_path_buf(),
+                    section,
+                    key: key.to_string(),
+                    selector: s.clone(),
+                });
+            }
+        }
+        Ok(())
+    };
+    let glob = |key: &str, glob: &str| -> Result<(), ConfigError> {
+        match globset::Glob::new(glob.trim_end_matches('/')) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(ConfigError::InvalidGlob {
+                path: path.to_path_buf(),
+                section,
+                key: key.to_string(),
+                glob: glob.to_string(),
+            }),
+        }
+    };
+    // In the file's order, so that the first bad key is the one reported.
+    for key in table.keys() {
         match key.as_str() {
-            "select" => options.select = Some(selectors(value)?),
-            "ignore" => options.ignore = Some(selectors(value)?),
-            "extend-select" => options.extend_select = Some(selectors(value)?),
-            "unsafe-fixes" => {
-                options.unsafe_fixes = Some(value.as_bool().ok_or_else(|| err("true or false"))?)
+            "select" => selectors(key, &options.select)?,
+            "ignore" => selectors(key, &options.ignore)?,
+            "extend-select" => selectors(key, &options.extend_select)?,
+            "exclude" => options
+                .exclude
+                .iter()
+                .flatten()
+                .try_for_each(|g| glob(key, g))?,
+            "extend-exclude" => options
+                .extend_exclude
+                .iter()
+                .flatten()
+                .try_for_each(|g| glob(key, g))?,
+            "per-file-ignores" => {
+                for (pattern, list) in options.per_file_ignores.iter().flatten() {
+                    glob(key, pattern)?;
+                    selectors(key, &Some(list.clone()))?;
+                }
             }
             "target" => {
-                let t = value
-                    .as_str()
-                    .ok_or_else(|| err("a string: a release tag, an alias or \"latest\""))?;
+                let t = options.target.as_deref().unwrap_or_default();
                 if t.parse::<fwmigrate_api::Target>().is_err() {
                     return Err(ConfigError::UnknownTarget {
                         path: path.to_path_buf(),
@@ -326,48 +364,18 @@ fn parse_options(
                         target: t.to_string(),
                     });
                 }
-                options.target = Some(t.to_string());
             }
             "sdk-version" => {
-                let v = value
-                    .as_str()
-                    .ok_or_else(|| err("a string: a fireworks-ai release such as \"1.2.30\""))?;
-                if let Err(e) = v.parse::<fwmigrate_api::SdkVersion>() {
+                let v = options.sdk_version.as_deref().unwrap_or_default();
+                if let Err(message) = v.parse::<fwmigrate_api::SdkVersion>() {
                     return Err(ConfigError::SdkVersion {
                         path: path.to_path_buf(),
                         section,
-                        message: e,
+                        message,
                     });
                 }
-                options.sdk_version = Some(v.to_string());
             }
-            "cookbook-modules" => options.cookbook_modules = Some(strings(value)?),
-            "python" => {
-                let p = value.as_str().ok_or_else(|| {
-                    err("a string: an interpreter or an environment folder, such as \".venv\"")
-                })?;
-                options.python = Some(p.to_string());
-            }
-            "exclude" => options.exclude = Some(globs(value)?),
-            "extend-exclude" => options.extend_exclude = Some(globs(value)?),
-            "per-file-ignores" => {
-                let t = value
-                    .as_table()
-                    .ok_or_else(|| err("a table of glob = [codes]"))?;
-                let mut map = BTreeMap::new();
-                for (pattern, codes_value) in t {
-                    glob(pattern)?;
-                    map.insert(pattern.clone(), selectors(codes_value)?);
-                }
-                options.per_file_ignores = Some(map);
-            }
-            _ => {
-                return Err(ConfigError::UnknownKey {
-                    path: path.to_path_buf(),
-                    section,
-                    key: key.clone(),
-                });
-            }
+            _ => {}
         }
     }
     Ok(options)
@@ -395,6 +403,27 @@ mod tests {
     use super::*;
 
     const CODES: &[&str] = &["FW001", "FW201", "FW501"];
+
+    /// `KEYS` (the accepted list messages give) is exactly what `FileOptions` reads.
+    #[test]
+    fn keys_are_the_fields_of_file_options() {
+        for key in KEYS {
+            let mut table = toml::Table::new();
+            table.insert(key.to_string(), Value::Integer(1));
+            let err = serde_path_to_error::deserialize::<_, FileOptions>(Value::Table(table))
+                .unwrap_err();
+            assert_eq!(err.path().to_string(), *key, "{err}");
+            assert!(
+                !err.inner().to_string().contains("unknown field"),
+                "{key}: {err}"
+            );
+        }
+        let mut table = toml::Table::new();
+        table.insert("line-length".to_string(), Value::Integer(1));
+        let err =
+            serde_path_to_error::deserialize::<_, FileOptions>(Value::Table(table)).unwrap_err();
+        assert!(err.inner().to_string().contains("unknown field"), "{err}");
+    }
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
