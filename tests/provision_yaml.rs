@@ -146,3 +146,24 @@ fn an_explicit_path() {
         text(&out)
     );
 }
+
+#[test]
+fn a_provisioning_config_that_is_not_utf8_gets_fw000_and_others_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        b"common:\n  base_model: caf\xe9\n  accelerator_type: x\nrecipe:\n  rl: {}\n".to_vec();
+    fs::write(dir.path().join("provision.yaml"), &config).unwrap();
+    fs::write(dir.path().join("chart.yaml"), b"name: caf\xe9\nimage: x\n").unwrap();
+    let out = run(dir.path(), &["--apply", "--output-format", "concise", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().filter(|l| l.contains(": FW")).collect();
+    assert_eq!(lines.len(), 1, "{}", text(&out));
+    assert!(
+        lines[0].starts_with("provision.yaml:2:18: FW000") && lines[0].contains("UTF-8"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("chart.yaml"), "{}", text(&out));
+    assert_eq!(fs::read(dir.path().join("provision.yaml")).unwrap(), config);
+}

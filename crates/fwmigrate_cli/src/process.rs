@@ -288,6 +288,15 @@ impl Job<'_> {
         }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
+            Err(e) if source.kind == FileKind::Yaml => {
+                // Only a provisioning config is reported (FW000); any other YAML file is not
+                // fwmigrate's to judge.
+                let valid_up_to = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let outcome = linter.lint_yaml_not_utf8(path, &lossy, valid_up_to);
+                result.records = records(&result.path, &outcome, &lossy);
+                return;
+            }
             Err(e) => {
                 result.errors.push(FileError::NotUtf8 {
                     valid_up_to: e.utf8_error().valid_up_to(),
@@ -380,6 +389,8 @@ fn prefiltered_out(kind: FileKind, linter: &fwmigrate_engine::Linter, bytes: &[u
     match kind {
         FileKind::Python | FileKind::Stub => !linter.may_match(bytes),
         FileKind::Notebook => !linter.may_match_raw_notebook(bytes),
+        // Only a provisioning config, by its top-level keys: other YAML files stop here.
+        FileKind::Yaml => !fwmigrate_yaml::recognise_bytes(bytes),
         _ => false,
     }
 }

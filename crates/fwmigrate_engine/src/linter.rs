@@ -263,10 +263,28 @@ impl Linter {
     /// Lint a YAML file: a provisioning config with the rules that read YAML; any other YAML
     /// file is skipped after a line scan, unparsed.
     pub fn lint_yaml(&self, path: &Path, text: &str, mode: Mode) -> FileOutcome {
+        self.lint_yaml_with(path, text, mode, None)
+    }
+
+    /// A YAML file whose bytes are not UTF-8 from byte `valid_up_to` on (`lossy` is their
+    /// lossy decoding): a recognised provisioning config gets FW000 there and is never
+    /// changed; any other YAML file is skipped.
+    pub fn lint_yaml_not_utf8(&self, path: &Path, lossy: &str, valid_up_to: usize) -> FileOutcome {
+        self.lint_yaml_with(path, lossy, Mode::Check, Some(valid_up_to))
+    }
+
+    fn lint_yaml_with(
+        &self,
+        path: &Path,
+        text: &str,
+        mode: Mode,
+        not_utf8: Option<usize>,
+    ) -> FileOutcome {
         let adapter = YamlAdapter {
             rules: &self.rules,
             path,
             text_rules: self.rules.text_rules_for(path, false),
+            not_utf8,
         };
         if adapter.text_rules.is_empty()
             || !self.rules.settings.target.reads_yaml()

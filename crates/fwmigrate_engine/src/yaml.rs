@@ -18,10 +18,19 @@ pub(crate) struct YamlAdapter<'a> {
     pub rules: &'a RuleSet,
     pub path: &'a Path,
     pub text_rules: Vec<&'static dyn TextRule>,
+    /// The file's bytes are not UTF-8 from this byte on (the text is a lossy decoding).
+    pub not_utf8: Option<usize>,
 }
 
 impl YamlAdapter<'_> {
     fn read(&self, text: &str) -> Result<Option<ProvisionFile>, Malformed> {
+        if let Some(at) = self.not_utf8 {
+            return Err(Malformed {
+                message: format!("not valid UTF-8 (byte {at}): YAML files are read as UTF-8"),
+                range: TextRange::empty(TextSize::new(at as u32).min(TextSize::of(text))),
+                verbatim: true,
+            });
+        }
         ProvisionFile::read(text, self.rules.settings.target.index()).map_err(|e| Malformed {
             message: e.message,
             range: TextRange::empty(e.offset.min(TextSize::of(text))),

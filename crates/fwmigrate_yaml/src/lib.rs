@@ -26,11 +26,16 @@ pub fn is_yaml_path(path: &std::path::Path) -> bool {
 /// of the top-level keys `trainers:`, `deployments:`, `common:`. Other YAML files (Helm
 /// templates, CI workflows) are never parsed.
 pub fn recognise(text: &str) -> bool {
+    recognise_bytes(text.as_bytes())
+}
+
+/// [`recognise`] on a file's bytes, before they are known to be UTF-8 (the keys are ASCII).
+pub fn recognise_bytes(bytes: &[u8]) -> bool {
     let (mut recipe, mut section) = (false, false);
-    for line in text.lines() {
+    for line in bytes.split(|&b| b == b'\n') {
         match top_level_key(line) {
-            Some("recipe") => recipe = true,
-            Some("trainers" | "deployments" | "common") => section = true,
+            Some(b"recipe") => recipe = true,
+            Some(b"trainers" | b"deployments" | b"common") => section = true,
             _ => continue,
         }
         if recipe && section {
@@ -42,21 +47,21 @@ pub fn recognise(text: &str) -> bool {
 
 /// The key of a line that starts a top-level mapping entry (`key:` at column 0, the key plain
 /// or quoted, followed by the end of the line, a space or a comment).
-fn top_level_key(line: &str) -> Option<&str> {
-    let first = *line.as_bytes().first()?;
+fn top_level_key(line: &[u8]) -> Option<&[u8]> {
+    let first = *line.first()?;
     let (key, rest) = match first {
         b'"' | b'\'' => {
-            let close = line[1..].find(first as char)? + 1;
+            let close = line[1..].iter().position(|&b| b == first)? + 1;
             (&line[1..close], &line[close + 1..])
         }
         b' ' | b'\t' | b'#' | b'-' | b'%' | b'{' | b'[' => return None,
         _ => {
-            let colon = line.find(':')?;
-            (line[..colon].trim_end(), &line[colon..])
+            let colon = line.iter().position(|&b| b == b':')?;
+            (line[..colon].trim_ascii_end(), &line[colon..])
         }
     };
-    let after = rest.strip_prefix(':')?;
-    (after.is_empty() || after.starts_with([' ', '\t', '\r'])).then_some(key)
+    let after = rest.strip_prefix(b":")?;
+    (after.is_empty() || matches!(after[0], b' ' | b'\t' | b'\r')).then_some(key)
 }
 
 #[cfg(test)]

@@ -103,6 +103,14 @@ fn render(path: &Path, text: &str) -> String {
                 Some(fixed) => out.push_str(&fixed.replace('\r', "␍")),
                 None => out.push_str("(unchanged)\n"),
             }
+            // What was fixed is gone: nothing that this apply could fix remains.
+            assert!(
+                applied
+                    .diagnostics
+                    .iter()
+                    .all(|d| !d.fixable && (!unsafe_fixes || !d.fixable_unsafe)),
+                "{name}: {title} left a fixable finding"
+            );
             if applied.fixed.is_some() {
                 let _ = writeln!(out, "--- remaining after {title} ---");
                 render_diagnostics(&mut out, &format!("{name}:"), &applied.diagnostics);
