@@ -167,3 +167,19 @@ fn a_provisioning_config_that_is_not_utf8_gets_fw000_and_others_are_skipped() {
     assert!(!text(&out).contains("chart.yaml"), "{}", text(&out));
     assert_eq!(fs::read(dir.path().join("provision.yaml")).unwrap(), config);
 }
+
+#[test]
+fn show_files_lists_the_provisioning_configs_only() {
+    let dir = project(&[
+        ("configs/rft.yml", CONFIG),
+        ("k8s/deploy.yaml", WORKFLOW),
+        ("train.py", "print(1)\n"),
+    ]);
+    let out = run(dir.path(), &["--show-files", "."]);
+    let mut listed: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.trim_start_matches("./").to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["configs/rft.yml", "train.py"], "{}", text(&out));
+}

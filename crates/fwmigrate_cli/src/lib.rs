@@ -185,7 +185,13 @@ fn run(args: &Args) -> Result<u8, String> {
             threads,
         );
         let mut out = String::new();
-        for f in &files {
+        // A YAML file is listed only when it is a provisioning config: its top-level keys
+        // say so (the one file kind whose name does not tell).
+        let is_listed = |f: &walk::Candidate| {
+            f.kind != FileKind::Yaml
+                || std::fs::read(&f.path).is_ok_and(|b| fwmigrate_yaml::recognise_bytes(&b))
+        };
+        for f in files.iter().filter(|f| is_listed(f)) {
             out.push_str(&f.path.to_string_lossy());
             out.push('\n');
         }
