@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod common;
-use common::{fwmigrate, stdout, text};
+use common::{fwmigrate, stdout, text, text as text_of};
 
 const LEGACY: &str = include_str!("../crates/fwmigrate_server/tests/fixtures/legacy_launch.py");
 
@@ -98,28 +98,29 @@ fn check_spans(dir: &Path, file: &str) -> Vec<Span> {
         .collect()
 }
 
-#[test]
-fn neovim_gets_the_diagnostics_and_the_fix_all_of_the_command_line() {
-    let Some(nvim) = neovim() else { return };
+/// Neovim's results for `name` with `text`: the diagnostics before and after the fix-all, and
+/// the buffer written, all compared with the command line's on a copy in the same folder.
+fn neovim_matches_the_command_line(nvim: &Path, name: &str, text: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("legacy_launch.py");
-    std::fs::write(&file, LEGACY).unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
     // The command line's answers, on a copy in the same folder (same configuration).
-    std::fs::write(dir.path().join("cli_copy.py"), LEGACY).unwrap();
-    let expected_before = check_spans(dir.path(), "cli_copy.py");
+    let copy = format!("cli_copy_{name}");
+    std::fs::write(dir.path().join(&copy), text).unwrap();
+    let expected_before = check_spans(dir.path(), &copy);
     let apply = fwmigrate()
         .current_dir(dir.path())
-        .args(["--apply", "cli_copy.py"])
+        .args(["--apply", &copy])
         .output()
         .unwrap();
-    assert_eq!(apply.status.code(), Some(1), "{}", text(&apply));
-    let expected_text = std::fs::read_to_string(dir.path().join("cli_copy.py")).unwrap();
-    assert_ne!(expected_text, LEGACY);
-    let expected_after = check_spans(dir.path(), "cli_copy.py");
+    assert_eq!(apply.status.code(), Some(1), "{}", text_of(&apply));
+    let expected_text = std::fs::read_to_string(dir.path().join(&copy)).unwrap();
+    assert_ne!(expected_text, text);
+    let expected_after = check_spans(dir.path(), &copy);
 
     let result = dir.path().join("result.json");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/neovim.lua");
-    let mut child = Command::new(&nvim)
+    let mut child = Command::new(nvim)
         .current_dir(dir.path())
         .args(["--headless", "--clean", "-n", "-c"])
         .arg(format!("luafile {}", script.display()))
@@ -158,7 +159,7 @@ fn neovim_gets_the_diagnostics_and_the_fix_all_of_the_command_line() {
         "the script failed: {}",
         results["error"]
     );
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", text_of(&out));
 
     assert_eq!(lsp_spans(&results["before"]), expected_before);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), expected_text);
@@ -167,4 +168,31 @@ fn neovim_gets_the_diagnostics_and_the_fix_all_of_the_command_line() {
         !expected_after.is_empty(),
         "the unsafe and display-only findings remain"
     );
+}
+
+#[test]
+fn neovim_gets_the_diagnostics_and_the_fix_all_of_the_command_line() {
+    let Some(nvim) = neovim() else { return };
+    neovim_matches_the_command_line(&nvim, "legacy_launch.py", LEGACY);
+}
+
+/// A forked provisioning config: hand-set hardware (a safe fix) and keys provision.py drops.
+const PROVISION_YAML: &str = "\
+common:
+  base_model: accounts/fireworks/models/qwen3-8b
+  grad_accum: 4            # dropped by rl_loop.Config
+trainers:
+  policy:
+    training_shape_id: accounts/fireworks/trainingShapes/qwen3-8b/versions/3
+    accelerator_type: NVIDIA_H200_141GB
+recipe:
+  rft:
+    trainer: policy
+    reference_trainer: reference
+";
+
+#[test]
+fn neovim_gets_the_diagnostics_of_a_provisioning_config() {
+    let Some(nvim) = neovim() else { return };
+    neovim_matches_the_command_line(&nvim, "fireworks_rft.yaml", PROVISION_YAML);
 }
