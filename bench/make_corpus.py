@@ -143,9 +143,72 @@ def needles():
         print(n)
 
 
+YAML_KINDS = [
+    # A Kubernetes manifest.
+    """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-{i}
+  labels: {{app: svc-{i}, tier: backend}}
+spec:
+  replicas: {r}
+  selector:
+    matchLabels:
+      app: svc-{i}
+  template:
+    metadata:
+      labels:
+        app: svc-{i}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/svc-{i}:1.{r}.0
+          resources:
+            limits: {{cpu: "500m", memory: "512Mi"}}
+          env:
+            - name: MODE
+              value: production
+""",
+    # A GitHub Actions workflow.
+    """name: ci-{i}
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r requirements.txt
+      - run: pytest -q tests/unit_{i}
+""",
+    # A Helm template: not YAML until rendered.
+    """apiVersion: v1
+kind: Service
+metadata:
+  name: {{{{ include "chart.fullname" . }}}}-{i}
+spec:
+  type: {{{{ .Values.service.type }}}}
+  ports:
+    {{{{- range .Values.service.ports }}}}
+    - port: {{{{ .port }}}}
+    {{{{- end }}}}
+""",
+]
+
+
+def yaml_corpus(out, count):
+    """`count` YAML files that are not provisioning configs, as a repository holds them."""
+    for i in range(count):
+        kind = YAML_KINDS[i % len(YAML_KINDS)]
+        folder = out / f"group{i // 500}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"file{i}.yaml").write_text(kind.format(i=i, r=1 + i % 5))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["scan", "apply", "needles"])
+    ap.add_argument("what", choices=["scan", "apply", "needles", "yaml"])
     ap.add_argument("out", nargs="?")
     ap.add_argument("--copies", type=int, default=5)
     ap.add_argument("--legacy", type=int)
@@ -158,6 +221,8 @@ def main():
     out.mkdir(parents=True)
     if a.what == "scan":
         scan(out, a.copies, 300 if a.legacy is None else a.legacy)
+    elif a.what == "yaml":
+        yaml_corpus(out, 10000 if a.legacy is None else a.legacy)
     else:
         apply_corpus(out, 1000 if a.legacy is None else a.legacy)
 
