@@ -6,338 +6,104 @@
 //! at or above a given minimum, and find the newest of a list of known releases that some sets
 //! admit together. Pre-releases are always allowed (the minimum itself may be one).
 //!
-//! Semantics follow the `packaging` library: `1.0 == 1.0.0`, `<V` excludes pre-releases of `V`
-//! unless `V` is one, `>V` excludes post-releases of `V` (and local versions of `V`) unless `V`
-//! is one, `==V` ignores the candidate's local label unless `V` has one, `==1.2.*` is a prefix
-//! match on the release segment, `~=1.4.2` means `>=1.4.2,==1.4.*`.
+//! Versions (parsing, normalisation, ordering) are `pep440_rs`'s. The specifier clauses stay
+//! here because their semantics must follow the `packaging` library, which pip applies, where
+//! `pep440_rs` differs: `==1.2.*` does not match `1` here (the release is zero-padded), and a
+//! specifier set keeps its clauses as written (FW501 shows them). So do Poetry constraints,
+//! which `pep440_rs` does not parse, and the search for the newest admitted release.
+//!
+//! Semantics follow `packaging`: `1.0 == 1.0.0`, `<V` excludes pre-releases of `V` unless `V`
+//! is one, `>V` excludes post-releases of `V` (and local versions of `V`) unless `V` is one,
+//! `==V` ignores the candidate's local label unless `V` has one, `==1.2.*` is a prefix match on
+//! the release segment, `~=1.4.2` means `>=1.4.2,==1.4.*`.
 
-use std::cmp::Ordering;
 use std::fmt;
+use std::str::FromStr;
 
-/// The kind of a pre-release, in ascending order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PreKind {
-    Alpha,
-    Beta,
-    Rc,
-}
+use pep440_rs::Prerelease;
 
-impl PreKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            PreKind::Alpha => "a",
-            PreKind::Beta => "b",
-            PreKind::Rc => "rc",
-        }
-    }
-}
-
-/// One segment of a local version label (`+ubuntu.1`): numbers sort after strings.
+/// A PEP 440 version (`pep440_rs`'s), with the few views the specifiers need.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LocalSegment {
-    Str(String),
-    Num(u64),
-}
-
-impl fmt::Display for LocalSegment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LocalSegment::Str(s) => f.write_str(s),
-            LocalSegment::Num(n) => write!(f, "{n}"),
-        }
-    }
-}
-
-/// A PEP 440 version.
-#[derive(Debug, Clone)]
-pub struct Version {
-    pub epoch: u64,
-    pub release: Vec<u64>,
-    pub pre: Option<(PreKind, u64)>,
-    pub post: Option<u64>,
-    pub dev: Option<u64>,
-    pub local: Vec<LocalSegment>,
-}
-
-/// Where a version's pre-release part sorts: a dev release of a final sorts before its
-/// pre-releases, a final after them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum PreKey {
-    DevOfFinal,
-    Pre(PreKind, u64),
-    Final,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum DevKey {
-    Dev(u64),
-    NotDev,
-}
+pub struct Version(pep440_rs::Version);
 
 impl Version {
     /// A final release `a.b.c`.
     pub fn release(parts: &[u64]) -> Self {
-        Version {
-            epoch: 0,
-            release: parts.to_vec(),
-            pre: None,
-            post: None,
-            dev: None,
-            local: Vec::new(),
-        }
+        Version(pep440_rs::Version::new(parts.iter().copied()))
     }
 
     /// Parse a version, normalising the spellings PEP 440 allows (`v1.0`, `1.0-alpha.1`,
     /// `1.0-1`, `1.0.RC1`, surrounding whitespace). `None` when it is not a PEP 440 version.
     pub fn parse(text: &str) -> Option<Version> {
-        let lower = text.trim().to_ascii_lowercase();
-        let mut c = Cursor {
-            s: lower.as_bytes(),
-            i: 0,
-        };
-        c.eat(b"v");
-        // Epoch.
-        let mut epoch = 0;
-        let save = c.i;
-        match c.number() {
-            Some(n) if c.eat(b"!") => epoch = n,
-            _ => c.i = save,
-        }
-        // Release.
-        let mut release = vec![c.number()?];
-        loop {
-            let save = c.i;
-            if c.eat(b".")
-                && let Some(n) = c.number()
-            {
-                release.push(n);
-                continue;
-            }
-            c.i = save;
-            break;
-        }
-        // Pre-release.
-        let mut pre = None;
-        {
-            let save = c.i;
-            c.separator();
-            let kind = if c.eat(b"alpha") || c.eat(b"a") {
-                Some(PreKind::Alpha)
-            } else if c.eat(b"beta") || c.eat(b"b") {
-                Some(PreKind::Beta)
-            } else if c.eat(b"preview") || c.eat(b"pre") || c.eat(b"rc") || c.eat(b"c") {
-                Some(PreKind::Rc)
-            } else {
-                None
-            };
-            match kind {
-                Some(kind) => pre = Some((kind, c.optional_number()?)),
-                None => c.i = save,
-            }
-        }
-        // Post-release.
-        let mut post = None;
-        {
-            let save = c.i;
-            if c.eat(b"-") {
-                if let Some(n) = c.number() {
-                    post = Some(n);
-                } else {
-                    c.i = save;
-                }
-            }
-            if post.is_none() {
-                c.separator();
-                if c.eat(b"post") || c.eat(b"rev") || c.eat(b"r") {
-                    post = Some(c.optional_number()?);
-                } else {
-                    c.i = save;
-                }
-            }
-        }
-        // Development release.
-        let mut dev = None;
-        {
-            let save = c.i;
-            c.separator();
-            if c.eat(b"dev") {
-                dev = Some(c.optional_number()?);
-            } else {
-                c.i = save;
-            }
-        }
-        // Local label.
-        let mut local = Vec::new();
-        if c.eat(b"+") {
-            let rest = std::str::from_utf8(&c.s[c.i..]).ok()?;
-            for part in rest.split(['.', '-', '_']) {
-                if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    return None;
-                }
-                local.push(if part.bytes().all(|b| b.is_ascii_digit()) {
-                    LocalSegment::Num(part.parse().ok()?)
-                } else {
-                    LocalSegment::Str(part.to_string())
-                });
-            }
-            c.i = c.s.len();
-        }
-        if c.i != c.s.len() {
-            return None;
-        }
-        Some(Version {
-            epoch,
-            release,
-            pre,
-            post,
-            dev,
-            local,
-        })
+        pep440_rs::Version::from_str(text.trim()).ok().map(Version)
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.0.epoch()
+    }
+
+    /// The release segment (`1.2.0` → `[1, 2, 0]`).
+    pub fn release_parts(&self) -> &[u64] {
+        self.0.release()
     }
 
     pub fn is_prerelease(&self) -> bool {
-        self.pre.is_some() || self.dev.is_some()
+        self.0.pre().is_some() || self.0.dev().is_some()
     }
 
     pub fn is_postrelease(&self) -> bool {
-        self.post.is_some()
+        self.0.post().is_some()
+    }
+
+    fn has_local(&self) -> bool {
+        !self.0.local().is_empty()
+    }
+
+    /// Only epoch and release: no pre-, post- or development release, no local label.
+    fn is_plain(&self) -> bool {
+        self.0.pre().is_none()
+            && self.0.post().is_none()
+            && self.0.dev().is_none()
+            && !self.has_local()
     }
 
     /// The version without its local label.
     pub fn public(&self) -> Version {
-        Version {
-            local: Vec::new(),
-            ..self.clone()
-        }
+        Version(self.0.clone().without_local())
     }
 
     /// Epoch and release only (`1.2.0a1.post2` → `1.2.0`).
     pub fn base(&self) -> Version {
-        Version {
-            epoch: self.epoch,
-            ..Version::release(&self.release)
-        }
+        self.with_epoch_of(self.release_parts())
     }
 
-    fn release_key(&self) -> &[u64] {
-        let mut end = self.release.len();
-        while end > 0 && self.release[end - 1] == 0 {
-            end -= 1;
-        }
-        &self.release[..end]
+    /// A final release `parts` in this version's epoch.
+    fn with_epoch_of(&self, parts: &[u64]) -> Version {
+        Version(pep440_rs::Version::new(parts.iter().copied()).with_epoch(self.epoch()))
     }
 
-    fn pre_key(&self) -> PreKey {
-        match (self.pre, self.post, self.dev) {
-            (Some((k, n)), _, _) => PreKey::Pre(k, n),
-            (None, None, Some(_)) => PreKey::DevOfFinal,
-            _ => PreKey::Final,
-        }
-    }
-
-    fn dev_key(&self) -> DevKey {
-        self.dev.map_or(DevKey::NotDev, DevKey::Dev)
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Version {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.epoch
-            .cmp(&other.epoch)
-            .then_with(|| self.release_key().cmp(other.release_key()))
-            .then_with(|| self.pre_key().cmp(&other.pre_key()))
-            // No post release sorts before any post release.
-            .then_with(|| self.post.cmp(&other.post))
-            .then_with(|| self.dev_key().cmp(&other.dev_key()))
-            // No local label sorts before any local label.
-            .then_with(|| self.local.cmp(&other.local))
+    /// The next pre-, post- or development release after this one (`1.2.0a74` → `1.2.0a75`),
+    /// or itself for a final release.
+    fn next_suffix(&self) -> Version {
+        let v = self.public().0;
+        Version(if let Some(dev) = v.dev() {
+            v.with_dev(Some(dev.saturating_add(1)))
+        } else if let Some(post) = v.post() {
+            v.with_post(Some(post.saturating_add(1)))
+        } else if let Some(pre) = v.pre() {
+            v.with_pre(Some(Prerelease {
+                kind: pre.kind,
+                number: pre.number.saturating_add(1),
+            }))
+        } else {
+            v
+        })
     }
 }
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.epoch != 0 {
-            write!(f, "{}!", self.epoch)?;
-        }
-        let release: Vec<String> = self.release.iter().map(u64::to_string).collect();
-        f.write_str(&release.join("."))?;
-        if let Some((kind, n)) = self.pre {
-            write!(f, "{}{n}", kind.as_str())?;
-        }
-        if let Some(n) = self.post {
-            write!(f, ".post{n}")?;
-        }
-        if let Some(n) = self.dev {
-            write!(f, ".dev{n}")?;
-        }
-        if !self.local.is_empty() {
-            let local: Vec<String> = self.local.iter().map(ToString::to_string).collect();
-            write!(f, "+{}", local.join("."))?;
-        }
-        Ok(())
-    }
-}
-
-struct Cursor<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Cursor<'_> {
-    fn eat(&mut self, word: &[u8]) -> bool {
-        if self.s[self.i..].starts_with(word) {
-            self.i += word.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn separator(&mut self) {
-        if matches!(self.s.get(self.i), Some(b'.' | b'-' | b'_')) {
-            self.i += 1;
-        }
-    }
-
-    fn number(&mut self) -> Option<u64> {
-        let start = self.i;
-        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
-        }
-        if start == self.i {
-            return None;
-        }
-        std::str::from_utf8(&self.s[start..self.i])
-            .ok()?
-            .parse()
-            .ok()
-    }
-
-    /// An optional number after a pre/post/dev keyword (`a`, `a1`, `a.1`, `a-1`); 0 when absent.
-    /// `None` only on overflow.
-    fn optional_number(&mut self) -> Option<u64> {
-        let save = self.i;
-        self.separator();
-        if self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.number()
-        } else {
-            self.i = save;
-            Some(0)
-        }
+        self.0.fmt(f)
     }
 }
 
@@ -400,24 +166,22 @@ impl Specifier {
                 _ => return None,
             };
             let version = Version::parse(prefix)?;
-            if version.pre.is_some()
-                || version.post.is_some()
-                || version.dev.is_some()
-                || !version.local.is_empty()
-            {
+            if !version.is_plain() {
                 return None;
             }
             return Some(Specifier { op, version });
         }
         let version = Version::parse(rest)?;
         match op {
-            Operator::Compatible if version.release.len() < 2 || !version.local.is_empty() => None,
+            Operator::Compatible if version.release_parts().len() < 2 || version.has_local() => {
+                None
+            }
             Operator::GreaterEqual
             | Operator::LessEqual
             | Operator::Greater
             | Operator::Less
             | Operator::Compatible
-                if !version.local.is_empty() =>
+                if version.has_local() =>
             {
                 None
             }
@@ -442,13 +206,11 @@ impl Specifier {
             Operator::Greater => {
                 v.public() > *spec
                     && !(!spec.is_postrelease() && v.is_postrelease() && v.base() == spec.base())
-                    && (v.local.is_empty() || v.base() != spec.base())
+                    && (!v.has_local() || v.base() != spec.base())
             }
             Operator::Compatible => {
-                let prefix = Version {
-                    epoch: spec.epoch,
-                    ..Version::release(&spec.release[..spec.release.len() - 1])
-                };
+                let release = spec.release_parts();
+                let prefix = spec.with_epoch_of(&release[..release.len() - 1]);
                 v.public() >= *spec && prefix_match(&prefix, v)
             }
             // Arbitrary equality is a string comparison; versions given here are normalised,
@@ -459,7 +221,7 @@ impl Specifier {
 }
 
 fn equal(spec: &Version, v: &Version) -> bool {
-    if spec.local.is_empty() {
+    if !spec.has_local() {
         v.public() == *spec
     } else {
         v == spec
@@ -468,13 +230,13 @@ fn equal(spec: &Version, v: &Version) -> bool {
 
 /// `==spec.*`: same epoch, and `v`'s release (zero-padded) starts with `spec`'s release.
 fn prefix_match(spec: &Version, v: &Version) -> bool {
-    if spec.epoch != v.epoch {
+    if spec.epoch() != v.epoch() {
         return false;
     }
-    spec.release
+    spec.release_parts()
         .iter()
         .enumerate()
-        .all(|(i, &n)| v.release.get(i).copied().unwrap_or(0) == n)
+        .all(|(i, &n)| v.release_parts().get(i).copied().unwrap_or(0) == n)
 }
 
 impl fmt::Display for Specifier {
@@ -555,30 +317,16 @@ fn probes<'a>(min: &Version, named: impl Iterator<Item = &'a Version>) -> Vec<Ve
         out.push(v.public());
         // The next pre-, post- or development release after `v` (`>1.2.0a74` admits 1.2.0a75
         // before any release of 1.2.0.1).
-        let mut next = v.public();
-        if let Some(dev) = next.dev {
-            next.dev = Some(dev.saturating_add(1));
-        } else if let Some(post) = next.post {
-            next.post = Some(post.saturating_add(1));
-        } else if let Some((kind, n)) = next.pre {
-            next.pre = Some((kind, n.saturating_add(1)));
-        }
-        out.push(next);
+        out.push(v.next_suffix());
         let base = v.base();
         out.push(base.clone());
-        let mut appended = base.release.clone();
+        let mut appended = base.release_parts().to_vec();
         appended.push(1);
-        out.push(Version {
-            epoch: v.epoch,
-            ..Version::release(&appended)
-        });
-        for i in 0..base.release.len() {
-            let mut bumped = base.release[..=i].to_vec();
+        out.push(v.with_epoch_of(&appended));
+        for i in 0..base.release_parts().len() {
+            let mut bumped = base.release_parts()[..=i].to_vec();
             bumped[i] = bumped[i].saturating_add(1);
-            out.push(Version {
-                epoch: v.epoch,
-                ..Version::release(&bumped)
-            });
+            out.push(v.with_epoch_of(&bumped));
         }
     };
     push_around(min, &mut out);
@@ -700,7 +448,7 @@ fn parse_poetry_conjunction(text: &str) -> Option<SpecifierSet> {
             "" | "=" => specifiers.push(Specifier::parse(&format!("=={version}"))?),
             "^" | "~" => {
                 let lower = Version::parse(version)?;
-                let r = &lower.release;
+                let r = lower.release_parts();
                 let upper: Vec<u64> = if op == "^" {
                     if r[0] != 0 || r.len() == 1 {
                         vec![r[0].checked_add(1)?]
@@ -720,10 +468,7 @@ fn parse_poetry_conjunction(text: &str) -> Option<SpecifierSet> {
                 });
                 specifiers.push(Specifier {
                     op: Operator::Less,
-                    version: Version {
-                        epoch: lower.epoch,
-                        ..Version::release(&upper)
-                    },
+                    version: lower.with_epoch_of(&upper),
                 });
             }
             _ => specifiers.push(Specifier::parse(&format!("{op}{version}"))?),
@@ -738,6 +483,16 @@ fn parse_poetry_conjunction(text: &str) -> Option<SpecifierSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Why the clauses are not `pep440_rs`'s: `packaging` (what pip applies) zero-pads the
+    /// release in a prefix match, so `==1.2.*` does not admit `1`, and `pep440_rs` does.
+    #[test]
+    fn prefix_matches_follow_packaging() {
+        assert!(!set("==1.2.*").contains(&v("1")));
+        assert!(set("==1.0.*").contains(&v("1")));
+        let theirs: pep440_rs::VersionSpecifiers = "==1.2.*".parse().unwrap();
+        assert!(theirs.contains(&pep440_rs::Version::from_str("1").unwrap()));
+    }
 
     fn v(s: &str) -> Version {
         match Version::parse(s) {
