@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification as note;
+use lsp_types::request as req;
 use lsp_types::{
     ClientCapabilities, CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand,
     CodeActionParams, CodeActionProviderCapability, Diagnostic, DidChangeTextDocumentParams,
@@ -65,7 +67,7 @@ pub fn serve(
         server.initialize_result(),
     )));
     for message in &receiver {
-        let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+        let exit = matches!(&message, Message::Notification(n) if is::<note::Exit>(&n.method));
         if exit {
             return server.exit_status();
         }
@@ -104,7 +106,7 @@ fn wait_for_initialize(
 ) -> Option<(RequestId, Value)> {
     for message in receiver {
         match message {
-            Message::Request(r) if r.method == "initialize" => {
+            Message::Request(r) if is_request::<req::Initialize>(&r.method) => {
                 if r.params.is_object() {
                     return Some((r.id, r.params));
                 }
@@ -119,7 +121,7 @@ fn wait_for_initialize(
                 ErrorCode::ServerNotInitialized as i32,
                 format!("{}: the server is not initialized yet", r.method),
             ))),
-            Message::Notification(n) if n.method == "exit" => return None,
+            Message::Notification(n) if is::<note::Exit>(&n.method) => return None,
             Message::Notification(_) | Message::Response(_) => {}
         }
     }
@@ -185,7 +187,7 @@ impl Shared {
             .insert(snapshot.uri.clone(), (snapshot.version, Arc::new(findings)));
         // Sent under the lock: a close (which clears the diagnostics) cannot overtake it.
         self.notify(
-            "textDocument/publishDiagnostics",
+            <note::PublishDiagnostics as note::Notification>::METHOD,
             PublishDiagnosticsParams::new(
                 snapshot.uri.clone(),
                 diagnostics,
@@ -199,7 +201,7 @@ impl Shared {
         if self.state().shown_errors.insert(message.clone()) {
             eprintln!("fwmigrate server: {message}");
             self.notify(
-                "window/showMessage",
+                <note::ShowMessage as note::Notification>::METHOD,
                 ShowMessageParams {
                     typ: MessageType::ERROR,
                     message: format!("fwmigrate: {message}"),
@@ -525,12 +527,12 @@ impl Server {
         let id = r.id.clone();
         let method = r.method.clone();
         let result = match method.as_str() {
-            "shutdown" => {
+            m if is_request::<req::Shutdown>(m) => {
                 self.shutdown = true;
                 self.respond(id, Value::Null);
                 Ok(())
             }
-            "initialize" => {
+            m if is_request::<req::Initialize>(m) => {
                 self.error(
                     id,
                     ErrorCode::InvalidRequest as i32,
@@ -538,9 +540,15 @@ impl Server {
                 );
                 Ok(())
             }
-            "textDocument/codeAction" => params(r).map(|p| self.code_action(id, p)),
-            "codeAction/resolve" => params(r).map(|p| self.resolve(id, p)),
-            "workspace/executeCommand" => params(r).map(|p| self.execute_command(id, p)),
+            m if is_request::<req::CodeActionRequest>(m) => {
+                params::<req::CodeActionRequest>(r).map(|p| self.code_action(id, p))
+            }
+            m if is_request::<req::CodeActionResolveRequest>(m) => {
+                params::<req::CodeActionResolveRequest>(r).map(|p| self.resolve(id, p))
+            }
+            m if is_request::<req::ExecuteCommand>(m) => {
+                params::<req::ExecuteCommand>(r).map(|p| self.execute_command(id, p))
+            }
             _ => {
                 self.error(
                     id,
@@ -562,25 +570,33 @@ impl Server {
     fn notification(&mut self, n: Notification) {
         let method = n.method.clone();
         let result = match method.as_str() {
-            "initialized" => {
+            m if is::<note::Initialized>(m) => {
                 self.register_watchers();
                 Ok(())
             }
-            "textDocument/didOpen" => n.extract(&method).map(|p| self.did_open(p)),
-            "textDocument/didChange" => n.extract(&method).map(|p| self.did_change(p)),
-            "textDocument/didSave" => n.extract(&method).map(|p| self.did_save(p)),
-            "textDocument/didClose" => n.extract(&method).map(|p| self.did_close(p)),
-            "workspace/didChangeConfiguration" => {
+            m if is::<note::DidOpenTextDocument>(m) => {
+                extract::<note::DidOpenTextDocument>(n).map(|p| self.did_open(p))
+            }
+            m if is::<note::DidChangeTextDocument>(m) => {
+                extract::<note::DidChangeTextDocument>(n).map(|p| self.did_change(p))
+            }
+            m if is::<note::DidSaveTextDocument>(m) => {
+                extract::<note::DidSaveTextDocument>(n).map(|p| self.did_save(p))
+            }
+            m if is::<note::DidCloseTextDocument>(m) => {
+                extract::<note::DidCloseTextDocument>(n).map(|p| self.did_close(p))
+            }
+            m if is::<note::DidChangeConfiguration>(m) => {
                 let settings = n.params.get("settings").cloned().unwrap_or(Value::Null);
                 self.set_settings(&settings);
                 self.relint_all();
                 Ok(())
             }
-            "workspace/didChangeWatchedFiles" => {
+            m if is::<note::DidChangeWatchedFiles>(m) => {
                 self.relint_all();
                 Ok(())
             }
-            "$/cancelRequest" => {
+            m if is::<note::Cancel>(m) => {
                 let id = n.params.get("id").cloned().unwrap_or(Value::Null);
                 if let Ok(id) = serde_json::from_value::<RequestId>(id) {
                     let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
@@ -623,10 +639,10 @@ impl Server {
             .map(|g| json!({ "globPattern": g }))
             .collect();
         self.shared.request(
-            "client/registerCapability",
+            <req::RegisterCapability as req::Request>::METHOD,
             json!({ "registrations": [{
                 "id": "fwmigrate-configuration-files",
-                "method": "workspace/didChangeWatchedFiles",
+                "method": <note::DidChangeWatchedFiles as note::Notification>::METHOD,
                 "registerOptions": { "watchers": watchers },
             }]}),
         );
@@ -732,7 +748,7 @@ impl Server {
         state.versions.remove(&uri);
         state.findings.remove(&uri);
         self.shared.notify(
-            "textDocument/publishDiagnostics",
+            <note::PublishDiagnostics as note::Notification>::METHOD,
             PublishDiagnosticsParams::new(uri, Vec::new(), None),
         );
     }
@@ -899,7 +915,7 @@ impl Server {
                 || edit.document_changes.is_some();
             if has_edits {
                 shared.request(
-                    "workspace/applyEdit",
+                    <req::ApplyWorkspaceEdit as req::Request>::METHOD,
                     json!({ "label": "fwmigrate: Fix all auto-fixable problems", "edit": edit }),
                 );
             }
@@ -930,7 +946,23 @@ fn fix_all_edit(
     ))
 }
 
-/// Parameters of a request, or its id and why they do not fit.
-fn params<P: serde::de::DeserializeOwned>(r: Request) -> Result<P, (RequestId, String)> {
-    serde_json::from_value(r.params).map_err(|e| (r.id, e.to_string()))
+/// Whether `method` is request `R`'s.
+fn is_request<R: req::Request>(method: &str) -> bool {
+    method == R::METHOD
+}
+
+/// Whether `method` is notification `N`'s.
+fn is<N: note::Notification>(method: &str) -> bool {
+    method == N::METHOD
+}
+
+/// The parameters of notification `N`.
+fn extract<N: note::Notification>(n: Notification) -> Result<N::Params, String> {
+    n.extract(N::METHOD).map_err(|e| e.to_string())
+}
+
+/// Parameters of request `R`, or its id and why they do not fit.
+fn params<R: req::Request>(r: Request) -> Result<R::Params, (RequestId, String)> {
+    let id = r.id.clone();
+    serde_json::from_value(r.params).map_err(|e| (id, e.to_string()))
 }
