@@ -21,8 +21,8 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, FromArgMatches};
@@ -177,30 +177,46 @@ fn run(args: &Args) -> Result<u8, String> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     if args.show_files {
-        let (files, _) = walk::discover(
-            &paths,
-            &resolver,
-            !args.no_respect_gitignore,
-            args.force_exclude,
-            threads,
-        );
-        let mut out = String::new();
-        // A YAML file is listed only when it is a provisioning config: its top-level keys
-        // say so (the one file kind whose name does not tell).
-        let is_listed = |f: &walk::Candidate| {
-            f.kind != FileKind::Yaml
-                || std::fs::read(&f.path).is_ok_and(|b| fwmigrate_yaml::recognise_bytes(&b))
-        };
-        for f in files.iter().filter(|f| is_listed(f)) {
-            out.push_str(&f.path.to_string_lossy());
-            out.push('\n');
-        }
-        print!("{out}");
+        show_files(args, &resolver, &paths, threads);
         return Ok(0);
     }
+    check_paths(args, &resolver, &paths, threads)
+}
+
+/// `--show-files`: the files a check would read, one a line.
+fn show_files(args: &Args, resolver: &Arc<Resolver>, paths: &[PathBuf], threads: usize) {
+    let (files, _) = walk::discover(
+        paths,
+        resolver,
+        !args.no_respect_gitignore,
+        args.force_exclude,
+        threads,
+    );
+    let mut out = String::new();
+    // A YAML file is listed only when it is a provisioning config: its top-level keys say so
+    // (the one file kind whose name does not tell).
+    let is_listed = |f: &walk::Candidate| {
+        f.kind != FileKind::Yaml
+            || std::fs::read(&f.path).is_ok_and(|b| fwmigrate_yaml::recognise_bytes(&b))
+    };
+    for f in files.iter().filter(|f| is_listed(f)) {
+        out.push_str(&f.path.to_string_lossy());
+        out.push('\n');
+    }
+    print!("{out}");
+}
+
+/// Check (or fix) the files under `paths`, then the files their requirements files include,
+/// and report.
+fn check_paths(
+    args: &Args,
+    resolver: &Arc<Resolver>,
+    paths: &[PathBuf],
+    threads: usize,
+) -> Result<u8, String> {
     let mode = args.mode();
     let job = Job {
-        resolver: &resolver,
+        resolver,
         mode,
         max_file_size: args.max_file_size,
     };
@@ -247,8 +263,8 @@ fn run(args: &Args) -> Result<u8, String> {
         let errors = if streaming {
             let errors = Mutex::new(Vec::new());
             walk::for_each_file(
-                &paths,
-                &resolver,
+                paths,
+                resolver,
                 !args.no_respect_gitignore,
                 threads,
                 &errors,
@@ -276,8 +292,8 @@ fn run(args: &Args) -> Result<u8, String> {
             walk::finish_errors(errors)
         } else {
             let (files, errors) = walk::discover(
-                &paths,
-                &resolver,
+                paths,
+                resolver,
                 !args.no_respect_gitignore,
                 args.force_exclude,
                 threads,
@@ -296,21 +312,7 @@ fn run(args: &Args) -> Result<u8, String> {
     });
     let mut results: Vec<FileResult> = results.into_inner().unwrap_or_default();
     let manifests = manifests.into_inner().unwrap_or_default();
-    // Files that requirements files include (`-r base.txt`) are checked too, once each, and
-    // so are the files those include in turn.
-    let mut seen: BTreeSet<PathBuf> = manifests.iter().map(|p| normalize(p)).collect();
-    let mut next: Vec<PathBuf> = includes_of(&results, &mut seen);
-    while !next.is_empty() && !interrupted() {
-        let found: Vec<FileResult> = next
-            .par_iter()
-            .map_init(walk::Worker::default, |worker, path| {
-                guarded(path, || job.run_included(path, worker), |r| r)
-            })
-            .filter(|r| !r.is_empty())
-            .collect();
-        next = includes_of(&found, &mut seen);
-        results.extend(found);
-    }
+    check_included(&job, &manifests, &mut results);
     // Files in path order, whatever order the threads finished them in.
     walk::sort_by_path(&mut results, |r| Path::new(&r.path));
     if interrupted() {
@@ -327,6 +329,24 @@ fn run(args: &Args) -> Result<u8, String> {
         return Err(config_errors.join("\n"));
     }
     report(args, mode, &results, &walk_errors, false)
+}
+
+/// Files that requirements files include (`-r base.txt`) are checked too, once each, and so
+/// are the files those include in turn; `manifests` are the ones already checked.
+fn check_included(job: &Job, manifests: &BTreeSet<PathBuf>, results: &mut Vec<FileResult>) {
+    let mut seen: BTreeSet<PathBuf> = manifests.iter().map(|p| normalize(p)).collect();
+    let mut next: Vec<PathBuf> = includes_of(results, &mut seen);
+    while !next.is_empty() && !interrupted() {
+        let found: Vec<FileResult> = next
+            .par_iter()
+            .map_init(walk::Worker::default, |worker, path| {
+                guarded(path, || job.run_included(path, worker), |r| r)
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        next = includes_of(&found, &mut seen);
+        results.extend(found);
+    }
 }
 
 /// The files that `results` include and that are not in `seen` yet (which they join). They
