@@ -62,32 +62,40 @@ impl SdkVersion {
 impl FromStr for SdkVersion {
     type Err = String;
 
+    /// A PEP 440 version (parsed by `pep440_rs`, as every version in fwmigrate is) of the
+    /// shape fireworks-ai releases have: up to three release numbers and an optional `a`, `b`
+    /// or `rc` pre-release.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || format!("`{s}` is not a fireworks-ai version (e.g. 1.2.30 or 1.2.0a74)");
-        let t = s.trim();
-        let (release, pre) = match t.find(|c: char| c.is_ascii_alphabetic()) {
-            Some(i) => {
-                let (r, p) = t.split_at(i);
-                let (kind, n) = (0u8..)
-                    .zip(PRE_KINDS)
-                    .find_map(|(k, prefix)| p.strip_prefix(prefix).map(|n| (k, n)))
-                    .ok_or_else(bad)?;
-                (r, (kind, n.parse::<u32>().map_err(|_| bad())?))
-            }
-            None => (t, FINAL),
-        };
+        let version = pep440_rs::Version::from_str(s.trim()).map_err(|_| bad())?;
+        SdkVersion::try_from(&version).map_err(|()| bad())
+    }
+}
+
+impl TryFrom<&pep440_rs::Version> for SdkVersion {
+    type Error = ();
+
+    fn try_from(v: &pep440_rs::Version) -> Result<Self, ()> {
+        let plain = v.epoch() == 0 && v.post().is_none() && v.dev().is_none() && !v.is_local();
+        let release = v.release();
+        if !plain || release.is_empty() || release.len() > 3 {
+            return Err(());
+        }
         let mut parts = [0u32; 3];
-        let mut count = 0;
-        for (i, part) in release.split('.').enumerate() {
-            if i >= 3 {
-                return Err(bad());
+        for (part, &n) in parts.iter_mut().zip(release) {
+            *part = u32::try_from(n).map_err(|_| ())?;
+        }
+        let pre = match v.pre() {
+            None => FINAL,
+            Some(p) => {
+                let kind = match p.kind {
+                    pep440_rs::PrereleaseKind::Alpha => 0,
+                    pep440_rs::PrereleaseKind::Beta => 1,
+                    pep440_rs::PrereleaseKind::Rc => 2,
+                };
+                (kind, u32::try_from(p.number).map_err(|_| ())?)
             }
-            parts[i] = part.parse().map_err(|_| bad())?;
-            count += 1;
-        }
-        if count == 0 {
-            return Err(bad());
-        }
+        };
         Ok(Self {
             release: parts,
             pre,
@@ -148,7 +156,12 @@ mod tests {
         assert_eq!(v("1.2.0b2").to_string(), "1.2.0b2");
         assert_eq!(v("1.2.0rc1").to_string(), "1.2.0rc1");
         assert_eq!(v("1.2.0rc1").table_version(), "1.2.0a89");
-        assert!("1.2.0c1".parse::<SdkVersion>().is_err());
+        // PEP 440 spellings normalise (`c` is `rc`); other shapes are not fireworks-ai's.
+        assert_eq!(v("1.2.0c1"), v("1.2.0rc1"));
+        assert_eq!(v(" v1.2.0-alpha.74 "), v("1.2.0a74"));
+        assert!("1.2.0.post1".parse::<SdkVersion>().is_err());
+        assert!("1.2.3.4".parse::<SdkVersion>().is_err());
+        assert!("1!1.2".parse::<SdkVersion>().is_err());
         assert!(v("1.2.9") < v("1.2.10"));
         // Every release is tabled: a pin of 1.2.20 is checked against 1.2.20 itself.
         assert_eq!(v("1.2.20").table_version(), "1.2.20");

@@ -38,6 +38,11 @@ impl Version {
         pep440_rs::Version::from_str(text.trim()).ok().map(Version)
     }
 
+    /// The `pep440_rs` version itself (what other crates convert from, without re-parsing).
+    pub fn as_pep440(&self) -> &pep440_rs::Version {
+        &self.0
+    }
+
     pub fn epoch(&self) -> u64 {
         self.0.epoch()
     }

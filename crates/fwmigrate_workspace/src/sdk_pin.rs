@@ -107,10 +107,7 @@ fn known() -> Vec<Version> {
 }
 
 fn sdk_version(known: &[Version], i: usize) -> SdkVersion {
-    known[i]
-        .to_string()
-        .parse()
-        .expect("a tabled release is an SDK version")
+    SdkVersion::try_from(known[i].as_pep440()).expect("a tabled release is an SDK version")
 }
 
 /// The default `sdk-version` at `target` for a project with these `fireworks-ai` declarations.
