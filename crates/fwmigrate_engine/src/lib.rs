@@ -18,7 +18,7 @@ mod prefilter;
 mod python;
 mod ruleset;
 mod selection;
-mod suppression;
+pub mod suppression;
 mod yaml;
 
 pub use builtin::{BUILTIN_RULES, FW000, FW900, FW999};

@@ -10,7 +10,8 @@
 //! - linting: `fwmigrate_engine::Linter::{lint_python, lint_text, wants_text_file}` with
 //!   `fwmigrate_engine::Mode::{Check, Fix}`, `fwmigrate_engine::split_bom`, and
 //!   `fwmigrate_engine::{catch_panic, panic_diagnostic}` for panics;
-//! - suppression comments: `fwmigrate_parser::ParsedFile::{parse, comments}`.
+//! - suppression comments: `fwmigrate_engine::suppression::{directives, addition_edit,
+//!   ignore_comment}`, and `fwmigrate_parser::ParsedFile::{parse, comments}` to check an edit.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -18,8 +19,8 @@ use std::panic::catch_unwind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use fwmigrate_engine::{Linter, Mode, SourceType as FileKind, catch_panic};
-use fwmigrate_parser::{ParsedFile, SourceKind};
+use fwmigrate_engine::{Linter, Mode, SourceType as FileKind, catch_panic, suppression};
+use fwmigrate_parser::{ParsedFile, SourceKind, TextRange, TextSize};
 use fwmigrate_rule::{Applicability, Severity as RuleSeverity};
 use fwmigrate_workspace::Resolver;
 
@@ -329,7 +330,7 @@ pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> 
             let sep = if line.trim().is_empty() { "" } else { "  " };
             TextEdit {
                 range: code_end..line_end,
-                content: format!("{sep}# fwmigrate: ignore[{code}]"),
+                content: format!("{sep}{}", suppression::ignore_comment(code)),
             }
         });
     if !python {
@@ -360,63 +361,20 @@ pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> 
 }
 
 /// Where to add `code` in a suppression list already on `line`: (offset in the line, text).
+/// The engine reads the directives, as it does when it lints: a `fwmigrate: ignore[...]` list
+/// takes the code first, else a `noqa` that already names an fwmigrate code.
 fn merge_into_existing(line: &str, code: &str) -> Option<(usize, String)> {
     let hash = comment_start(line)?;
-    let comment = &line[hash..];
-    let lower = comment.to_ascii_lowercase();
-    // `# fwmigrate: ignore[FW001]` → `# fwmigrate: ignore[FW001, CODE]`
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("fwmigrate:") {
-        let start = from + i + "fwmigrate:".len();
-        let rest = &comment[start..];
-        let word = rest.trim_start();
-        if let Some(list) = word.strip_prefix("ignore[") {
-            let open = start + (rest.len() - word.len()) + "ignore[".len();
-            let close = list.find(']')?;
-            let codes = &list[..close];
-            if codes.split(',').any(|c| c.trim() == code) {
-                return None;
-            }
-            let text = if codes.trim().is_empty() {
-                code.to_string()
-            } else {
-                format!(", {code}")
-            };
-            return Some((hash + open + close, text));
-        }
-        from = start;
-    }
-    // `# noqa: FW001` → `# noqa: FW001, CODE` (only a `noqa` that already names an FW code).
-    let i = lower.find("noqa:")?;
-    let start = i + "noqa:".len();
-    let rest = &comment[start..];
-    let len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == ' ' || c == '\t'))
-        .unwrap_or(rest.len());
-    // Codes are runs of letters and digits (as the engine reads them): the new one goes after
-    // the last FW code.
-    let list = &rest[..len];
-    let mut last_fw = None;
-    let mut i = 0;
-    let bytes = list.as_bytes();
-    while i < bytes.len() {
-        if bytes[i].is_ascii_alphanumeric() {
-            let s = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            let word = &list[s..i];
-            if word.eq_ignore_ascii_case(code) {
-                return None;
-            }
-            if word.len() > 2 && word[..2].eq_ignore_ascii_case("FW") {
-                last_fw = Some(i);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    Some((hash + start + last_fw?, format!(", {code}")))
+    let comment = TextRange::new(TextSize::new(hash as u32), TextSize::new(line.len() as u32));
+    let directives = suppression::directives(line, &[comment], |_| 0);
+    let is_noqa =
+        |d: &&suppression::Directive| line[d.range].to_ascii_lowercase().starts_with("noqa");
+    let directive = directives
+        .iter()
+        .find(|d| !is_noqa(d) && line[d.range].ends_with(']'))
+        .or_else(|| directives.iter().find(is_noqa))?;
+    let edit = suppression::addition_edit(line, directive, code)?;
+    Some((usize::from(edit.range.start()), edit.content))
 }
 
 /// The byte offset of the `#` that starts a comment on `line`, skipping `#` inside simple
