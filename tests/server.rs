@@ -2,12 +2,12 @@
 //! `fwmigrate --check --output-format json`, the fix-all action matches `fwmigrate --apply`, and
 //! a panic while checking a file is an FW999 diagnostic, not a dead server.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fwmigrate_testing::lsp::{Client, PATIENCE, apply_edits, uri};
 use serde_json::{Value, json};
 
 mod common;
@@ -23,12 +23,24 @@ fn bin() -> Command {
 
 const LEGACY: &str = include_str!("../crates/fwmigrate_server/tests/fixtures/legacy_launch.py");
 
+/// The binary as a child process, and the shared LSP client over its stdin and stdout.
 struct Server {
     child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    backlog: Vec<Value>,
-    next_id: i64,
+    lsp: Client,
+}
+
+impl Deref for Server {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.lsp
+    }
+}
+
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.lsp
+    }
 }
 
 impl Server {
@@ -42,90 +54,19 @@ impl Server {
             .unwrap();
         let stdin = child.stdin.take().unwrap();
         let out = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut out = BufReader::new(out);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if out.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if line.trim().is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.trim().strip_prefix("Content-Length: ") {
-                        length = v.parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; length];
-                out.read_exact(&mut body).unwrap();
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut server = Self {
-            child,
-            stdin,
-            messages: rx,
-            backlog: Vec::new(),
-            next_id: 1,
-        };
-        let id = server.request("initialize", json!({"processId": null, "capabilities": {}}));
-        server.wait(|m| m["id"] == id);
-        server.notify("initialized", json!({}));
-        server
-    }
-
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        id
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&pred) {
-            return self.backlog.remove(i);
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let m = self
-                .messages
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("nothing awaited came; got {:#?}", self.backlog));
-            if pred(&m) {
-                return m;
-            }
-            self.backlog.push(m);
-        }
+        let mut lsp = Client::new(stdin, out);
+        lsp.initialize(json!({}), Value::Null);
+        Self { child, lsp }
     }
 
     fn open(&mut self, path: &Path, text: &str) -> String {
-        let uri = format!("file://{}", path.display());
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
-        );
+        let uri = uri(path);
+        self.lsp.open(&uri, text);
         uri
     }
 
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
-            ["params"]["diagnostics"]
+        self.lsp.diagnostics(uri)["diagnostics"]
             .as_array()
             .unwrap()
             .clone()
@@ -133,10 +74,8 @@ impl Server {
 
     /// `shutdown` and `exit`; the exit status.
     fn stop(mut self) -> Option<i32> {
-        let id = self.request("shutdown", Value::Null);
-        self.wait(|m| m["id"] == id);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(60);
+        self.lsp.shutdown();
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.code();
@@ -180,35 +119,6 @@ fn cli_findings(records: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
         .collect()
 }
 
-/// Apply LSP edits (ASCII text, so UTF-16 columns are byte columns).
-fn apply(text: &str, edits: &[Value]) -> String {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let at = |p: &Value| {
-        let line = p["line"].as_u64().unwrap() as usize;
-        starts.get(line).map_or(text.len(), |s| {
-            s + p["character"].as_u64().unwrap() as usize
-        })
-    };
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                at(&e["range"]["start"]),
-                at(&e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| s.0);
-    let mut out = text.to_string();
-    for (s, e, t) in spans.into_iter().rev() {
-        out.replace_range(s..e, t);
-    }
-    out
-}
-
 #[test]
 fn the_server_agrees_with_check_and_apply() {
     let dir = tempfile::tempdir().unwrap();
@@ -239,12 +149,12 @@ fn the_server_agrees_with_check_and_apply() {
         json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
                "context": {"diagnostics": [], "only": ["source.fixAll.fwmigrate"]}}),
     );
-    let response = server.wait(|m| m["id"] == id);
+    let response = server.response(id);
     let edits = response["result"][0]["edit"]["changes"][&uri]
         .as_array()
         .unwrap()
         .clone();
-    let fixed = apply(LEGACY, &edits);
+    let fixed = apply_edits(LEGACY, &edits);
     assert_eq!(server.stop(), Some(0));
 
     let apply_run = fwmigrate()
@@ -288,7 +198,7 @@ fn a_panic_is_an_fw999_diagnostic_and_the_server_goes_on() {
         json!({"textDocument": {"uri": boom}, "range": {"start": pos, "end": pos},
                "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
     );
-    let response = server.wait(|m| m["id"] == id);
+    let response = server.response(id);
     assert!(
         response["error"]["message"]
             .as_str()
