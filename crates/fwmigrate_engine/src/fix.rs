@@ -379,7 +379,12 @@ impl EditSet {
 }
 
 /// A finding of the engine itself, located in `text`.
-fn builtin(rule: &'static RuleMeta, message: String, range: TextRange, text: &str) -> Diagnostic {
+pub(crate) fn builtin(
+    rule: &'static RuleMeta,
+    message: String,
+    range: TextRange,
+    text: &str,
+) -> Diagnostic {
     let lines = LineIndex::new(text);
     Diagnostic {
         rule,

@@ -6,11 +6,12 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use fwmigrate_parser::{SourceLocation, TextRange};
+use fwmigrate_parser::TextRange;
 use fwmigrate_rule::Finding;
 
 use crate::builtin::FW999;
 use crate::diagnostic::Diagnostic;
+use crate::fix::builtin;
 
 /// The message a caught panic carried (`panic!("...")`), or `unknown panic`.
 pub fn panic_message(panic: &(dyn Any + Send)) -> String {
@@ -44,20 +45,7 @@ pub fn panic_finding(place: &str, what: &str, consequence: Option<&str>) -> Find
 /// outside the rules: while reading, linting or writing one file.
 pub fn panic_diagnostic(place: &str, what: &str, consequence: Option<&str>) -> Diagnostic {
     let finding = panic_finding(place, what, consequence);
-    let start = SourceLocation { row: 1, column: 1 };
-    Diagnostic {
-        rule: &FW999,
-        message: finding.message,
-        range: finding.range,
-        start,
-        end: start,
-        cell: None,
-        fix: None,
-        fixable: false,
-        fixable_unsafe: false,
-        skipped: None,
-        severity: None,
-    }
+    builtin(&FW999, finding.message, finding.range, "")
 }
 
 /// A text without its leading UTF-8 byte-order mark, which the engine never sees: (the mark,
