@@ -1,7 +1,7 @@
 //! The server under test in this process, on a pair of pipes, speaking through the same framing
 //! code as over stdio; the client is the one every test that drives a server uses
 //! ([`fwmigrate_testing::lsp`]). For the tests and the benchmark.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::ops::{Deref, DerefMut};
 use std::thread::JoinHandle;
