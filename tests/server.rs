@@ -4,6 +4,7 @@
 
 use std::process::{Command, Stdio};
 
+use fwmigrate_testing::lsp::apply_edits;
 use serde_json::{Value, json};
 
 mod common;
@@ -21,35 +22,6 @@ fn bin() -> Command {
 }
 
 const LEGACY: &str = include_str!("../crates/fwmigrate_server/tests/fixtures/legacy_launch.py");
-
-/// Apply LSP edits (ASCII text, so UTF-16 columns are byte columns).
-fn apply(text: &str, edits: &[Value]) -> String {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let at = |p: &Value| {
-        let line = p["line"].as_u64().unwrap() as usize;
-        starts.get(line).map_or(text.len(), |s| {
-            s + p["character"].as_u64().unwrap() as usize
-        })
-    };
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                at(&e["range"]["start"]),
-                at(&e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| s.0);
-    let mut out = text.to_string();
-    for (s, e, t) in spans.into_iter().rev() {
-        out.replace_range(s..e, t);
-    }
-    out
-}
 
 #[test]
 fn the_server_agrees_with_check_and_apply() {
@@ -81,12 +53,12 @@ fn the_server_agrees_with_check_and_apply() {
         json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
                "context": {"diagnostics": [], "only": ["source.fixAll.fwmigrate"]}}),
     );
-    let response = server.wait(|m| m["id"] == id);
+    let response = server.response(id);
     let edits = response["result"][0]["edit"]["changes"][&uri]
         .as_array()
         .unwrap()
         .clone();
-    let fixed = apply(LEGACY, &edits);
+    let fixed = apply_edits(LEGACY, &edits);
     assert_eq!(server.stop(), Some(0));
 
     let apply_run = fwmigrate()
@@ -130,7 +102,7 @@ fn a_panic_is_an_fw999_diagnostic_and_the_server_goes_on() {
         json!({"textDocument": {"uri": boom}, "range": {"start": pos, "end": pos},
                "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
     );
-    let response = server.wait(|m| m["id"] == id);
+    let response = server.response(id);
     assert!(
         response["error"]["message"]
             .as_str()

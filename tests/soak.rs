@@ -26,7 +26,8 @@ use serde_json::{Value, json};
 
 #[path = "common/lsp.rs"]
 mod lsp;
-use lsp::{PATIENCE, Server, cli_findings, lsp_findings};
+use fwmigrate_testing::lsp::PATIENCE;
+use lsp::{Server, cli_findings, lsp_findings};
 
 const DOCUMENTS: usize = 100;
 const EDITS: usize = 10_000;

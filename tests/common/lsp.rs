@@ -1,25 +1,34 @@
-//! An LSP client for `fwmigrate server` run as a child process over stdio (tests/server.rs,
-//! tests/soak.rs). crates/fwmigrate_server/tests/common/mod.rs has the in-process one, which
-//! runs `serve` on pipes inside the test binary.
+//! `fwmigrate server` run as a child process over stdio, driven by the shared LSP client
+//! (`fwmigrate_testing::lsp::Client`), for tests/server.rs and tests/soak.rs; and the findings
+//! of LSP diagnostics and of `--check` JSON, to compare them.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fwmigrate_testing::lsp::{Client, PATIENCE, uri};
 use serde_json::{Value, json};
 
-/// How long a test waits for one message.
-pub const PATIENCE: Duration = Duration::from_secs(60);
-
+/// The binary as a child process, and the shared LSP client over its stdin and stdout.
 pub struct Server {
     child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    backlog: Vec<Value>,
-    next_id: i64,
+    lsp: Client,
+}
+
+impl Deref for Server {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.lsp
+    }
+}
+
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.lsp
+    }
 }
 
 impl Server {
@@ -34,41 +43,9 @@ impl Server {
             .unwrap();
         let stdin = child.stdin.take().unwrap();
         let out = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut out = BufReader::new(out);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if out.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if line.trim().is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.trim().strip_prefix("Content-Length: ") {
-                        length = v.parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; length];
-                out.read_exact(&mut body).unwrap();
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut server = Self {
-            child,
-            stdin,
-            messages: rx,
-            backlog: Vec::new(),
-            next_id: 1,
-        };
-        let id = server.request("initialize", json!({"processId": null, "capabilities": {}}));
-        server.wait(|m| m["id"] == id);
-        server.notify("initialized", json!({}));
-        server
+        let mut lsp = Client::new(stdin, out);
+        lsp.initialize(json!({}), Value::Null);
+        Self { child, lsp }
     }
 
     /// The server's process id.
@@ -76,66 +53,15 @@ impl Server {
         self.child.id()
     }
 
-    pub fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    pub fn request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        id
-    }
-
-    pub fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The first message (in arrival order) that satisfies `pred`; the others are kept.
-    pub fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&pred) {
-            return self.backlog.remove(i);
-        }
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let m = self
-                .messages
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("nothing awaited came; got {:#?}", self.backlog));
-            if pred(&m) {
-                return m;
-            }
-            self.backlog.push(m);
-        }
-    }
-
-    /// The next message, kept ones first; `None` when none comes within `timeout`.
-    pub fn next(&mut self, timeout: Duration) -> Option<Value> {
-        if !self.backlog.is_empty() {
-            return Some(self.backlog.remove(0));
-        }
-        match self.messages.recv_timeout(timeout) {
-            Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-        }
-    }
-
+    /// `didOpen` of a Python document at version 1; its URI.
     pub fn open(&mut self, path: &Path, text: &str) -> String {
-        let uri = format!("file://{}", path.display());
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
-        );
+        let uri = uri(path);
+        self.lsp.open(&uri, text);
         uri
     }
 
     pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
-            ["params"]["diagnostics"]
+        self.lsp.diagnostics(uri)["diagnostics"]
             .as_array()
             .unwrap()
             .clone()
@@ -143,9 +69,7 @@ impl Server {
 
     /// `shutdown` and `exit`; the exit status.
     pub fn stop(mut self) -> Option<i32> {
-        let id = self.request("shutdown", Value::Null);
-        self.wait(|m| m["id"] == id);
-        self.notify("exit", Value::Null);
+        self.lsp.shutdown();
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

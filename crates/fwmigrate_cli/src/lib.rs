@@ -33,6 +33,7 @@ pub use fwmigrate_registry as registry;
 
 use args::{ColorChoice, Mode, OutputFormat};
 use file_error::FileError;
+use fwmigrate_workspace::paths::normalize;
 use output::Style;
 use process::{FileResult, Job, Pending, Prepared, Record};
 
@@ -371,27 +372,6 @@ fn includes_of(results: &[FileResult], seen: &mut BTreeSet<PathBuf>) -> Vec<Path
         .filter(|p| seen.insert(p.clone()))
         .collect();
     out.sort();
-    out
-}
-
-/// `a/./b/../c` → `a/c` (lexically; symlinks are not resolved).
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if !matches!(
-                    out.components().next_back(),
-                    None | Some(Component::ParentDir)
-                ) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
     out
 }
 

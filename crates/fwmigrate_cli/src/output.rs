@@ -453,26 +453,10 @@ fn artifact_location(path: &str, cwd: Option<&std::path::Path>) -> Value {
         Some(d) if !p.is_absolute() => d.join(p),
         _ => p.to_path_buf(),
     };
-    match file_uri(&normalize(&abs), false) {
+    match file_uri(&fwmigrate_workspace::paths::normalize(&abs), false) {
         Some(uri) => json!({"uri": uri}),
         None => json!({"uri": percent_encode(rel)}),
     }
-}
-
-/// Remove `.` and `..` components without touching the file system.
-fn normalize(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `file://` URI of an absolute path (`file:///C:/...` on Windows); `dir` adds the trailing

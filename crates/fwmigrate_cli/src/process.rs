@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{
-    Diagnostic, Document, FileOutcome, Mode as EngineMode, SkipReason, SourceType,
-};
+use fwmigrate_engine::{Diagnostic, Document, FileOutcome, Mode as EngineMode, SkipReason};
 use fwmigrate_rule::{Applicability, Severity};
 
 use crate::args::Mode;
@@ -85,24 +83,22 @@ impl FileResult {
 
 /// The result for a file whose processing panicked: one FW999 finding, nothing written.
 pub fn internal_error(path: &Path, panic: &(dyn std::any::Any + Send)) -> FileResult {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    let meta = &fwmigrate_engine::FW999;
+    let what = fwmigrate_engine::panic_message(panic);
+    let d = fwmigrate_engine::panic_diagnostic(
+        "while processing this file",
+        &what,
+        Some("it was left unchanged"),
+    );
     let path = display(path);
     FileResult {
         records: vec![Record {
             path: path.clone(),
-            code: meta.code,
-            name: meta.name,
-            severity: meta.severity,
-            message: format!(
-                "internal error while processing this file ({what}); it was left unchanged"
-            ),
-            start: (1, 1),
-            end: (1, 1),
+            code: d.rule.code,
+            name: d.rule.name,
+            severity: d.severity(),
+            message: d.message,
+            start: (d.start.row, d.start.column),
+            end: (d.end.row, d.end.column),
             fix: None,
             skipped: None,
             fixable: false,
@@ -304,10 +300,7 @@ impl Job<'_> {
                 return;
             }
         };
-        let (bom, body) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => ("\u{feff}", rest),
-            None => ("", text.as_str()),
-        };
+        let (bom, body) = fwmigrate_engine::split_bom(&text);
         let engine_mode = match self.mode {
             Mode::Check => EngineMode::Check,
             Mode::Diff | Mode::Apply => EngineMode::Fix,
@@ -315,7 +308,7 @@ impl Job<'_> {
         let doc = Document {
             path,
             text: body,
-            source_type: source_type(source.kind),
+            source_type: source.kind,
             included: source.included,
         };
         let mut outcome: FileOutcome = linter.lint(&doc, engine_mode);
@@ -435,17 +428,6 @@ struct Source {
     included: bool,
     /// Read from stdin: the result is printed, not written.
     stdin: bool,
-}
-
-/// The engine's adapter for a kind of file.
-fn source_type(kind: FileKind) -> SourceType {
-    match kind {
-        FileKind::Python => SourceType::Python,
-        FileKind::Stub => SourceType::Stub,
-        FileKind::Notebook => SourceType::Notebook,
-        FileKind::Manifest => SourceType::Manifest,
-        FileKind::Yaml => SourceType::Yaml,
-    }
 }
 
 /// Turn an outcome's diagnostics into records (`document`: the text that was linted).

@@ -12,6 +12,7 @@ use fwmigrate_rule::{Applicability, Finding, Fix, RuleMeta, Severity};
 
 use crate::builtin::{FW000, FW999};
 use crate::diagnostic::{Diagnostic, SkipReason};
+use crate::panic::{panic_finding, panic_message};
 use crate::ruleset::RuleSet;
 
 /// After this many passes a file that still changes is left alone and reported.
@@ -123,13 +124,10 @@ pub(crate) fn guarded(
             let what = panic_message(panic.as_ref());
             findings.push((
                 &FW999,
-                Finding::new(
-                    &FW999,
-                    TextRange::default(),
-                    format!(
-                        "internal error in {} ({what}); its findings for this file are missing",
-                        meta.code
-                    ),
+                panic_finding(
+                    &format!("in {}", meta.code),
+                    &what,
+                    Some("its findings for this file are missing"),
                 ),
             ));
         }
@@ -381,7 +379,12 @@ impl EditSet {
 }
 
 /// A finding of the engine itself, located in `text`.
-fn builtin(rule: &'static RuleMeta, message: String, range: TextRange, text: &str) -> Diagnostic {
+pub(crate) fn builtin(
+    rule: &'static RuleMeta,
+    message: String,
+    range: TextRange,
+    text: &str,
+) -> Diagnostic {
     let lines = LineIndex::new(text);
     Diagnostic {
         rule,
@@ -395,15 +398,5 @@ fn builtin(rule: &'static RuleMeta, message: String, range: TextRange, text: &st
         fixable_unsafe: false,
         skipped: None,
         severity: None,
-    }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
     }
 }

@@ -59,9 +59,9 @@ pub fn has_ignore_file(text: &str) -> bool {
     false
 }
 
-/// Parse the suppression directives of every comment.
+/// Parse the suppression directives of every comment (ranges of `text`, each from its `#`).
 /// `line_of` gives the 0-based line of an offset (only directives need it).
-pub(crate) fn directives(
+pub fn directives(
     text: &str,
     comments: &[TextRange],
     line_of: impl Fn(TextSize) -> usize,
@@ -399,6 +399,47 @@ fn codes_in(body: &str, start: usize, end: usize) -> Codes {
     codes
 }
 
+/// The comment that suppresses `code` on its line: `# fwmigrate: ignore[CODE]`.
+pub fn ignore_comment(code: &str) -> String {
+    format!("# fwmigrate: {IGNORE_KEYWORD}[{code}]")
+}
+
+/// The edit that adds `code` to the list of a directive: before the `]` of a
+/// `fwmigrate: ignore[...]`, after the last fwmigrate code of a `noqa: ...`. `None` when the
+/// directive names `code` already, or has no list (a bare `fwmigrate: ignore`).
+pub fn addition_edit(text: &str, directive: &Directive, code: &str) -> Option<Edit> {
+    let written = &text[directive.range];
+    let named = directive
+        .codes
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .chain(directive.foreign.iter().map(|r| &text[*r]))
+        .any(|c| c.eq_ignore_ascii_case(code));
+    if named {
+        return None;
+    }
+    let empty = directive.codes.is_empty() && directive.foreign.is_empty();
+    let (at, content) = if written
+        .get(..4)
+        .is_some_and(|w| w.eq_ignore_ascii_case("noqa"))
+    {
+        (directive.codes.last()?.1.end(), format!(", {code}"))
+    } else if written.ends_with(']') {
+        let close = directive.range.end() - TextSize::new(1);
+        (
+            close,
+            if empty {
+                code.to_string()
+            } else {
+                format!(", {code}")
+            },
+        )
+    } else {
+        return None;
+    };
+    Some(Edit::replacement(TextRange::empty(at), content))
+}
+
 /// The edit that removes the unused `codes` (indices into `directive.codes`) of a directive, or
 /// the whole directive (and the comment, when the directive was all of it).
 /// `None` when the comment cannot go without changing the code: it is the last line of a
@@ -523,6 +564,30 @@ mod tests {
             "#!/usr/bin/env python\n# fwmigrate: ignore-file\nx = 1\n"
         ));
         assert!(!has_ignore_file("x = 1\n# fwmigrate: ignore-file\n"));
+    }
+
+    fn add(text: &str, code: &str) -> Option<String> {
+        let d = parse(text);
+        addition_edit(text, &d[0], code).map(|e| apply_edits(text, &[e]))
+    }
+
+    #[test]
+    fn codes_join_a_list_once() {
+        assert_eq!(
+            add("x  # fwmigrate: ignore[FW002]\n", "FW001").as_deref(),
+            Some("x  # fwmigrate: ignore[FW002, FW001]\n")
+        );
+        assert_eq!(
+            add("x  # fwmigrate: ignore[ ]\n", "FW001").as_deref(),
+            Some("x  # fwmigrate: ignore[ FW001]\n")
+        );
+        assert_eq!(
+            add("x  # noqa: E501,FW002 more\n", "FW001").as_deref(),
+            Some("x  # noqa: E501,FW002, FW001 more\n")
+        );
+        assert_eq!(add("x  # fwmigrate: ignore[fw001]\n", "FW001"), None);
+        assert_eq!(add("x  # fwmigrate: ignore\n", "FW001"), None);
+        assert_eq!(ignore_comment("FW001"), "# fwmigrate: ignore[FW001]");
     }
 
     fn remove(text: &str, unused: &[usize]) -> String {

@@ -61,7 +61,9 @@ pub struct Declaration {
     pub edit: Result<Range<usize>, NoFix>,
 }
 
-/// The kind of manifest a file is.
+/// The kind of manifest a file is: the format its declarations are read in. Finer than the
+/// engine's `SourceType::Manifest` (any manifest, for the text rules), and it also knows a
+/// requirements file by being included rather than by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Manifest {
     PyProject,

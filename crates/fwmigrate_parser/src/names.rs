@@ -39,6 +39,18 @@ pub fn fresh_name(
     name
 }
 
+/// What follows `module` in the dotted name `qualified` when `qualified` is `module` itself
+/// (`""`) or lies inside it (`"utils.config"` for `training.utils.config` in `training`);
+/// `None` otherwise (`training_cookbook` is not inside `training`).
+pub fn strip_module_prefix<'a>(qualified: &'a str, module: &str) -> Option<&'a str> {
+    let rest = qualified.strip_prefix(module)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('.')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,17 +86,5 @@ mod tests {
             assert_eq!(fresh_name(semantic, "client", None, &mut taken), "client_2");
             assert_eq!(taken, ["service_3", "client", "client_2"]);
         });
-    }
-}
-
-/// What follows `module` in the dotted name `qualified` when `qualified` is `module` itself
-/// (`""`) or lies inside it (`"utils.config"` for `training.utils.config` in `training`);
-/// `None` otherwise (`training_cookbook` is not inside `training`).
-pub fn strip_module_prefix<'a>(qualified: &'a str, module: &str) -> Option<&'a str> {
-    let rest = qualified.strip_prefix(module)?;
-    if rest.is_empty() {
-        Some("")
-    } else {
-        rest.strip_prefix('.')
     }
 }

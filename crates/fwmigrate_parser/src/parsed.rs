@@ -8,7 +8,9 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::source::{LineEnding, LineIndex, SourceLocation};
 
-/// What kind of Python source a text is.
+/// What kind of Python source a text is, as the parser needs it. Not the engine's
+/// `SourceType` (which kind of file, for which adapter): only Python source, and a notebook's
+/// carries the ranges of its cells in the joined text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceKind {
     /// A `.py` module.

@@ -84,6 +84,95 @@ impl LineIndex {
     }
 }
 
+/// How a column counts the characters before it: UTF-8 bytes, UTF-16 code units, or characters
+/// (UTF-32), the encodings a language-server client may negotiate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+impl LineIndex {
+    /// The 0-based line of `offset` and its column in `enc`. An offset past the end is the end;
+    /// one inside a character (or a `\r\n` pair, never produced by the engine) counts as its
+    /// start.
+    pub fn line_column(&self, text: &str, offset: usize, enc: Encoding) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(TextSize::new(offset as u32));
+        let mut start = usize::from(self.starts[line]);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut offset = offset;
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[start..offset.max(start)];
+        let column = match enc {
+            Encoding::Utf8 => before.len(),
+            Encoding::Utf16 => before.encode_utf16().count(),
+            Encoding::Utf32 => before.chars().count(),
+        };
+        (line, column)
+    }
+
+    /// The byte offset of 0-based `line` and `column` (counted in `enc`) in `text`: a column past
+    /// the end of its line is the line's end (before its line break), a line past the end is the
+    /// end of the text, a column inside a character is that character's start.
+    pub fn line_column_offset(
+        &self,
+        text: &str,
+        line: usize,
+        column: usize,
+        enc: Encoding,
+    ) -> usize {
+        let Some(start) = self.starts.get(line).map(|&s| usize::from(s)) else {
+            return text.len();
+        };
+        let end = self.line_content_end(text, line);
+        let content = &text[start..end];
+        if enc == Encoding::Utf8 {
+            let mut at = column.min(content.len());
+            while !content.is_char_boundary(at) {
+                at -= 1;
+            }
+            return start + at;
+        }
+        let mut units = column;
+        for (i, c) in content.char_indices() {
+            let width = match enc {
+                Encoding::Utf16 => c.len_utf16(),
+                _ => 1,
+            };
+            if units < width {
+                return start + i;
+            }
+            units -= width;
+        }
+        end
+    }
+
+    /// The end of line `line`'s content (before its line break).
+    fn line_content_end(&self, text: &str, line: usize) -> usize {
+        let start = usize::from(self.starts[line]);
+        match self.starts.get(line + 1) {
+            Some(&next) => {
+                let bytes = text.as_bytes();
+                let mut end = usize::from(next);
+                if end > 0 && bytes[end - 1] == b'\n' {
+                    end -= 1;
+                }
+                if end > 0 && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                end.max(start)
+            }
+            None => text.len(),
+        }
+    }
+}
+
 /// The line ending a file mostly uses; inserted lines use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LineEnding {
@@ -206,6 +295,34 @@ mod tests {
         );
         let back = index.offset(text, SourceLocation { row: 2, column: 7 });
         assert_eq!(back, TextSize::new(quote));
+    }
+
+    #[test]
+    fn columns_count_in_each_encoding() {
+        let text = "a = '😀é'\nb\r\nc\rd";
+        let idx = LineIndex::new(text);
+        let after_e = text.find('\'').unwrap() + 1 + '😀'.len_utf8() + 'é'.len_utf8();
+        assert_eq!(idx.line_column(text, after_e, Encoding::Utf8), (0, 11));
+        assert_eq!(idx.line_column(text, after_e, Encoding::Utf16), (0, 8));
+        assert_eq!(idx.line_column(text, after_e, Encoding::Utf32), (0, 7));
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let (line, column) = idx.line_column(text, after_e, enc);
+            assert_eq!(idx.line_column_offset(text, line, column, enc), after_e);
+        }
+        assert_eq!(
+            idx.line_column(text, text.len() - 1, Encoding::Utf16),
+            (3, 0)
+        );
+        // Past the end of a line: the line's end (before `\r\n`); past the last line: the end.
+        let b_end = text.find('b').unwrap() + 1;
+        assert_eq!(idx.line_column_offset(text, 1, 99, Encoding::Utf16), b_end);
+        assert_eq!(
+            idx.line_column_offset(text, 9, 0, Encoding::Utf16),
+            text.len()
+        );
+        // Inside a surrogate pair: the character's start.
+        let emoji = text.find('😀').unwrap();
+        assert_eq!(idx.line_column_offset(text, 0, 6, Encoding::Utf16), emoji);
     }
 
     #[test]

@@ -406,6 +406,26 @@ impl<'a> Context<'a> {
         self.suppressions.suppresses(code, offset)
     }
 
+    /// Whether `name` is used, bound or defined anywhere in the file (as an import, a
+    /// function, class or parameter, or a variable), so that a new import of it could clash.
+    pub fn name_is_taken(&self, name: &str) -> bool {
+        if !self.semantic.name_uses(name).is_empty()
+            || self.semantic.bindings().iter().any(|b| b.name == name)
+        {
+            return true;
+        }
+        let mut taken = false;
+        walk::for_each_stmt(self.file.suite(), |stmt| match stmt {
+            ast::Stmt::FunctionDef(f) => {
+                taken |= f.name.as_str() == name
+                    || f.parameters.iter().any(|p| p.name().as_str() == name);
+            }
+            ast::Stmt::ClassDef(c) => taken |= c.name.as_str() == name,
+            _ => {}
+        });
+        taken
+    }
+
     pub fn source(&self) -> &'a str {
         self.file.source()
     }

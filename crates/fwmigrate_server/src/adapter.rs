@@ -8,17 +8,19 @@
 //!   files), `fwmigrate_workspace::Resolver::{new, with_project_root, settings_for}`,
 //!   `fwmigrate_workspace::FileSettings::excludes` and `fwmigrate_engine::SourceType::from_path`;
 //! - linting: `fwmigrate_engine::Linter::{lint_python, lint_text, wants_text_file}` with
-//!   `fwmigrate_engine::Mode::{Check, Fix}`, and `fwmigrate_engine::FW999` for panics;
-//! - suppression comments: `fwmigrate_parser::ParsedFile::{parse, comments}`.
+//!   `fwmigrate_engine::Mode::{Check, Fix}`, `fwmigrate_engine::split_bom`, and
+//!   `fwmigrate_engine::{catch_panic, panic_diagnostic}` for panics;
+//! - suppression comments: `fwmigrate_engine::suppression::{directives, addition_edit,
+//!   ignore_comment}`, and `fwmigrate_parser::ParsedFile::{parse, comments}` to check an edit.
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use fwmigrate_engine::{Linter, Mode, SourceType as FileKind};
-use fwmigrate_parser::{ParsedFile, SourceKind};
+use fwmigrate_engine::{Linter, Mode, SourceType as FileKind, catch_panic, suppression};
+use fwmigrate_parser::{ParsedFile, SourceKind, TextRange, TextSize};
 use fwmigrate_rule::{Applicability, Severity as RuleSeverity};
 use fwmigrate_workspace::Resolver;
 
@@ -71,22 +73,14 @@ pub fn validate(overrides: &Overrides) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// How a document is linted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Python,
-    Stub,
-    /// A dependency manifest (`pyproject.toml`, `requirements.txt`), read by text rules.
-    Text,
-    /// A YAML file: a provisioning config when its top-level keys say so.
-    Yaml,
-}
-
 /// The settings in force for one document.
 #[derive(Clone)]
 pub struct DocumentSettings {
     linter: Arc<Linter>,
-    kind: Option<Kind>,
+    /// How the document is linted: its kind by name, once the linter has said it reads it
+    /// (`None`: not checked). Never a notebook: those come as notebook documents, which the
+    /// server does not handle.
+    kind: Option<FileKind>,
 }
 
 impl DocumentSettings {
@@ -97,7 +91,7 @@ impl DocumentSettings {
 
     /// Whether the document is Python source (not a dependency manifest).
     pub fn is_python(&self) -> bool {
-        matches!(self.kind, Some(Kind::Python | Kind::Stub))
+        matches!(self.kind, Some(FileKind::Python | FileKind::Stub))
     }
 }
 
@@ -142,13 +136,16 @@ pub fn settings_for(
         None
     } else {
         match FileKind::from_path(path) {
-            Some(FileKind::Stub) => Some(Kind::Stub),
+            Some(FileKind::Stub) => Some(FileKind::Stub),
             // Notebooks come as notebook documents, which the server does not handle.
             Some(FileKind::Notebook) => None,
-            Some(FileKind::Manifest) => settings.linter.wants_text_file(path).then_some(Kind::Text),
-            Some(FileKind::Yaml) => settings.linter.wants_yaml(path).then_some(Kind::Yaml),
+            Some(FileKind::Manifest) => settings
+                .linter
+                .wants_text_file(path)
+                .then_some(FileKind::Manifest),
+            Some(FileKind::Yaml) => settings.linter.wants_yaml(path).then_some(FileKind::Yaml),
             // `.py`, and any other file the editor hands over as Python.
-            Some(FileKind::Python) | None => Some(Kind::Python),
+            Some(FileKind::Python) | None => Some(FileKind::Python),
         }
     };
     Ok(DocumentSettings {
@@ -200,28 +197,13 @@ pub struct Finding {
     pub fix: Option<FixInfo>,
 }
 
-/// Run `f`; a panic becomes its message.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string())
-    })
-}
-
 /// The FW999 finding for a panic while checking a file (`what`: the panic's message).
 pub fn internal_error(what: &str) -> Finding {
-    let meta = &fwmigrate_engine::FW999;
-    Finding {
-        code: meta.code,
-        name: meta.name,
-        severity: severity(meta.severity),
-        message: format!("internal error while checking this file ({what})"),
-        range: 0..0,
-        fix: None,
-    }
+    finding(fwmigrate_engine::panic_diagnostic(
+        "while checking this file",
+        what,
+        None,
+    ))
 }
 
 fn severity(s: RuleSeverity) -> Severity {
@@ -231,57 +213,51 @@ fn severity(s: RuleSeverity) -> Severity {
     }
 }
 
-/// A leading byte-order mark is kept out of the engine's sight, as on the command line.
-fn split_bom(text: &str) -> (usize, &str) {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => (text.len() - rest.len(), rest),
-        None => (0, text),
-    }
-}
-
 fn lint(path: &Path, body: &str, settings: &DocumentSettings, mode: Mode) -> Option<LintOutput> {
     fwmigrate_workspace::debug_panic_hook(path);
     let linter = &settings.linter;
     let outcome = match settings.kind? {
-        Kind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
-        Kind::Stub => linter.lint_python(path, body, SourceKind::Stub, mode),
-        Kind::Text => linter.lint_text(path, body, mode),
-        Kind::Yaml => linter.lint_yaml(path, body, mode),
+        FileKind::Python => linter.lint_python(path, body, SourceKind::Python, mode),
+        FileKind::Stub => linter.lint_python(path, body, SourceKind::Stub, mode),
+        FileKind::Manifest => linter.lint_text(path, body, mode),
+        FileKind::Yaml => linter.lint_yaml(path, body, mode),
+        FileKind::Notebook => return None,
     };
     Some(LintOutput {
         fixed: outcome.fixed,
-        findings: outcome
-            .diagnostics
-            .into_iter()
-            .map(|d| Finding {
-                code: d.rule.code,
-                name: d.rule.name,
-                severity: severity(d.rule.severity),
-                message: d.message,
-                range: usize::from(d.range.start())..usize::from(d.range.end()),
-                fix: d.fix.map(|f| FixInfo {
-                    // A fix without edits can only be shown (as the command line treats it).
-                    kind: match f.applicability {
-                        _ if f.edits.is_empty() => FixKind::DisplayOnly,
-                        Applicability::Safe => FixKind::Safe,
-                        Applicability::Unsafe => FixKind::Unsafe,
-                        Applicability::DisplayOnly => FixKind::DisplayOnly,
-                    },
-                    title: f.title,
-                    edits: f
-                        .edits
-                        .into_iter()
-                        .map(|e| TextEdit {
-                            range: usize::from(e.range.start())..usize::from(e.range.end()),
-                            content: e.content,
-                        })
-                        .collect(),
-                    suggestion: f.suggestion,
-                    reason: f.reason,
-                }),
-            })
-            .collect(),
+        findings: outcome.diagnostics.into_iter().map(finding).collect(),
     })
+}
+
+/// A diagnostic of the engine in this crate's terms.
+fn finding(d: fwmigrate_engine::Diagnostic) -> Finding {
+    Finding {
+        code: d.rule.code,
+        name: d.rule.name,
+        severity: severity(d.rule.severity),
+        message: d.message,
+        range: usize::from(d.range.start())..usize::from(d.range.end()),
+        fix: d.fix.map(|f| FixInfo {
+            // A fix without edits can only be shown (as the command line treats it).
+            kind: match f.applicability {
+                _ if f.edits.is_empty() => FixKind::DisplayOnly,
+                Applicability::Safe => FixKind::Safe,
+                Applicability::Unsafe => FixKind::Unsafe,
+                Applicability::DisplayOnly => FixKind::DisplayOnly,
+            },
+            title: f.title,
+            edits: f
+                .edits
+                .into_iter()
+                .map(|e| TextEdit {
+                    range: usize::from(e.range.start())..usize::from(e.range.end()),
+                    content: e.content,
+                })
+                .collect(),
+            suggestion: f.suggestion,
+            reason: f.reason,
+        }),
+    }
 }
 
 struct LintOutput {
@@ -292,8 +268,9 @@ struct LintOutput {
 /// The findings for `text` (what `fwmigrate --check` reports for that file), their fixes
 /// computed on `text` itself. A panic anywhere becomes one FW999 finding.
 pub fn check(path: &Path, text: &str, settings: &DocumentSettings) -> Vec<Finding> {
-    let (bom, body) = split_bom(text);
-    match guarded(|| lint(path, body, settings, Mode::Check)) {
+    let (bom, body) = fwmigrate_engine::split_bom(text);
+    let bom = bom.len();
+    match catch_panic(|| lint(path, body, settings, Mode::Check)) {
         Ok(Some(out)) => out
             .findings
             .into_iter()
@@ -322,8 +299,9 @@ pub fn fix_all(
     text: &str,
     settings: &DocumentSettings,
 ) -> Result<Option<String>, String> {
-    let (bom, body) = split_bom(text);
-    let out = guarded(|| lint(path, body, settings, Mode::Fix))?;
+    let (bom, body) = fwmigrate_engine::split_bom(text);
+    let bom = bom.len();
+    let out = catch_panic(|| lint(path, body, settings, Mode::Fix))?;
     Ok(out
         .and_then(|o| o.fixed)
         .map(|fixed| format!("{}{fixed}", &text[..bom])))
@@ -352,7 +330,7 @@ pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> 
             let sep = if line.trim().is_empty() { "" } else { "  " };
             TextEdit {
                 range: code_end..line_end,
-                content: format!("{sep}# fwmigrate: ignore[{code}]"),
+                content: format!("{sep}{}", suppression::ignore_comment(code)),
             }
         });
     if !python {
@@ -383,63 +361,20 @@ pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> 
 }
 
 /// Where to add `code` in a suppression list already on `line`: (offset in the line, text).
+/// The engine reads the directives, as it does when it lints: a `fwmigrate: ignore[...]` list
+/// takes the code first, else a `noqa` that already names an fwmigrate code.
 fn merge_into_existing(line: &str, code: &str) -> Option<(usize, String)> {
     let hash = comment_start(line)?;
-    let comment = &line[hash..];
-    let lower = comment.to_ascii_lowercase();
-    // `# fwmigrate: ignore[FW001]` → `# fwmigrate: ignore[FW001, CODE]`
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("fwmigrate:") {
-        let start = from + i + "fwmigrate:".len();
-        let rest = &comment[start..];
-        let word = rest.trim_start();
-        if let Some(list) = word.strip_prefix("ignore[") {
-            let open = start + (rest.len() - word.len()) + "ignore[".len();
-            let close = list.find(']')?;
-            let codes = &list[..close];
-            if codes.split(',').any(|c| c.trim() == code) {
-                return None;
-            }
-            let text = if codes.trim().is_empty() {
-                code.to_string()
-            } else {
-                format!(", {code}")
-            };
-            return Some((hash + open + close, text));
-        }
-        from = start;
-    }
-    // `# noqa: FW001` → `# noqa: FW001, CODE` (only a `noqa` that already names an FW code).
-    let i = lower.find("noqa:")?;
-    let start = i + "noqa:".len();
-    let rest = &comment[start..];
-    let len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == ' ' || c == '\t'))
-        .unwrap_or(rest.len());
-    // Codes are runs of letters and digits (as the engine reads them): the new one goes after
-    // the last FW code.
-    let list = &rest[..len];
-    let mut last_fw = None;
-    let mut i = 0;
-    let bytes = list.as_bytes();
-    while i < bytes.len() {
-        if bytes[i].is_ascii_alphanumeric() {
-            let s = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            let word = &list[s..i];
-            if word.eq_ignore_ascii_case(code) {
-                return None;
-            }
-            if word.len() > 2 && word[..2].eq_ignore_ascii_case("FW") {
-                last_fw = Some(i);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    Some((hash + start + last_fw?, format!(", {code}")))
+    let comment = TextRange::new(TextSize::new(hash as u32), TextSize::new(line.len() as u32));
+    let directives = suppression::directives(line, &[comment], |_| 0);
+    let is_noqa =
+        |d: &&suppression::Directive| line[d.range].to_ascii_lowercase().starts_with("noqa");
+    let directive = directives
+        .iter()
+        .find(|d| !is_noqa(d) && line[d.range].ends_with(']'))
+        .or_else(|| directives.iter().find(is_noqa))?;
+    let edit = suppression::addition_edit(line, directive, code)?;
+    Some((usize::from(edit.range.start()), edit.content))
 }
 
 /// The byte offset of the `#` that starts a comment on `line`, skipping `#` inside simple

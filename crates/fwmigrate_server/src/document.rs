@@ -6,89 +6,28 @@ use std::sync::Arc;
 
 use lsp_types::{Position, TextDocumentContentChangeEvent};
 
-/// How `Position::character` counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Utf8,
-    Utf16,
-    Utf32,
-}
+pub use fwmigrate_parser::source::Encoding;
 
-/// Byte offsets of line starts. Lines end at `\n`, `\r\n` or `\r`, as the protocol says.
+/// The parser's line index in the protocol's terms: `Position`s whose `character` counts in the
+/// negotiated encoding. Lines end at `\n`, `\r\n` or `\r`, as the protocol says.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
+pub struct LineIndex(fwmigrate_parser::LineIndex);
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
-        Self { starts }
+        Self(fwmigrate_parser::LineIndex::new(text))
     }
 
     /// The byte offset of `pos` in `text`; a character past the end of its line is the line's
     /// end, a line past the end is the end of the text (as clients expect).
     pub fn offset(&self, text: &str, pos: Position, enc: Encoding) -> usize {
-        let line = pos.line as usize;
-        let Some(&start) = self.starts.get(line) else {
-            return text.len();
-        };
-        let end = self.line_content_end(text, line);
-        let content = &text[start..end];
-        let mut units = pos.character as usize;
-        if enc == Encoding::Utf8 {
-            let mut at = units.min(content.len());
-            while !content.is_char_boundary(at) {
-                at -= 1;
-            }
-            return start + at;
-        }
-        for (i, c) in content.char_indices() {
-            let width = match enc {
-                Encoding::Utf16 => c.len_utf16(),
-                _ => 1,
-            };
-            if units < width {
-                return start + i;
-            }
-            units -= width;
-        }
-        end
+        self.0
+            .line_column_offset(text, pos.line as usize, pos.character as usize, enc)
     }
 
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> Position {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let mut start = self.starts[line];
-        // An offset inside a `\r\n` pair (never produced by the engine) counts as its start.
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut offset = offset;
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &text[start..offset.max(start)];
-        let character = match enc {
-            Encoding::Utf8 => before.len(),
-            Encoding::Utf16 => before.encode_utf16().count(),
-            Encoding::Utf32 => before.chars().count(),
-        };
-        Position::new(line as u32, character as u32)
+        let (line, column) = self.0.line_column(text, offset, enc);
+        Position::new(line as u32, column as u32)
     }
 
     pub fn range(&self, text: &str, range: Range<usize>, enc: Encoding) -> lsp_types::Range {
@@ -96,24 +35,6 @@ impl LineIndex {
             self.position(text, range.start, enc),
             self.position(text, range.end, enc),
         )
-    }
-
-    /// The end of line `line`'s content (before its line break).
-    fn line_content_end(&self, text: &str, line: usize) -> usize {
-        match self.starts.get(line + 1) {
-            Some(&next) => {
-                let bytes = text.as_bytes();
-                let mut end = next;
-                if end > 0 && bytes[end - 1] == b'\n' {
-                    end -= 1;
-                }
-                if end > 0 && bytes[end - 1] == b'\r' {
-                    end -= 1;
-                }
-                end.max(self.starts[line])
-            }
-            None => text.len(),
-        }
     }
 }
 

@@ -77,7 +77,7 @@ pub fn serve(
             _ => None,
         };
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| server.handle(message))) {
-            let what = panic_text(panic.as_ref());
+            let what = fwmigrate_engine::panic_message(panic.as_ref());
             eprintln!("fwmigrate server: internal error: {what}");
             if let Some((id, method)) = method {
                 server.error(
@@ -89,14 +89,6 @@ pub fn serve(
         }
     }
     server.exit_status()
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// Answer everything before `initialize` as the protocol says; `None` when the client exits.
@@ -303,7 +295,9 @@ fn lint_loop(jobs: Receiver<Snapshot>, shared: Arc<Shared>, debounce: Duration) 
         }
         let findings = match catch_unwind(AssertUnwindSafe(|| snapshot.findings(&shared))) {
             Ok(f) => f,
-            Err(panic) => vec![adapter::internal_error(&panic_text(panic.as_ref()))],
+            Err(panic) => vec![adapter::internal_error(&fwmigrate_engine::panic_message(
+                panic.as_ref(),
+            ))],
         };
         shared.publish(&snapshot, findings);
     }
@@ -787,7 +781,10 @@ impl Server {
                         Err(panic) => Response::new_err(
                             id,
                             ErrorCode::InternalError as i32,
-                            format!("internal error: {}", panic_text(panic.as_ref())),
+                            format!(
+                                "internal error: {}",
+                                fwmigrate_engine::panic_message(panic.as_ref())
+                            ),
                         ),
                     }
                 };

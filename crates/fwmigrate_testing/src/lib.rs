@@ -9,6 +9,8 @@
 //! Every render also asserts the engine's guarantees: an applied result parses, a second apply
 //! changes nothing, and a safe apply loses no comment.
 
+pub mod lsp;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -115,7 +115,7 @@ pub fn anchor(root: &Path) -> Option<PathBuf> {
         else {
             continue;
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let (_, text) = fwmigrate_engine::split_bom(&text);
         if fwmigrate_manifest::sdk_declaration_range(kind, text).is_some() {
             return Some(path);
         }

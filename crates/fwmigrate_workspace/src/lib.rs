@@ -7,6 +7,7 @@
 pub mod config;
 pub mod installed;
 mod overrides;
+pub mod paths;
 pub mod sdk_pin;
 mod settings;
 

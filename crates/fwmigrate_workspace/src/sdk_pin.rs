@@ -186,7 +186,7 @@ pub fn read_project_pin(root: &Path) -> Vec<PinDeclaration> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let (_, text) = fwmigrate_engine::split_bom(&text);
         for decl in kind.declarations(text) {
             if let Some(range) = decl.constraint.range() {
                 out.push(PinDeclaration {

@@ -16,6 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::config::{self, Config, ConfigError};
 use crate::installed;
 use crate::overrides::Overrides;
+use crate::paths::normalize;
 use crate::registry;
 use crate::sdk_pin::{self, PinDeclaration, SdkSource};
 
@@ -169,20 +170,6 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(&root)
         .map(Path::to_path_buf)
         .unwrap_or(path)
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[derive(Hash, PartialEq, Eq, Clone)]

@@ -5,7 +5,7 @@ use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::parser::imports::add_from_import;
 use fwmigrate_rule::parser::types::{TypeIndex, to_table_path};
-use fwmigrate_rule::walk::{for_each_call, for_each_stmt};
+use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
     TextRange, TextSize,
@@ -274,32 +274,13 @@ fn fixed_controller_in_scope(
     }) {
         return Some((format!("{}.{NAME}", b.name), None));
     }
-    if name_is_taken(ctx, NAME) {
+    if ctx.name_is_taken(NAME) {
         return None;
     }
     Some((
         NAME.to_string(),
         Some(add_from_import(ctx.file, class.home, NAME)),
     ))
-}
-
-/// Whether `name` is used, bound or defined anywhere in the file.
-fn name_is_taken(ctx: &Context, name: &str) -> bool {
-    if !ctx.semantic.name_uses(name).is_empty()
-        || ctx.semantic.bindings().iter().any(|b| b.name == name)
-    {
-        return true;
-    }
-    let mut taken = false;
-    for_each_stmt(ctx.file.suite(), |stmt| match stmt {
-        ast::Stmt::FunctionDef(f) => {
-            taken |=
-                f.name.as_str() == name || f.parameters.iter().any(|p| p.name().as_str() == name);
-        }
-        ast::Stmt::ClassDef(c) => taken |= c.name.as_str() == name,
-        _ => {}
-    });
-    taken
 }
 
 /// `accelerator_type=` / `accelerator_count=` / `node_count=` on the SDK's provisioning config.

@@ -87,26 +87,6 @@ pub fn binding_uses(ctx: &Context, binding: &Binding, excluded: &[TextRange]) ->
         .count()
 }
 
-/// Whether `name` is used or defined anywhere in the file (as an import, a definition or a
-/// variable), so that a new import of it could clash.
-pub fn name_is_taken(ctx: &Context, name: &str) -> bool {
-    if !ctx.semantic.name_uses(name).is_empty()
-        || ctx.semantic.bindings().iter().any(|b| b.name == name)
-    {
-        return true;
-    }
-    let mut taken = false;
-    walk::for_each_stmt(ctx.file.suite(), |stmt| match stmt {
-        Stmt::FunctionDef(f) if f.name.id.as_str() == name => taken = true,
-        Stmt::ClassDef(c) if c.name.id.as_str() == name => taken = true,
-        Stmt::FunctionDef(f) if f.parameters.iter().any(|p| p.name().id.as_str() == name) => {
-            taken = true;
-        }
-        _ => {}
-    });
-    taken
-}
-
 /// The utils module a new `from ... import TrainerConfig` should join.
 pub fn utils_module_for_import(ctx: &Context) -> String {
     let module_level: Vec<&Binding> = ctx
@@ -147,7 +127,7 @@ pub fn trainer_config_in_scope(
     ctx: &Context,
     offset: TextSize,
 ) -> Result<(String, Option<Edit>), String> {
-    trainer_config_in_scope_given(ctx, offset, || name_is_taken(ctx, "TrainerConfig"))
+    trainer_config_in_scope_given(ctx, offset, || ctx.name_is_taken("TrainerConfig"))
 }
 
 /// [`trainer_config_in_scope`] with a (possibly cached) answer to "is the name taken".

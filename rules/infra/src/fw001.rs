@@ -14,8 +14,8 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    binding_use_ranges, import_binding, infra_positional_field, keyword_value, name_is_taken,
-    plain_positional, positional_range, renamed_infra_field, trainer_config_in_scope_given,
+    binding_use_ranges, import_binding, infra_positional_field, keyword_value, plain_positional,
+    positional_range, renamed_infra_field, trainer_config_in_scope_given,
 };
 
 pub struct InfraConfigRule;
@@ -334,7 +334,7 @@ impl Uses {
         match self.trainer_taken.get() {
             Some(taken) => taken,
             None => {
-                let taken = name_is_taken(ctx, "TrainerConfig");
+                let taken = ctx.name_is_taken("TrainerConfig");
                 self.trainer_taken.set(Some(taken));
                 taken
             }

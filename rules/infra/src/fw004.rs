@@ -11,7 +11,7 @@ use fwmigrate_rule::{
 };
 
 use crate::common::{
-    ConfigVars, delete_arguments, infra_call_mappable, keyword_value, name_is_taken, recipe_config,
+    ConfigVars, delete_arguments, infra_call_mappable, keyword_value, recipe_config,
     trainer_config_in_scope,
 };
 
@@ -316,7 +316,7 @@ fn dataclasses_replace(ctx: &Context) -> (Option<String>, Option<Edit>) {
             return (Some(b.name.clone()), None);
         }
     }
-    if name_is_taken(ctx, "dataclasses") {
+    if ctx.name_is_taken("dataclasses") {
         return (None, None);
     }
     (
