@@ -60,6 +60,31 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of the engine itself (FW000, FW999), located in `text`.
+    pub(crate) fn builtin(
+        rule: &'static RuleMeta,
+        message: String,
+        range: TextRange,
+        text: &str,
+    ) -> Diagnostic {
+        let lines = LineIndex::new(text);
+        Diagnostic {
+            rule,
+            message,
+            range,
+            start: lines.location(text, range.start()),
+            end: lines.location(text, range.end()),
+            cell: None,
+            fix: None,
+            fixable: false,
+            fixable_unsafe: false,
+            skipped: None,
+            severity: None,
+        }
+    }
+}
+
+impl Diagnostic {
     pub fn code(&self) -> &'static str {
         self.rule.code
     }

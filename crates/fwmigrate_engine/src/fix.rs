@@ -166,7 +166,7 @@ pub(crate) fn run<A: Adapter>(
                 format!("syntax error: {}", failure.message)
             };
             let diagnostics = if rules.enabled.contains(FW000.code) {
-                vec![builtin(&FW000, message, failure.range, text)]
+                vec![Diagnostic::builtin(&FW000, message, failure.range, text)]
             } else {
                 Vec::new()
             };
@@ -249,7 +249,10 @@ fn reverted<A: Adapter>(
             d.skipped = Some(SkipReason::Reverted);
         }
     }
-    diagnostics.insert(0, builtin(&FW999, message, TextRange::default(), text));
+    diagnostics.insert(
+        0,
+        Diagnostic::builtin(&FW999, message, TextRange::default(), text),
+    );
     Looped {
         diagnostics,
         fixed: None,
@@ -375,28 +378,5 @@ impl EditSet {
             .partition_point(|t| t.start() < edit.range.start());
         self.ranges.insert(i, edit.range);
         true
-    }
-}
-
-/// A finding of the engine itself, located in `text`.
-pub(crate) fn builtin(
-    rule: &'static RuleMeta,
-    message: String,
-    range: TextRange,
-    text: &str,
-) -> Diagnostic {
-    let lines = LineIndex::new(text);
-    Diagnostic {
-        rule,
-        message,
-        range,
-        start: lines.location(text, range.start()),
-        end: lines.location(text, range.end()),
-        cell: None,
-        fix: None,
-        fixable: false,
-        fixable_unsafe: false,
-        skipped: None,
-        severity: None,
     }
 }

@@ -11,7 +11,6 @@ use fwmigrate_rule::Finding;
 
 use crate::builtin::FW999;
 use crate::diagnostic::Diagnostic;
-use crate::fix::builtin;
 
 /// The message a caught panic carried (`panic!("...")`), or `unknown panic`.
 pub fn panic_message(panic: &(dyn Any + Send)) -> String {
@@ -45,7 +44,7 @@ pub fn panic_finding(place: &str, what: &str, consequence: Option<&str>) -> Find
 /// outside the rules: while reading, linting or writing one file.
 pub fn panic_diagnostic(place: &str, what: &str, consequence: Option<&str>) -> Diagnostic {
     let finding = panic_finding(place, what, consequence);
-    builtin(&FW999, finding.message, finding.range, "")
+    Diagnostic::builtin(&FW999, finding.message, finding.range, "")
 }
 
 /// A text without its leading UTF-8 byte-order mark, which the engine never sees: (the mark,
