@@ -95,33 +95,7 @@ const LISTED: usize = 10;
 pub fn main(args: impl Iterator<Item = OsString>) -> ExitCode {
     crate::deep_default_stacks();
     let argv = std::iter::once(OsString::from("fwmigrate doctor")).chain(args);
-    let args = match DoctorArgs::try_parse_from(argv) {
-        Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("fwmigrate doctor: internal error: {info}");
-    }));
-    let outcome = std::thread::Builder::new()
-        .name("fwmigrate-doctor".to_string())
-        .stack_size(crate::WORKER_STACK)
-        .spawn(move || run(&args))
-        .map_err(|e| format!("cannot start a thread: {e}"))
-        .and_then(|t| {
-            t.join()
-                .unwrap_or_else(|_| Err("internal error (see above)".to_string()))
-        });
-    match outcome {
-        Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!("fwmigrate doctor: error: {message}");
-            ExitCode::from(2)
-        }
-    }
+    crate::command_entry("fwmigrate doctor", DoctorArgs::try_parse_from(argv), run)
 }
 
 /// The installed-SDK verdict.

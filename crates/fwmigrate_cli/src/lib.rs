@@ -51,7 +51,18 @@ const WORKER_STACK: usize = 256 << 20;
 /// `commit` (`abcdef123 2026-07-20`) is the commit the binary was built from, when known.
 pub fn main(commit: Option<&'static str>) -> ExitCode {
     deep_default_stacks();
-    let args = match parse_args(commit) {
+    command_entry("fwmigrate", parse_args(commit), run)
+}
+
+/// The entry of a command (`name`: `fwmigrate`, `fwmigrate doctor`): a clap error prints and
+/// exits 0 (`--help`) or 2; otherwise `run` goes on a thread with a deep stack, and a panic is an
+/// internal error (exit 2), reported without a backtrace dump.
+pub(crate) fn command_entry<A: Send + 'static>(
+    name: &'static str,
+    parsed: Result<A, clap::Error>,
+    run: fn(&A) -> Result<u8, String>,
+) -> ExitCode {
+    let args = match parsed {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -59,13 +70,12 @@ pub fn main(commit: Option<&'static str>) -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    // A panic is an internal error (exit 2), reported without a backtrace dump.
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("fwmigrate: internal error: {info}");
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!("{name}: internal error: {info}");
     }));
     // The main thread's stack is fixed by the system; the work runs on one of our choosing.
     let outcome = std::thread::Builder::new()
-        .name("fwmigrate".to_string())
+        .name(name.replace(' ', "-"))
         .stack_size(WORKER_STACK)
         .spawn(move || run(&args))
         .map_err(|e| format!("cannot start a thread: {e}"))
@@ -76,7 +86,7 @@ pub fn main(commit: Option<&'static str>) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("fwmigrate: error: {message}");
+            eprintln!("{name}: error: {message}");
             ExitCode::from(2)
         }
     }
