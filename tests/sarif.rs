@@ -312,7 +312,7 @@ fn sarif_output_passes_the_sarif_validator() {
     assert!(uris.contains(&"nb.ipynb"), "{uris:?}");
     assert!(
         uris.iter()
-            .any(|u| u.starts_with("file:///") && u.ends_with("/odd/100%25%20a%2Cb%23c.py")),
+            .any(|u| u.starts_with("file:///") && u.ends_with("/odd/100%25%20a,b%23c.py")),
         "{uris:?}"
     );
     assert!(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
+use url::Url;
 
 use fwmigrate_rule::Severity;
 
@@ -282,7 +283,8 @@ const HELP_URI: &str = "https://github.com/fwmigrate/fwmigrate/blob/main/docs/ru
 ///
 /// - Relative paths are relative references against `%SRCROOT%` (the working directory, which
 ///   `originalUriBaseIds` records); absolute paths, and paths that climb out of the working
-///   directory, are `file://` URIs. Both are percent-encoded (RFC 3986).
+///   directory, are `file://` URIs. Both are percent-encoded as URL paths are (the `url`
+///   crate's path set: a space is `%20`, `#` is `%23`, `%` is `%25`).
 /// - A fix with edits is a SARIF `fix` (its applicability, `safe` or `unsafe`, in its property
 ///   bag). A display-only fix has no edits, which a SARIF `fix` cannot express: its title and
 ///   suggested code go to the result's property bag.
@@ -310,10 +312,12 @@ pub fn sarif(records: &[&Record]) -> Value {
         .enumerate()
         .map(|(i, m)| (m.code, i))
         .collect();
-    let cwd = std::env::current_dir().ok();
+    let root = std::env::current_dir()
+        .ok()
+        .and_then(|d| Url::from_directory_path(d).ok());
     let results: Vec<Value> = records
         .iter()
-        .map(|r| sarif_result(r, index.get(r.code).copied(), cwd.as_deref()))
+        .map(|r| sarif_result(r, index.get(r.code).copied(), root.as_ref()))
         .collect();
     let mut run = json!({
         "tool": {"driver": {
@@ -326,8 +330,8 @@ pub fn sarif(records: &[&Record]) -> Value {
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
-    if let Some(root) = cwd.as_deref().and_then(|d| file_uri(d, true)) {
-        run["originalUriBaseIds"] = json!({SRCROOT: {"uri": root}});
+    if let Some(root) = &root {
+        run["originalUriBaseIds"] = json!({SRCROOT: {"uri": root.as_str()}});
     }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -355,8 +359,8 @@ fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
     })
 }
 
-fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::Path>) -> Value {
-    let artifact = artifact_location(&r.path, cwd);
+fn sarif_result(r: &Record, rule_index: Option<usize>, root: Option<&Url>) -> Value {
+    let artifact = artifact_location(&r.path, root);
     let mut physical = json!({"artifactLocation": artifact});
     let mut properties = serde_json::Map::new();
     if let Some(cell) = r.cell {
@@ -406,7 +410,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::P
             result["fixes"] = json!([{
                 "description": {"text": fix.title},
                 "artifactChanges": [{
-                    "artifactLocation": artifact_location(&r.path, cwd),
+                    "artifactLocation": artifact_location(&r.path, root),
                     "replacements": fix.edits.iter().map(|e| json!({
                         "deletedRegion": sarif_region(e.start, e.end),
                         "insertedContent": {"text": e.content},
@@ -440,60 +444,31 @@ fn pascal_case(name: &str) -> String {
         .collect()
 }
 
-/// The SARIF `artifactLocation` of a reported path.
-fn artifact_location(path: &str, cwd: Option<&std::path::Path>) -> Value {
+/// The SARIF `artifactLocation` of a reported path. `root` is the working directory's
+/// `file://` URI (`%SRCROOT%`).
+///
+/// A relative path that stays under the working directory is a relative reference against
+/// `%SRCROOT%`; any other path is an absolute `file://` URI. Both are built by `url` (its
+/// `from_file_path` and `make_relative`), so they are percent-encoded as URL paths are.
+fn artifact_location(path: &str, root: Option<&Url>) -> Value {
     let slashed = path.replace('\\', "/");
     let rel = slashed.strip_prefix("./").unwrap_or(&slashed);
     let p = std::path::Path::new(path);
     let climbs = rel == ".." || rel.starts_with("../") || rel.contains("/../");
-    if !p.is_absolute() && !climbs && !rel.is_empty() && !rel.starts_with('/') {
-        return json!({"uri": percent_encode(rel), "uriBaseId": SRCROOT});
-    }
-    let abs = match cwd {
+    let cwd = root.and_then(|r| r.to_file_path().ok());
+    let abs = match &cwd {
         Some(d) if !p.is_absolute() => d.join(p),
         _ => p.to_path_buf(),
     };
-    match file_uri(&fwmigrate_workspace::paths::normalize(&abs), false) {
-        Some(uri) => json!({"uri": uri}),
-        None => json!({"uri": percent_encode(rel)}),
-    }
-}
-
-/// `file://` URI of an absolute path (`file:///C:/...` on Windows); `dir` adds the trailing
-/// slash a base URI needs.
-fn file_uri(path: &std::path::Path, dir: bool) -> Option<String> {
-    if !path.is_absolute() {
-        return None;
-    }
-    let s = path.to_str()?.replace('\\', "/");
-    let mut uri = String::from("file://");
-    if !s.starts_with('/') {
-        uri.push('/');
-    }
-    // Keep a Windows drive letter's colon (`C:`), encode the rest.
-    let (drive, rest) = match s.as_bytes() {
-        [l, b':', ..] if l.is_ascii_alphabetic() => s.split_at(2),
-        _ => ("", s.as_str()),
+    let Ok(file) = Url::from_file_path(fwmigrate_workspace::paths::normalize(&abs)) else {
+        // No working directory to resolve a relative path against.
+        return json!({"uri": rel});
     };
-    uri.push_str(drive);
-    uri.push_str(&percent_encode(rest));
-    if dir && !uri.ends_with('/') {
-        uri.push('/');
+    let under_root = !p.is_absolute() && !climbs && !rel.is_empty() && !rel.starts_with('/');
+    match root.and_then(|r| r.make_relative(&file)) {
+        Some(relative) if under_root => json!({"uri": relative, "uriBaseId": SRCROOT}),
+        _ => json!({"uri": file.as_str()}),
     }
-    Some(uri)
-}
-
-/// Percent-encode everything but RFC 3986 unreserved characters and `/`.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
 }
 
 pub fn statistics(out: &mut String, records: &[&Record], style: Style) {

@@ -204,9 +204,12 @@ impl Client {
     }
 }
 
-/// A `file://` URI for `path`.
+/// The `file://` URI of an absolute `path`, percent-encoded as the server's `lsp-types` URIs
+/// are.
 pub fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
+    url::Url::from_file_path(path)
+        .unwrap_or_else(|()| panic!("not an absolute path: {}", path.display()))
+        .to_string()
 }
 
 /// Apply LSP text edits (UTF-16 positions; the tests use ASCII text) to `text`.
