@@ -33,7 +33,7 @@ pub use fwmigrate_registry as registry;
 
 use args::{ColorChoice, Mode, OutputFormat};
 use file_error::FileError;
-use fwmigrate_workspace::paths::normalize;
+use fwmigrate_workspace::includes::Includes;
 use output::Style;
 use process::{FileResult, Job, Pending, Prepared, Record};
 
@@ -343,10 +343,14 @@ fn check_paths(
 }
 
 /// Files that requirements files include (`-r base.txt`) are checked too, once each, and so
-/// are the files those include in turn; `manifests` are the ones already checked.
+/// are the files those include in turn (level by level, each level in parallel); `manifests`
+/// are the ones already checked.
 fn check_included(job: &Job, manifests: &BTreeSet<PathBuf>, results: &mut Vec<FileResult>) {
-    let mut seen: BTreeSet<PathBuf> = manifests.iter().map(|p| normalize(p)).collect();
-    let mut next: Vec<PathBuf> = includes_of(results, &mut seen);
+    let mut met = Includes::default();
+    for manifest in manifests {
+        met.mark(manifest);
+    }
+    let mut next = met.admit_files(results.iter().flat_map(|r| r.includes.iter()));
     while !next.is_empty() && !interrupted() {
         let found: Vec<FileResult> = next
             .par_iter()
@@ -355,34 +359,9 @@ fn check_included(job: &Job, manifests: &BTreeSet<PathBuf>, results: &mut Vec<Fi
             })
             .filter(|r| !r.is_empty())
             .collect();
-        next = includes_of(&found, &mut seen);
+        next = met.admit_files(found.iter().flat_map(|r| r.includes.iter()));
         results.extend(found);
     }
-}
-
-/// The files that `results` include and that are not in `seen` yet (which they join). They
-/// go by their names without `.` and `name/..` components (`deps/../base.txt` is `base.txt`),
-/// unless a symbolic link makes that another file.
-fn includes_of(results: &[FileResult], seen: &mut BTreeSet<PathBuf>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = results
-        .iter()
-        .flat_map(|r| r.includes.iter())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            let short = normalize(p);
-            let same = |a: &Path, b: &Path| {
-                matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-            };
-            if short == *p || same(&short, p) {
-                short
-            } else {
-                p.clone()
-            }
-        })
-        .filter(|p| seen.insert(p.clone()))
-        .collect();
-    out.sort();
-    out
 }
 
 /// Run `f` for the file `path`; a panic anywhere in it becomes an FW999 finding for that file

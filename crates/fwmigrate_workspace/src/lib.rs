@@ -5,6 +5,7 @@
 //! [`Overrides`]; nothing here knows about command-line parsing or the editor protocol.
 
 pub mod config;
+pub mod includes;
 pub mod installed;
 mod overrides;
 pub mod paths;

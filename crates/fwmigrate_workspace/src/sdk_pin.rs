@@ -23,6 +23,8 @@ use fwmigrate_api::{SdkVersion, Target, sdk_versions};
 use fwmigrate_manifest::Manifest;
 use fwmigrate_manifest::pep440::{SpecifierSet, Version, VersionRange, newest_admitted};
 
+use crate::includes::Includes;
+
 /// The most files one project's pin is read from (`-r` chains included).
 const MAX_FILES: usize = 64;
 
@@ -171,15 +173,14 @@ pub fn read_project_pin(root: &Path) -> Vec<PinDeclaration> {
             .to_string()
     };
     let mut out = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut met = Includes::with_limit(MAX_FILES);
     let mut queue: Vec<(PathBuf, bool)> = names.into_iter().map(|(_, p)| (p, false)).collect();
     queue.reverse();
+    // Depth-first: included files come right after the file that includes them.
     while let Some((path, included)) = queue.pop() {
-        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if seen.contains(&key) || seen.len() >= MAX_FILES {
+        let Some(path) = met.admit(&path) else {
             continue;
-        }
-        seen.push(key);
+        };
         let Some(kind) = Manifest::of(&path, included) else {
             continue;
         };
@@ -196,7 +197,6 @@ pub fn read_project_pin(root: &Path) -> Vec<PinDeclaration> {
                 });
             }
         }
-        // Included files come right after the file that includes them.
         let mut included_files = fwmigrate_manifest::included_files(&path, included, text);
         included_files.reverse();
         queue.extend(included_files.into_iter().map(|p| (p, true)));
