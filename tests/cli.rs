@@ -6,19 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{run, stderr, stdout};
-
-const LEGACY: &str = r#"from training.recipes import sft_loop
-from training.utils import InfraConfig
-
-
-def go(job):
-    cfg = sft_loop.Config(
-        log_path="logs",
-        infra=InfraConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
-    )
-    return sft_loop.main(cfg)
-"#;
+use common::{LEGACY, run, stderr, stdout};
 
 const MIGRATED: &str = r#"from training.recipes import sft_loop
 from training.utils import TrainerConfig

@@ -106,6 +106,14 @@ fn findings(out: &Output) -> Vec<(String, usize, String, String)> {
         .collect()
 }
 
+/// `fwmigrate --check --output-format json <args> .` in `dir`.
+fn check_json(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--check", "--output-format", "json"];
+    all.extend_from_slice(args);
+    all.push(".");
+    run(dir, &all)
+}
+
 fn fw502(out: &Output) -> Vec<(String, usize, String)> {
     findings(out)
         .into_iter()
@@ -119,17 +127,7 @@ const REQUIREMENTS: &str = "numpy\nfireworks-ai[training]\n";
 #[test]
 fn fw502_fires_on_an_environment_with_fireworks_ai_1_2_3_at_2026_08() {
     let p = project(&[("requirements.txt", REQUIREMENTS)], Some("stale"));
-    let out = run(
-        p.path(),
-        &[
-            "--check",
-            "--target",
-            "2026.08",
-            "--output-format",
-            "json",
-            ".",
-        ],
-    );
+    let out = check_json(p.path(), &["--target", "2026.08"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let found = fw502(&out);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -146,32 +144,12 @@ fn fw502_fires_on_an_environment_with_fireworks_ai_1_2_3_at_2026_08() {
 #[test]
 fn fw502_is_quiet_with_a_release_in_range() {
     let p = project(&[("requirements.txt", REQUIREMENTS)], Some("current"));
-    let out = run(
-        p.path(),
-        &[
-            "--check",
-            "--target",
-            "2026.08",
-            "--output-format",
-            "json",
-            ".",
-        ],
-    );
+    let out = check_json(p.path(), &["--target", "2026.08"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(fw502(&out).is_empty());
     // 1.2.3 is in 2026.06's range (>=1.2.0a74).
     let p = project(&[("requirements.txt", REQUIREMENTS)], Some("stale"));
-    let out = run(
-        p.path(),
-        &[
-            "--check",
-            "--target",
-            "2026.06",
-            "--output-format",
-            "json",
-            ".",
-        ],
-    );
+    let out = check_json(p.path(), &["--target", "2026.06"]);
     assert!(fw502(&out).is_empty(), "{}", text(&out));
     // No environment: nothing to say.
     let p = project(&[("requirements.txt", REQUIREMENTS)], None);
@@ -218,17 +196,7 @@ fn fw502_when_fireworks_ai_is_not_installed_stands_on_line_1() {
             .starts_with("fireworks-ai is not installed in .venv")
     );
     // `# fwmigrate: ignore[FW502]` and --ignore work as for any rule.
-    let out = run(
-        p.path(),
-        &[
-            "--check",
-            "--ignore",
-            "FW502",
-            "--output-format",
-            "json",
-            ".",
-        ],
-    );
+    let out = check_json(p.path(), &["--ignore", "FW502"]);
     assert!(fw502(&out).is_empty());
     std::fs::write(
         p.path().join("pyproject.toml"),
@@ -254,17 +222,7 @@ fn check_looks_at_python_and_the_project_folder_never_at_the_active_environment(
         .unwrap();
     assert!(fw502(&out).is_empty(), "{}", text(&out));
     // --python names an environment folder (or an interpreter, which must exist).
-    let out = run(
-        p.path(),
-        &[
-            "--check",
-            "--python",
-            stale.to_str().unwrap(),
-            "--output-format",
-            "json",
-            ".",
-        ],
-    );
+    let out = check_json(p.path(), &["--python", stale.to_str().unwrap()]);
     let found = fw502(&out);
     assert_eq!(found.len(), 1, "{}", text(&out));
     assert!(found[0].2.contains("(from --python)"), "{}", found[0].2);

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 mod common;
-use common::{expected_findings, fixture_case, stdout, target_dir, text};
+use common::{built_wheel, expected_findings, fixture_case, stdout, target_dir, text};
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -169,33 +169,6 @@ fn pip_install_puts_a_working_fwmigrate_on_path() {
         "{}",
         stdout(&out)
     );
-}
-
-/// The wheel `scripts/build-wheel` wrote for this version into `FWMIGRATE_WHEEL_DIR`.
-fn built_wheel() -> Result<PathBuf, String> {
-    let Some(dir) = std::env::var_os("FWMIGRATE_WHEEL_DIR") else {
-        return Err(
-            "FWMIGRATE_WHEEL_DIR is not set (build a wheel with `scripts/build-wheel DIR`)".into(),
-        );
-    };
-    let prefix = format!("fwmigrate-{}-", env!("CARGO_PKG_VERSION"));
-    let found: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", Path::new(&dir).display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(&prefix) && name.ends_with(".whl") && name.contains("manylinux")
-        })
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(format!(
-            "no {prefix}*manylinux*.whl in {}",
-            Path::new(&dir).display()
-        )),
-        many => panic!("more than one wheel for this version: {many:?}"),
-    }
 }
 
 /// The language server's opening and closing handshake, through the `fwmigrate` on `path`:

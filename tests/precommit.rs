@@ -21,19 +21,7 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 mod common;
-use common::{target_dir, text};
-
-const LEGACY: &str = r#"from training.recipes import sft_loop
-from training.utils import InfraConfig
-
-
-def go(job):
-    cfg = sft_loop.Config(
-        log_path="logs",
-        infra=InfraConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
-    )
-    return sft_loop.main(cfg)
-"#;
+use common::{LEGACY, built_wheel, target_dir, text};
 
 const CLEAN: &str = "import os\n\nprint(os.getcwd())\n";
 
@@ -218,38 +206,11 @@ fn precommit_hooks_check_and_apply() {
     assert!(out.status.success(), "{}", text(&out));
 }
 
-/// The wheel `scripts/build-wheel` wrote for this version into `FWMIGRATE_WHEEL_DIR`.
-fn built_wheel() -> Option<PathBuf> {
-    let Some(dir) = std::env::var_os("FWMIGRATE_WHEEL_DIR") else {
-        return skip(
-            "FWMIGRATE_WHEEL_DIR is not set (build a wheel with `scripts/build-wheel DIR`)".into(),
-        );
-    };
-    let prefix = format!("fwmigrate-{}-", env!("CARGO_PKG_VERSION"));
-    let found: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", Path::new(&dir).display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(&prefix) && name.ends_with(".whl") && name.contains("manylinux")
-        })
-        .collect();
-    match found.as_slice() {
-        [one] => Some(one.clone()),
-        [] => skip(format!(
-            "no {prefix}*manylinux*.whl in {}",
-            Path::new(&dir).display()
-        )),
-        many => panic!("more than one wheel for this version: {many:?}"),
-    }
-}
-
 #[test]
 fn precommit_mirror_installs_the_wheel_without_rust() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let version = env!("CARGO_PKG_VERSION");
-    let Some(wheel) = built_wheel() else {
+    let Some(wheel) = built_wheel().map_or_else(skip, Some) else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

@@ -14,22 +14,10 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{fixture_cases, fwmigrate};
+use common::{LEGACY, fixture_cases, fwmigrate};
 
 /// The validator release the test was written against.
 const MULTITOOL: &str = "@microsoft/sarif-multitool@5.7.0";
-
-const LEGACY: &str = r#"from training.recipes import sft_loop
-from training.utils import InfraConfig
-
-
-def go(job):
-    cfg = sft_loop.Config(
-        log_path="logs",
-        infra=InfraConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
-    )
-    return sft_loop.main(cfg)
-"#;
 
 /// The validator executable, installing it when needed; `None` (after printing why) when it
 /// cannot be had and the caller may skip.

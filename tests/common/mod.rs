@@ -106,3 +106,43 @@ pub fn is_root() -> bool {
     let dir = tempfile::tempdir().unwrap();
     std::fs::metadata(dir.path()).unwrap().uid() == 0
 }
+
+/// A legacy script: an `InfraConfig` in a recipe `Config` (FW001 and its import).
+pub const LEGACY: &str = r#"from training.recipes import sft_loop
+from training.utils import InfraConfig
+
+
+def go(job):
+    cfg = sft_loop.Config(
+        log_path="logs",
+        infra=InfraConfig(training_shape_id="accounts/fireworks/trainingShapes/x"),
+    )
+    return sft_loop.main(cfg)
+"#;
+
+/// The wheel `scripts/build-wheel` wrote for this version into `FWMIGRATE_WHEEL_DIR`.
+pub fn built_wheel() -> Result<PathBuf, String> {
+    let Some(dir) = std::env::var_os("FWMIGRATE_WHEEL_DIR") else {
+        return Err(
+            "FWMIGRATE_WHEEL_DIR is not set (build a wheel with `scripts/build-wheel DIR`)".into(),
+        );
+    };
+    let prefix = format!("fwmigrate-{}-", env!("CARGO_PKG_VERSION"));
+    let found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", Path::new(&dir).display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".whl") && name.contains("manylinux")
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "no {prefix}*manylinux*.whl in {}",
+            Path::new(&dir).display()
+        )),
+        many => panic!("more than one wheel for this version: {many:?}"),
+    }
+}
