@@ -74,10 +74,17 @@ pub struct SnapshotSource {
 }
 
 fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
+    git_with(repo, args, &[])
+}
+
+/// Run `git -C repo args` with the environment variables `env` set; its standard output, or
+/// git's message naming the command.
+pub fn git_with(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(repo)
         .args(args)
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;

@@ -1,7 +1,6 @@
 //! What the generator's tests share: the cookbook's history, cloned.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -31,25 +30,20 @@ pub fn clone_history() -> Result<tempfile::TempDir, String> {
     Ok(dir)
 }
 
+/// Run git in `dir` as a test author (commits and tags need one).
 pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "fwmigrate tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@fwmigrate.invalid")
-        .env("GIT_COMMITTER_NAME", "fwmigrate tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@fwmigrate.invalid")
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let who = "fwmigrate tests";
+    let mail = "tests@fwmigrate.invalid";
+    fwmigrate_apigen::sources::git_with(
+        dir,
+        args,
+        &[
+            ("GIT_AUTHOR_NAME", who),
+            ("GIT_AUTHOR_EMAIL", mail),
+            ("GIT_COMMITTER_NAME", who),
+            ("GIT_COMMITTER_EMAIL", mail),
+        ],
+    )
 }
 
 /// Where the generator keeps the SDK wheels (shared by the tests and the documented command).
