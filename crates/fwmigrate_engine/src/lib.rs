@@ -19,6 +19,7 @@ mod python;
 mod ruleset;
 mod selection;
 pub mod suppression;
+mod text;
 mod yaml;
 
 pub use builtin::{BUILTIN_RULES, FW000, FW900, FW999};

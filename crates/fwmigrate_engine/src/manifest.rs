@@ -4,12 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use fwmigrate_parser::{LineIndex, TextSize};
-use fwmigrate_rule::{Finding, RuleMeta, SuppressionQuery, TextContext, TextRule};
+use fwmigrate_rule::{SuppressionQuery, TextContext, TextRule};
 
-use crate::fix::{Adapter, Malformed, Pass, guarded};
+use crate::fix::{Adapter, Malformed, Pass};
 use crate::ruleset::RuleSet;
-use crate::suppression::{self, Lines, Policy, Suppressions};
+use crate::text::{hash_comment_pass, run_text_rules};
 
 pub(crate) struct Manifest<'a> {
     pub rules: &'a RuleSet,
@@ -52,28 +51,9 @@ impl Adapter for Manifest<'_> {
     type Layout = ();
 
     fn pass(&self, text: &str, (): &()) -> Result<Pass, Malformed> {
-        // Manifests are small: one line index serves the directives and the findings.
-        let lines = LineIndex::new(text);
-        let line_of = |o: TextSize| lines.line_of(o);
-        let comments = suppression::hash_comments(text);
-        let directives = suppression::directives(text, &comments, line_of);
-        let suppressions = Suppressions::new(&directives, line_of);
-        let ctx = self.context(text, &suppressions);
-        let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
-        let mut raw = Vec::new();
-        for rule in &self.text_rules {
-            guarded(rule.meta(), &mut raw, &mut findings, |out| {
-                rule.check(&ctx, out)
-            });
-        }
-        // FW900 does not judge suppressions in manifests: a comment there may be part of a
-        // value (TOML multi-line strings), and deleting it would change the value.
-        let policy = Policy {
-            lines: Lines::Span,
-            unused: None,
-        };
-        suppression::apply(text, &directives, line_of, &mut findings, &policy);
-        Ok(Pass::new(findings, || lines))
+        Ok(hash_comment_pass(text, |suppressions| {
+            run_text_rules(&self.text_rules, &self.context(text, suppressions))
+        }))
     }
 
     fn well_formed(&self, text: &str, (): &()) -> Result<(), String> {

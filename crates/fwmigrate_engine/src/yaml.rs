@@ -6,13 +6,13 @@
 
 use std::path::Path;
 
-use fwmigrate_parser::{LineIndex, TextRange, TextSize};
-use fwmigrate_rule::{Finding, RuleMeta, TextContext, TextRule};
+use fwmigrate_parser::{TextRange, TextSize};
+use fwmigrate_rule::{TextContext, TextRule};
 use fwmigrate_yaml::ProvisionFile;
 
-use crate::fix::{Adapter, Malformed, Pass, guarded};
+use crate::fix::{Adapter, Malformed, Pass};
 use crate::ruleset::RuleSet;
-use crate::suppression::{self, Lines, Policy, Suppressions};
+use crate::text::{hash_comment_pass, run_text_rules};
 
 pub(crate) struct YamlAdapter<'a> {
     pub rules: &'a RuleSet,
@@ -44,32 +44,17 @@ impl Adapter for YamlAdapter<'_> {
 
     fn pass(&self, text: &str, (): &()) -> Result<Pass, Malformed> {
         let file = self.read(text)?;
-        let lines = LineIndex::new(text);
-        let line_of = |o: TextSize| lines.line_of(o);
-        let comments = suppression::hash_comments(text);
-        let directives = suppression::directives(text, &comments, line_of);
-        let suppressions = Suppressions::new(&directives, line_of);
-        let ctx = TextContext::new(self.path, text, self.rules.settings.target)
-            .with_suppressions(&suppressions)
-            .with_provision(file.as_ref());
-        let mut findings: Vec<(&'static RuleMeta, Finding)> = Vec::new();
-        let mut raw = Vec::new();
-        if file.is_some() {
-            for rule in &self.text_rules {
-                guarded(rule.meta(), &mut raw, &mut findings, |out| {
-                    rule.check(&ctx, out)
-                });
-            }
-        }
-        crate::python::drop_shadowed(&mut findings, self.rules.settings.unsafe_fixes);
-        // As in manifests, FW900 does not judge suppressions here: a `#` inside a block scalar
-        // is text, and deleting it would change the value.
-        let policy = Policy {
-            lines: Lines::Span,
-            unused: None,
-        };
-        suppression::apply(text, &directives, line_of, &mut findings, &policy);
-        Ok(Pass::new(findings, || lines))
+        Ok(hash_comment_pass(text, |suppressions| {
+            let Some(file) = &file else {
+                return Vec::new();
+            };
+            let ctx = TextContext::new(self.path, text, self.rules.settings.target)
+                .with_suppressions(suppressions)
+                .with_provision(Some(file));
+            let mut findings = run_text_rules(&self.text_rules, &ctx);
+            crate::python::drop_shadowed(&mut findings, self.rules.settings.unsafe_fixes);
+            findings
+        }))
     }
 
     fn well_formed(&self, text: &str, (): &()) -> Result<(), String> {
