@@ -190,7 +190,7 @@ const BY_DIR_LIMIT: usize = 16_384;
 pub struct Resolver {
     overrides: Overrides,
     codes: Vec<&'static str>,
-    fixed: Option<Option<Arc<Config>>>,
+    discovery: Discovery,
     /// The governing configuration of each absolute folder met (keyed by the path's bytes,
     /// which hash far faster than a `Path`'s components).
     dirs: Mutex<HashMap<OsString, Option<Arc<Config>>>>,
@@ -213,6 +213,14 @@ pub struct Resolver {
     /// The environment of every project, when the caller found it (`fwmigrate doctor`).
     fixed_environment: Option<Arc<EnvironmentLookup>>,
     errors: Mutex<Vec<String>>,
+}
+
+/// Where the configuration of a file comes from.
+enum Discovery {
+    /// The nearest `pyproject.toml` (`[tool.fwmigrate]`) or `fwmigrate.toml` above it.
+    Nearest,
+    /// One configuration for every file (`--config`), or none at all (`--isolated`).
+    Fixed(Option<Arc<Config>>),
 }
 
 /// A project folder and the `python` setting in force there.
@@ -238,17 +246,17 @@ impl Resolver {
 
     pub fn new(args: &Overrides) -> Result<Self, ConfigError> {
         let codes = registry::all_codes();
-        let fixed = if args.isolated {
-            Some(None)
+        let discovery = if args.isolated {
+            Discovery::Fixed(None)
         } else if let Some(path) = &args.config {
             let loaded = config::load(path, &codes)?;
             let loaded = match loaded {
                 Some(c) => c,
                 None => return Err(ConfigError::NoSection { path: path.clone() }),
             };
-            Some(Some(Arc::new(loaded)))
+            Discovery::Fixed(Some(Arc::new(loaded)))
         } else {
-            None
+            Discovery::Nearest
         };
         // Validate command-line selectors once.
         for s in args
@@ -263,7 +271,7 @@ impl Resolver {
         Ok(Self {
             overrides: args.clone(),
             codes,
-            fixed,
+            discovery,
             dirs: Mutex::new(HashMap::new()),
             cwd: std::env::current_dir().ok(),
             by_config: Mutex::new(HashMap::new()),
@@ -427,8 +435,8 @@ impl Resolver {
 
     /// The nearest configuration governing the folder `dir` and its files.
     fn config_for_dir(&self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
-        if let Some(fixed) = &self.fixed {
-            return Ok(fixed.clone());
+        if let Discovery::Fixed(config) = &self.discovery {
+            return Ok(config.clone());
         }
         let abs = match &self.cwd {
             Some(cwd) if !dir.is_absolute() => cwd.join(dir),
