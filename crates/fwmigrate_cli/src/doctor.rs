@@ -148,40 +148,8 @@ struct Met {
 }
 
 fn run(args: &DoctorArgs) -> Result<u8, String> {
-    let from_stdin = args.log.as_deref() == Some(Path::new("-"))
-        || args.paths.iter().any(|p| p.as_os_str() == "-");
-    let input: Option<String> = if from_stdin {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read stdin: {e}"))?;
-        Some(String::from_utf8_lossy(&bytes).into_owned())
-    } else if let Some(log) = &args.log {
-        let bytes = std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        Some(String::from_utf8_lossy(&bytes).into_owned())
-    } else {
-        None
-    };
-    let mut paths: Vec<PathBuf> = args
-        .paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
-    if paths.is_empty() {
-        paths.push(PathBuf::from("."));
-    }
-    let project = paths
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .or_else(|| {
-            paths[0]
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(Path::to_path_buf)
-        })
-        .unwrap_or_else(|| PathBuf::from("."));
+    let input = read_input(args)?;
+    let (paths, project) = project_paths(args);
 
     // 1. The environment, as doctor looks for it; the check below judges that one too.
     let ambient = Ambient::from_process();
@@ -239,30 +207,7 @@ fn run(args: &DoctorArgs) -> Result<u8, String> {
         .iter()
         .map(|tb| place(tb, &places, &records, &by_file, &mut shown))
         .collect();
-    let mut met: Vec<Met> = Vec::new();
-    for line in &output.lines {
-        let Some(entry) = known::classify(&line.text) else {
-            continue;
-        };
-        match met.iter_mut().find(|m| m.entry.id == entry.id) {
-            Some(m) => m.lines.push(line.number),
-            None => met.push(Met {
-                entry,
-                line: line.text.clone(),
-                lines: vec![line.number],
-                findings: Vec::new(),
-            }),
-        }
-    }
-    for m in &mut met {
-        m.findings = (0..records.len())
-            .filter(|&i| {
-                let code = records[i].code;
-                code != "FW502" && m.entry.rules.iter().any(|r| r == code)
-            })
-            .collect();
-        shown.extend(m.findings.iter().copied());
-    }
+    let met = known_errors_met(&output.lines, &records, &mut shown);
     let others: Vec<&Record> = (0..records.len())
         .filter(|i| !shown.contains(i) && records[*i].code != "FW502")
         .map(|i| &records[i])
@@ -294,6 +239,84 @@ fn run(args: &DoctorArgs) -> Result<u8, String> {
     };
     print!("{text}");
     Ok(u8::from(bad))
+}
+
+/// The run output to explain: standard input (`-`), the `--log` file, or none.
+fn read_input(args: &DoctorArgs) -> Result<Option<String>, String> {
+    let from_stdin = args.log.as_deref() == Some(Path::new("-"))
+        || args.paths.iter().any(|p| p.as_os_str() == "-");
+    let bytes = if from_stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        bytes
+    } else if let Some(log) = &args.log {
+        std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The paths to check (`.` when none is given) and the project folder: the first folder among
+/// them, else the first file's folder.
+fn project_paths(args: &DoctorArgs) -> (Vec<PathBuf>, PathBuf) {
+    let mut paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let project = paths
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .or_else(|| {
+            paths[0]
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    (paths, project)
+}
+
+/// The known errors among the input's lines, once each (with every line that shows it) and
+/// with the findings of their rules, which join `shown`. FW502 is the verdict at the top.
+fn known_errors_met(
+    lines: &[traceback::Line],
+    records: &[Record],
+    shown: &mut BTreeSet<usize>,
+) -> Vec<Met> {
+    let mut met: Vec<Met> = Vec::new();
+    for line in lines {
+        let Some(entry) = known::classify(&line.text) else {
+            continue;
+        };
+        match met.iter_mut().find(|m| m.entry.id == entry.id) {
+            Some(m) => m.lines.push(line.number),
+            None => met.push(Met {
+                entry,
+                line: line.text.clone(),
+                lines: vec![line.number],
+                findings: Vec::new(),
+            }),
+        }
+    }
+    for m in &mut met {
+        m.findings = (0..records.len())
+            .filter(|&i| {
+                let code = records[i].code;
+                code != "FW502" && m.entry.rules.iter().any(|r| r == code)
+            })
+            .collect();
+        shown.extend(m.findings.iter().copied());
+    }
+    met
 }
 
 /// The command line of the `--check` that doctor runs.
@@ -651,8 +674,17 @@ impl Report<'_> {
 
     fn text(&self) -> String {
         let mut out = String::new();
+        self.sdk_verdict(&mut out);
+        self.traceback_frames(&mut out);
+        self.known_errors(&mut out);
+        self.input_note(&mut out);
+        self.elsewhere(&mut out);
+        out
+    }
+
+    /// The installed SDK against the target's range: the verdict at the top.
+    fn sdk_verdict(&self, out: &mut String) {
         let v = self.verdict;
-        // 1. The installed SDK.
         match (&v.environment, &v.problem) {
             (None, _) => {
                 let _ = writeln!(
@@ -695,8 +727,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // 2. The traceback, frame by frame.
+    /// Each traceback of the input, frame by frame, with the findings at each frame's statement.
+    fn traceback_frames(&self, out: &mut String) {
         for tb in self.tracebacks {
             if tb.frames.is_empty() && tb.outside == 0 {
                 continue;
@@ -724,7 +758,7 @@ impl Report<'_> {
                         let _ = writeln!(out, "    elsewhere in this file:");
                     }
                     for &i in f.in_file.iter().take(LISTED) {
-                        self.finding_lines(&mut out, "    ", &self.records[i]);
+                        self.finding_lines(out, "    ", &self.records[i]);
                     }
                     if f.in_file.len() > LISTED {
                         let _ = writeln!(
@@ -737,7 +771,7 @@ impl Report<'_> {
                     }
                 }
                 for &i in &f.findings {
-                    self.finding_lines(&mut out, "    ", &self.records[i]);
+                    self.finding_lines(out, "    ", &self.records[i]);
                 }
             }
             if tb.outside > 0 {
@@ -748,8 +782,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // 3. Known errors.
+    /// Each known error met in the input: its cause, remedy, fix, and the findings of its rules.
+    fn known_errors(&self, out: &mut String) {
         for m in self.met {
             let e = m.entry;
             let mark = if e.benign { INFO } else { BAD };
@@ -790,7 +826,7 @@ impl Report<'_> {
                 crate::plural(m.findings.len(), "finding")
             );
             for &i in m.findings.iter().take(LISTED) {
-                self.finding_lines(&mut out, "    ", &self.records[i]);
+                self.finding_lines(out, "    ", &self.records[i]);
             }
             if m.findings.len() > LISTED {
                 let codes: BTreeSet<&str> =
@@ -804,8 +840,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // What the input held.
+    /// What the input held, when it gave nothing to explain.
+    fn input_note(&self, out: &mut String) {
         let placed = self
             .tracebacks
             .iter()
@@ -826,8 +864,10 @@ impl Report<'_> {
             }
             Some(_) => {}
         }
+    }
 
-        // 4. The rest of the project.
+    /// The project's other findings, counted.
+    fn elsewhere(&self, out: &mut String) {
         if !self.others.is_empty() {
             let fixable = self.others.iter().filter(|r| r.fixable).count();
             let _ = writeln!(
@@ -842,7 +882,6 @@ impl Report<'_> {
                 }
             );
         }
-        out
     }
 
     fn record(&self, r: &Record) -> Value {
