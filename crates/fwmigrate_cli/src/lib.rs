@@ -217,6 +217,39 @@ fn show_files(args: &Args, resolver: &Arc<Resolver>, paths: &[PathBuf], threads:
     print!("{out}");
 }
 
+/// What the workers hand back while a run goes: how many files are done (and, once known,
+/// out of how many), the results worth keeping and the requirements files met.
+#[derive(Default)]
+struct Collected {
+    done: AtomicUsize,
+    /// 0 while unknown (files are processed as the walk meets them).
+    total: AtomicUsize,
+    /// Only files with something to report are kept, so memory follows the findings rather
+    /// than the size of the tree.
+    results: Mutex<Vec<FileResult>>,
+    /// Requirements files met, so that one another includes is not checked twice.
+    manifests: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl Collected {
+    fn keep(&self, r: FileResult) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        if !r.is_empty()
+            && let Ok(mut results) = self.results.lock()
+        {
+            results.push(r);
+        }
+    }
+
+    fn met(&self, file: &walk::Candidate) {
+        if file.kind == walk::FileKind::Manifest
+            && let Ok(mut m) = self.manifests.lock()
+        {
+            m.insert(file.path.clone());
+        }
+    }
+}
+
 /// Check (or fix) the files under `paths`, then the files their requirements files include,
 /// and report.
 fn check_paths(
@@ -231,98 +264,30 @@ fn check_paths(
         mode,
         max_file_size: args.max_file_size,
     };
-    let done = AtomicUsize::new(0);
-    // 0 while unknown (files are processed as the walk meets them).
-    let total = AtomicUsize::new(0);
+    let collected = Collected::default();
     let finished = AtomicBool::new(false);
     let show_progress =
         !args.silent && !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
-    // Only files with something to report are kept, so memory follows the findings rather than
-    // the size of the tree.
-    let results = Mutex::new(Vec::new());
-    // Requirements files met, so that one another includes is not checked twice.
-    let manifests = Mutex::new(BTreeSet::new());
-    let keep = |r: FileResult| {
-        done.fetch_add(1, Ordering::Relaxed);
-        if !r.is_empty()
-            && let Ok(mut results) = results.lock()
-        {
-            results.push(r);
-        }
-    };
-    let seen_manifest = |file: &walk::Candidate| {
-        if file.kind == walk::FileKind::Manifest
-            && let Ok(mut m) = manifests.lock()
-        {
-            m.insert(file.path.clone());
-        }
-    };
     // One folder (the common case): the walker's threads process each file as the walk meets
     // it, like ripgrep searches them, and nothing holds the list of the tree's files (the
     // walker's threads have deep stacks too: see `main`). Several paths: the list is needed
     // first, to check a file reached under two names once.
     let streaming = paths.len() == 1 && paths[0].is_dir();
-    // With --apply, files with several hard links that pass the prefilter wait for the end of
-    // the walk: each is then fixed once, under its first name in path order (two names
-    // processed at once would race to write the one file).
-    let linked = Mutex::new(Vec::new());
     let walk_errors = std::thread::scope(|scope| {
         if show_progress {
-            let (done, total, finished) = (&done, &total, &finished);
+            let (done, total, finished) = (&collected.done, &collected.total, &finished);
             scope.spawn(move || progress(done, total, finished));
         }
         let errors = if streaming {
-            let errors = Mutex::new(Vec::new());
-            walk::for_each_file(
-                paths,
-                resolver,
-                !args.no_respect_gitignore,
-                threads,
-                &errors,
-                &|worker, file| {
-                    seen_manifest(&file);
-                    match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
-                        Prepared::Done(r) => keep(r),
-                        Prepared::Pending(p)
-                            if mode == Mode::Apply && walk::has_other_names(&p.path) =>
-                        {
-                            if let Ok(mut l) = linked.lock() {
-                                l.push(p);
-                            }
-                        }
-                        Prepared::Pending(p) => keep(finish_guarded(&job, p)),
-                    }
-                },
-            );
-            let mut linked: Vec<Pending> = linked.into_inner().unwrap_or_default();
-            walk::sort_by_path(&mut linked, |p| &p.path);
-            walk::once_per_file(&mut linked, |p| &p.path);
-            linked
-                .into_par_iter()
-                .for_each(|pending| keep(finish_guarded(&job, pending)));
-            walk::finish_errors(errors)
+            check_streaming(args, &job, resolver, paths, threads, &collected)
         } else {
-            let (files, errors) = walk::discover(
-                paths,
-                resolver,
-                !args.no_respect_gitignore,
-                args.force_exclude,
-                threads,
-            );
-            total.store(files.len(), Ordering::Relaxed);
-            files
-                .into_par_iter()
-                .for_each_init(walk::Worker::default, |worker, file| {
-                    seen_manifest(&file);
-                    keep(run_guarded(&job, &file, worker));
-                });
-            errors
+            check_listed(args, &job, resolver, paths, threads, &collected)
         };
         finished.store(true, Ordering::Relaxed);
         errors
     });
-    let mut results: Vec<FileResult> = results.into_inner().unwrap_or_default();
-    let manifests = manifests.into_inner().unwrap_or_default();
+    let mut results: Vec<FileResult> = collected.results.into_inner().unwrap_or_default();
+    let manifests = collected.manifests.into_inner().unwrap_or_default();
     check_included(&job, &manifests, &mut results);
     // Files in path order, whatever order the threads finished them in.
     walk::sort_by_path(&mut results, |r| Path::new(&r.path));
@@ -340,6 +305,78 @@ fn check_paths(
         return Err(config_errors.join("\n"));
     }
     report(args, mode, &results, &walk_errors, false)
+}
+
+/// Check the one folder in `paths`, each file on the walker's thread as the walk meets it.
+///
+/// With --apply, files with several hard links that pass the prefilter wait for the end of the
+/// walk: each is then fixed once, under its first name in path order (two names processed at
+/// once would race to write the one file).
+fn check_streaming(
+    args: &Args,
+    job: &Job,
+    resolver: &Arc<Resolver>,
+    paths: &[PathBuf],
+    threads: usize,
+    collected: &Collected,
+) -> walk::WalkErrors {
+    let linked = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    walk::for_each_file(
+        paths,
+        resolver,
+        !args.no_respect_gitignore,
+        threads,
+        &errors,
+        &|worker, file| {
+            collected.met(&file);
+            match guarded(&file.path, || job.prepare(&file, worker), Prepared::Done) {
+                Prepared::Done(r) => collected.keep(r),
+                Prepared::Pending(p)
+                    if job.mode == Mode::Apply && walk::has_other_names(&p.path) =>
+                {
+                    if let Ok(mut l) = linked.lock() {
+                        l.push(p);
+                    }
+                }
+                Prepared::Pending(p) => collected.keep(finish_guarded(job, p)),
+            }
+        },
+    );
+    let mut linked: Vec<Pending> = linked.into_inner().unwrap_or_default();
+    walk::sort_by_path(&mut linked, |p| &p.path);
+    walk::once_per_file(&mut linked, |p| &p.path);
+    linked
+        .into_par_iter()
+        .for_each(|pending| collected.keep(finish_guarded(job, pending)));
+    walk::finish_errors(errors)
+}
+
+/// Check several paths: the list of files first (a file reached under two names is checked
+/// once), then the files in parallel.
+fn check_listed(
+    args: &Args,
+    job: &Job,
+    resolver: &Arc<Resolver>,
+    paths: &[PathBuf],
+    threads: usize,
+    collected: &Collected,
+) -> walk::WalkErrors {
+    let (files, errors) = walk::discover(
+        paths,
+        resolver,
+        !args.no_respect_gitignore,
+        args.force_exclude,
+        threads,
+    );
+    collected.total.store(files.len(), Ordering::Relaxed);
+    files
+        .into_par_iter()
+        .for_each_init(walk::Worker::default, |worker, file| {
+            collected.met(&file);
+            collected.keep(run_guarded(job, &file, worker));
+        });
+    errors
 }
 
 /// Files that requirements files include (`-r base.txt`) are checked too, once each, and so
