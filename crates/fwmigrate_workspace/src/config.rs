@@ -274,41 +274,62 @@ fn parse_options(
     codes: &[&str],
 ) -> Result<FileOptions, ConfigError> {
     let options: FileOptions = serde_path_to_error::deserialize(Value::Table(table.clone()))
-        .map_err(|e| {
-            let key = e
-                .path()
-                .iter()
-                .next()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            // A value inside `per-file-ignores` (a glob's codes) is a list of strings.
-            let nested = e.path().iter().count() > 1;
-            if key.is_empty() || !KEYS.contains(&key.as_str()) {
-                // The unknown key itself: serde names it in its message.
-                let unknown = table
-                    .keys()
-                    .find(|k| !KEYS.contains(&k.as_str()))
-                    .cloned()
-                    .unwrap_or(key);
-                ConfigError::UnknownKey {
-                    path: path.to_path_buf(),
-                    section,
-                    key: unknown,
-                }
+        .map_err(|e| shape_error(&e, table, path, section))?;
+    check_values(&options, table, path, section, codes)?;
+    Ok(options)
+}
+
+/// The error for a table serde rejects: an unknown key, or a known key with a value of the
+/// wrong type (with what it accepts).
+fn shape_error(
+    e: &serde_path_to_error::Error<toml::de::Error>,
+    table: &toml::Table,
+    path: &Path,
+    section: &'static str,
+) -> ConfigError {
+    let key = e
+        .path()
+        .iter()
+        .next()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    // A value inside `per-file-ignores` (a glob's codes) is a list of strings.
+    let nested = e.path().iter().count() > 1;
+    if key.is_empty() || !KEYS.contains(&key.as_str()) {
+        // The unknown key itself: serde names it in its message.
+        let unknown = table
+            .keys()
+            .find(|k| !KEYS.contains(&k.as_str()))
+            .cloned()
+            .unwrap_or(key);
+        ConfigError::UnknownKey {
+            path: path.to_path_buf(),
+            section,
+            key: unknown,
+        }
+    } else {
+        ConfigError::BadValue {
+            path: path.to_path_buf(),
+            section,
+            expected: if nested {
+                "a list of strings"
             } else {
-                ConfigError::BadValue {
-                    path: path.to_path_buf(),
-                    section,
-                    expected: if nested {
-                        "a list of strings"
-                    } else {
-                        expected(&key)
-                    },
-                    key,
-                }
-            }
-        })?;
-    // What serde cannot check: rule selectors, globs, the target and the SDK version.
+                expected(&key)
+            },
+            key,
+        }
+    }
+}
+
+/// What serde cannot check: rule selectors, globs, the target and the SDK version; in the
+/// file's order, so that the first bad key is the one reported.
+fn check_values(
+    options: &FileOptions,
+    table: &toml::Table,
+    path: &Path,
+    section: &'static str,
+    codes: &[&str],
+) -> Result<(), ConfigError> {
     let selectors = |key: &str, list: &Option<Vec<String>>| -> Result<(), ConfigError> {
         for s in list.iter().flatten() {
             if !valid_selector(s, codes) {
@@ -333,7 +354,6 @@ fn parse_options(
             }),
         }
     };
-    // In the file's order, so that the first bad key is the one reported.
     for key in table.keys() {
         match key.as_str() {
             "select" => selectors(key, &options.select)?,
@@ -378,7 +398,7 @@ fn parse_options(
             _ => {}
         }
     }
-    Ok(options)
+    Ok(())
 }
 
 fn valid_selector(s: &str, codes: &[&str]) -> bool {
