@@ -116,14 +116,172 @@ enum Frame {
     },
 }
 
+/// A node the parser has finished, to attach to its parent: whether it was reached through an
+/// alias, and its text when it is a scalar (a mapping key's name).
+struct Finished {
+    node: NodeId,
+    alias: bool,
+    key_text: Option<String>,
+}
+
+/// Builds a [`Yaml`] from the parser's events.
+struct Builder<'t> {
+    source: &'t str,
+    yaml: Yaml,
+    anchors: HashMap<usize, NodeId>,
+    /// The collections being read, innermost last.
+    stack: Vec<Frame>,
+}
+
+impl Builder<'_> {
+    fn anchor(&mut self, anchor: usize, id: NodeId) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, id);
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        text: String,
+        style: ScalarStyle,
+        anchor: usize,
+        range: TextRange,
+    ) -> Finished {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+            _ => Style::Block,
+        };
+        // A quoted scalar's span may run on past its closing quote: end it there.
+        let range = match style {
+            Style::Quoted => quoted_end(self.source, range.start())
+                .map_or(range, |end| TextRange::new(range.start(), end)),
+            _ => range,
+        };
+        let id = self.yaml.push(
+            Value::Scalar {
+                text: text.clone(),
+                style,
+            },
+            range,
+        );
+        self.anchor(anchor, id);
+        Finished {
+            node: id,
+            alias: false,
+            key_text: Some(text),
+        }
+    }
+
+    fn alias(&self, anchor: usize, range: TextRange) -> Result<Finished, YamlError> {
+        match self.anchors.get(&anchor) {
+            Some(&node) => Ok(Finished {
+                node,
+                alias: true,
+                key_text: None,
+            }),
+            None => Err(YamlError {
+                offset: range.start(),
+                message: "an alias to an unknown anchor".to_string(),
+            }),
+        }
+    }
+
+    fn start_mapping(&mut self, anchor: usize, range: TextRange) {
+        let flow = self.source[range.start().to_usize()..].starts_with('{');
+        let value = Value::Mapping {
+            entries: Vec::new(),
+            flow,
+        };
+        let id = self.yaml.push(value, range);
+        self.anchor(anchor, id);
+        self.stack.push(Frame::Mapping {
+            id,
+            entries: Vec::new(),
+            key: None,
+        });
+    }
+
+    fn start_sequence(&mut self, anchor: usize, range: TextRange) {
+        let flow = self.source[range.start().to_usize()..].starts_with('[');
+        let value = Value::Sequence {
+            items: Vec::new(),
+            flow,
+        };
+        let id = self.yaml.push(value, range);
+        self.anchor(anchor, id);
+        self.stack.push(Frame::Sequence {
+            id,
+            items: Vec::new(),
+        });
+    }
+
+    /// The end of the innermost collection: it gets its entries or items.
+    fn end_collection(&mut self) -> Option<Finished> {
+        let id = match self.stack.pop()? {
+            Frame::Mapping { id, entries, .. } => {
+                if let Value::Mapping { entries: e, .. } = &mut self.yaml.nodes[id].value {
+                    *e = entries;
+                }
+                id
+            }
+            Frame::Sequence { id, items } => {
+                if let Value::Sequence { items: i, .. } = &mut self.yaml.nodes[id].value {
+                    *i = items;
+                }
+                id
+            }
+        };
+        self.yaml.close(id);
+        Some(Finished {
+            node: id,
+            alias: false,
+            key_text: None,
+        })
+    }
+
+    /// Attach a finished node to the collection being read: a sequence's item, a mapping's key
+    /// or the value of its pending key; with no collection open, the document's root.
+    fn attach(&mut self, done: Finished) {
+        let Finished {
+            node,
+            alias,
+            key_text,
+        } = done;
+        match self.stack.last_mut() {
+            None => {
+                if self.yaml.root.is_none() {
+                    self.yaml.root = Some(node);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+                None => {
+                    // A key: a scalar's text, else (a collection as a key) nothing to name.
+                    let range = self.yaml.nodes[node].range;
+                    *key = Some((key_text.filter(|_| !alias).unwrap_or_default(), range));
+                }
+                Some((name, key_range)) => entries.push(Entry {
+                    key: name,
+                    key_range,
+                    value: node,
+                    alias,
+                }),
+            },
+        }
+    }
+}
+
 impl Yaml {
     /// Parse `text`. Only the first document is kept; an empty stream has no root.
     pub fn parse(text: &str) -> Result<Yaml, YamlError> {
-        let source = text;
         let offsets = Offsets::new(text);
-        let mut yaml = Yaml::default();
-        let mut anchors: HashMap<usize, NodeId> = HashMap::new();
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut builder = Builder {
+            source: text,
+            yaml: Yaml::default(),
+            anchors: HashMap::new(),
+            stack: Vec::new(),
+        };
         let mut documents = 0;
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| YamlError {
@@ -131,127 +289,33 @@ impl Yaml {
                 message: e.info().to_string(),
             })?;
             let range = offsets.range(&span);
-            let (node, alias, key_text) = match event {
+            let finished = match event {
                 Event::DocumentStart(_) => {
                     documents += 1;
                     continue;
                 }
                 _ if documents > 1 => continue,
                 Event::Scalar(value, style, anchor, _) => {
-                    let style = match style {
-                        ScalarStyle::Plain => Style::Plain,
-                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
-                        _ => Style::Block,
-                    };
-                    let text = value.into_owned();
-                    // A quoted scalar's span may run on past its closing quote: end it there.
-                    let range = match style {
-                        Style::Quoted => quoted_end(source, range.start())
-                            .map_or(range, |end| TextRange::new(range.start(), end)),
-                        _ => range,
-                    };
-                    let id = yaml.push(
-                        Value::Scalar {
-                            text: text.clone(),
-                            style,
-                        },
-                        range,
-                    );
-                    if anchor > 0 {
-                        anchors.insert(anchor, id);
-                    }
-                    (id, false, Some(text))
+                    builder.scalar(value.into_owned(), style, anchor, range)
                 }
-                Event::Alias(anchor) => match anchors.get(&anchor) {
-                    Some(&id) => (id, true, None),
-                    None => {
-                        return Err(YamlError {
-                            offset: range.start(),
-                            message: "an alias to an unknown anchor".to_string(),
-                        });
-                    }
-                },
+                Event::Alias(anchor) => builder.alias(anchor, range)?,
                 Event::MappingStart(anchor, _) => {
-                    let flow = text[range.start().to_usize()..].starts_with('{');
-                    let id = yaml.push(
-                        Value::Mapping {
-                            entries: Vec::new(),
-                            flow,
-                        },
-                        range,
-                    );
-                    if anchor > 0 {
-                        anchors.insert(anchor, id);
-                    }
-                    stack.push(Frame::Mapping {
-                        id,
-                        entries: Vec::new(),
-                        key: None,
-                    });
+                    builder.start_mapping(anchor, range);
                     continue;
                 }
                 Event::SequenceStart(anchor, _) => {
-                    let flow = text[range.start().to_usize()..].starts_with('[');
-                    let id = yaml.push(
-                        Value::Sequence {
-                            items: Vec::new(),
-                            flow,
-                        },
-                        range,
-                    );
-                    if anchor > 0 {
-                        anchors.insert(anchor, id);
-                    }
-                    stack.push(Frame::Sequence {
-                        id,
-                        items: Vec::new(),
-                    });
+                    builder.start_sequence(anchor, range);
                     continue;
                 }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    let id = match stack.pop() {
-                        Some(Frame::Mapping { id, entries, .. }) => {
-                            if let Value::Mapping { entries: e, .. } = &mut yaml.nodes[id].value {
-                                *e = entries;
-                            }
-                            id
-                        }
-                        Some(Frame::Sequence { id, items }) => {
-                            if let Value::Sequence { items: i, .. } = &mut yaml.nodes[id].value {
-                                *i = items;
-                            }
-                            id
-                        }
-                        None => continue,
-                    };
-                    yaml.close(id);
-                    (id, false, None)
-                }
+                Event::MappingEnd | Event::SequenceEnd => match builder.end_collection() {
+                    Some(finished) => finished,
+                    None => continue,
+                },
                 _ => continue,
             };
-            match stack.last_mut() {
-                None => {
-                    if yaml.root.is_none() {
-                        yaml.root = Some(node);
-                    }
-                }
-                Some(Frame::Sequence { items, .. }) => items.push(node),
-                Some(Frame::Mapping { entries, key, .. }) => match key.take() {
-                    None => {
-                        // A key: a scalar's text, else (a collection as a key) nothing to name.
-                        let range = yaml.nodes[node].range;
-                        *key = Some((key_text.filter(|_| !alias).unwrap_or_default(), range));
-                    }
-                    Some((name, key_range)) => entries.push(Entry {
-                        key: name,
-                        key_range,
-                        value: node,
-                        alias,
-                    }),
-                },
-            }
+            builder.attach(finished);
         }
-        Ok(yaml)
+        Ok(builder.yaml)
     }
 
     fn push(&mut self, value: Value, range: TextRange) -> NodeId {
