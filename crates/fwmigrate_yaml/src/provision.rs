@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use fwmigrate_api::index::{ApiView, Axis, Resolved};
-use fwmigrate_api::provision::Provision;
+use fwmigrate_api::provision::{Provision, RecipeModel};
 use ruff_text_size::TextRange;
 
 use crate::tree::{EntryRef, NodeId, Yaml};
@@ -114,7 +114,15 @@ struct Cx<'a> {
 /// One key of a merged mapping: the entries that set it, in merge order (the last one wins).
 type Merged = Vec<(String, Vec<EntryRef>)>;
 
-impl Cx<'_> {
+/// The entry that sets `key` in a merged mapping (the last one).
+fn winner(merged: &Merged, key: &str) -> Option<EntryRef> {
+    merged
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.last().copied())
+}
+
+impl<'a> Cx<'a> {
     fn document(&mut self) {
         let yaml = self.yaml;
         let Some(root) = yaml.root().filter(|&r| yaml.is_mapping(r)) else {
@@ -169,47 +177,69 @@ impl Cx<'_> {
     }
 
     fn recipe(&mut self, name: &str, at: TextRange, sources: &[(NodeId, bool)], root: NodeId) {
-        let yaml = self.yaml;
         let merged = self.merge(sources);
-        let winner = |key: &str| -> Option<EntryRef> {
-            merged
-                .iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, v)| v.last().copied())
-        };
-        let mode_entry = winner("mode");
-        let explicit = mode_entry.and_then(|r| yaml.string(yaml.entry(r).value));
-        let model = self.model;
-        let mode = model
-            .mode_of(name, explicit)
-            .filter(|m| model.modes.contains(m));
-        let Some((mode, rm)) = mode.and_then(|m| model.recipes.get(&m).map(|rm| (m, rm))) else {
-            let (range, got) = match mode_entry {
-                Some(r) => (yaml.entry(r).key_range, explicit.unwrap_or("").to_string()),
-                None => (at, String::new()),
-            };
-            let got = if got.is_empty() {
-                format!("the name `{name}` gives none")
-            } else {
-                format!("got `{got}`")
-            };
-            self.problem(
-                range,
-                format!(
-                    "recipe `{name}`: the mode must be one of {}; {got}, so provision.py raises",
-                    list(&model.modes)
-                ),
-            );
-            for (_, entries) in &merged {
-                for r in entries {
-                    self.verdict(*r, Verdict::Reaches);
-                }
-            }
+        let Some((mode, rm)) = self.recipe_mode(name, at, &merged) else {
             return;
         };
         let label = format!("recipe `{name}` (mode {mode})");
-        // Removed options and missing values: provision.py raises.
-        for (key, entries) in &merged {
+        self.recipe_problems(&merged, at, &mode, rm, &label);
+        self.recipe_sections(&merged, root, &mode, rm, &label);
+        self.recipe_keys(&merged, rm, &label);
+    }
+
+    /// The recipe's mode and its model; `None`, after reporting it (provision.py raises), when
+    /// the mode is neither given nor implied by the name, or unknown.
+    fn recipe_mode(
+        &mut self,
+        name: &str,
+        at: TextRange,
+        merged: &Merged,
+    ) -> Option<(String, &'a RecipeModel)> {
+        let yaml = self.yaml;
+        let model = self.model;
+        let mode_entry = winner(merged, "mode");
+        let explicit = mode_entry.and_then(|r| yaml.string(yaml.entry(r).value));
+        let mode = model
+            .mode_of(name, explicit)
+            .filter(|m| model.modes.contains(m));
+        if let Some(found) = mode.and_then(|m| model.recipes.get(&m).map(|rm| (m, rm))) {
+            return Some(found);
+        }
+        let (range, got) = match mode_entry {
+            Some(r) => (yaml.entry(r).key_range, explicit.unwrap_or("").to_string()),
+            None => (at, String::new()),
+        };
+        let got = if got.is_empty() {
+            format!("the name `{name}` gives none")
+        } else {
+            format!("got `{got}`")
+        };
+        self.problem(
+            range,
+            format!(
+                "recipe `{name}`: the mode must be one of {}; {got}, so provision.py raises",
+                list(&model.modes)
+            ),
+        );
+        for (_, entries) in merged {
+            for r in entries {
+                self.verdict(*r, Verdict::Reaches);
+            }
+        }
+        None
+    }
+
+    /// Removed options and missing values: provision.py raises.
+    fn recipe_problems(
+        &mut self,
+        merged: &Merged,
+        at: TextRange,
+        mode: &str,
+        rm: &RecipeModel,
+        label: &str,
+    ) {
+        let yaml = self.yaml;
+        for (key, entries) in merged {
             if rm.rejected.contains(key) {
                 let r = *entries.last().expect("a merged key has an entry");
                 self.problem(
@@ -222,8 +252,8 @@ impl Cx<'_> {
                 );
             }
         }
-        for key in model.required.iter().chain(&rm.required) {
-            let missing = winner(key).is_none_or(|r| yaml.is_missing(yaml.entry(r).value));
+        for key in self.model.required.iter().chain(&rm.required) {
+            let missing = winner(merged, key).is_none_or(|r| yaml.is_missing(yaml.entry(r).value));
             if missing {
                 self.problem(
                     at,
@@ -231,43 +261,61 @@ impl Cx<'_> {
                 );
             }
         }
-        // The sections the recipe names.
-        let trainer = winner("trainer").and_then(|r| self.reference(root, "trainers", r));
+    }
+
+    /// The sections the recipe names: its trainer (and the deployment the trainer names), its
+    /// reference trainer and its deployment.
+    fn recipe_sections(
+        &mut self,
+        merged: &Merged,
+        root: NodeId,
+        mode: &str,
+        rm: &RecipeModel,
+        label: &str,
+    ) {
+        let yaml = self.yaml;
+        let trainer = winner(merged, "trainer").and_then(|r| self.reference(root, "trainers", r));
         let mut deployment_ref =
-            winner("deployment").filter(|r| !yaml.is_missing(yaml.entry(*r).value));
+            winner(merged, "deployment").filter(|r| !yaml.is_missing(yaml.entry(*r).value));
         if let Some((m, shared)) = trainer {
-            deployment_ref = deployment_ref.or(self.trainer(m, shared, &label));
+            deployment_ref = deployment_ref.or(self.trainer(m, shared, label));
         }
         if let Some((m, shared)) =
-            winner("reference_trainer").and_then(|r| self.reference(root, "trainers", r))
+            winner(merged, "reference_trainer").and_then(|r| self.reference(root, "trainers", r))
         {
             self.reference_section(m, shared);
         }
-        if let Some((m, shared)) =
-            deployment_ref.and_then(|r| self.reference(root, "deployments", r))
-        {
-            self.section(SectionKind::Deployment, m, shared);
-            let class = model.deployment.config.clone();
-            if rm.deployment {
-                self.class_keys(&[(m, shared)], &class, &[], &BTreeMap::new(), &label);
-            } else {
-                for r in yaml.entries_shared(m, shared) {
-                    let reason = format!("mode {mode} uses no deployment");
-                    self.verdict(
-                        r,
-                        Verdict::Ignored {
-                            reason,
-                            class: None,
-                        },
-                    );
-                }
+        let Some((m, shared)) = deployment_ref.and_then(|r| self.reference(root, "deployments", r))
+        else {
+            return;
+        };
+        self.section(SectionKind::Deployment, m, shared);
+        let class = self.model.deployment.config.clone();
+        if rm.deployment {
+            self.class_keys(&[(m, shared)], &class, &[], &BTreeMap::new(), label);
+        } else {
+            for r in yaml.entries_shared(m, shared) {
+                let reason = format!("mode {mode} uses no deployment");
+                self.verdict(
+                    r,
+                    Verdict::Ignored {
+                        reason,
+                        class: None,
+                    },
+                );
             }
         }
-        // The merged entry's own keys.
+    }
+
+    /// The merged recipe entry's own keys: what provision.py uses, what the recipe `Config`
+    /// takes (nested classes checked key by key), and what neither reads.
+    fn recipe_keys(&mut self, merged: &Merged, rm: &RecipeModel, label: &str) {
+        let yaml = self.yaml;
+        let model = self.model;
         let used: BTreeSet<&String> = model.used.iter().chain(&rm.used).collect();
         let config = rm.config.clone();
         let info = self.class_info(&config);
-        for (key, entries) in &merged {
+        for (key, entries) in merged {
             let (last, shadowed) = entries.split_last().expect("a merged key has an entry");
             for r in shadowed {
                 self.verdict(*r, Verdict::Reaches);
@@ -281,11 +329,11 @@ impl Cx<'_> {
             } else if let Some(class) = rm.nested.get(key) {
                 self.verdict(*last, Verdict::Reaches);
                 let nested = self.mappings(entries);
-                self.class_keys(&nested, class, &[], &BTreeMap::new(), &label);
+                self.class_keys(&nested, class, &[], &BTreeMap::new(), label);
             } else {
                 let v = self.field_verdict(info.as_ref(), key);
                 if v == Verdict::Reaches && yaml.is_mapping(value) {
-                    self.nested(info.as_ref(), key, entries, &label);
+                    self.nested(info.as_ref(), key, entries, label);
                 }
                 self.verdict(*last, v);
             }
