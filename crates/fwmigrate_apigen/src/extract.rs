@@ -555,113 +555,8 @@ impl<'a> Reader<'a> {
 
     fn class_stmt(&self, stmt: &Stmt, class: &mut Class, kw_only_marker: &mut bool) {
         match stmt {
-            Stmt::FunctionDef(def) => {
-                let name = def.name.to_string();
-                if name == "__getattr__" || name == "__getattribute__" {
-                    class.open = true;
-                }
-                if is_overload(def) {
-                    return;
-                }
-                let decorators: Vec<String> = def
-                    .decorator_list
-                    .iter()
-                    .map(|d| self.decorator_name(&d.expression))
-                    .collect();
-                // `@x.setter` / `@x.deleter` belong to the property already recorded.
-                if decorators
-                    .iter()
-                    .any(|d| d.ends_with(".setter") || d.ends_with(".deleter"))
-                {
-                    return;
-                }
-                let mut kind = None;
-                let mut transparent = true;
-                for d in &decorators {
-                    match d.as_str() {
-                        "staticmethod" => kind = Some(MethodKind::Staticmethod),
-                        "classmethod" => kind = Some(MethodKind::Classmethod),
-                        "property" | "functools.cached_property" | "cached_property" => {
-                            kind = Some(MethodKind::Property)
-                        }
-                        other if SIGNATURE_CHANGING_DECORATORS.contains(&other) => {
-                            transparent = false
-                        }
-                        _ => {}
-                    }
-                }
-                if kind.is_none()
-                    && let Some(first) = def
-                        .parameters
-                        .args
-                        .first()
-                        .or(def.parameters.posonlyargs.first())
-                {
-                    instance_attrs(&def.body, first.parameter.name.as_str(), &mut class.attrs);
-                }
-                let function = Function {
-                    sig: transparent.then(|| signature(&def.parameters)),
-                    ret: def.returns.as_deref().map(|r| self.text(r)),
-                    kind,
-                };
-                class.methods.insert(name, function);
-            }
-            Stmt::AnnAssign(assign) => {
-                let Expr::Name(target) = &*assign.target else {
-                    return;
-                };
-                let ty = self.text(&assign.annotation);
-                if ty == "KW_ONLY" || ty.ends_with(".KW_ONLY") {
-                    *kw_only_marker = true;
-                    return;
-                }
-                if ty.starts_with("ClassVar") || ty.contains(".ClassVar") {
-                    class.attrs.push(target.id.to_string());
-                    return;
-                }
-                let mut field = Field {
-                    name: target.id.to_string(),
-                    default: assign.value.is_some(),
-                    no_init: false,
-                    kw_only: *kw_only_marker,
-                    alias: None,
-                    ty: Some(ty),
-                };
-                if let Some(Expr::Call(call)) = assign.value.as_deref() {
-                    let callee = dotted_text(&call.func).unwrap_or_default();
-                    if callee == "field" || callee.ends_with(".field") {
-                        field.default = call.arguments.keywords.iter().any(|k| {
-                            matches!(
-                                k.arg.as_ref().map(|a| a.as_str()),
-                                Some("default" | "default_factory")
-                            )
-                        });
-                        apply_field_flags(&mut field, &call.arguments.keywords);
-                    } else if callee == "Field" || callee.ends_with(".Field") {
-                        // pydantic: `Field(...)`/`Field()` without a default is required.
-                        let positional_default = call
-                            .arguments
-                            .args
-                            .first()
-                            .is_some_and(|a| !matches!(a, Expr::EllipsisLiteral(_)));
-                        field.default = positional_default
-                            || call.arguments.keywords.iter().any(|k| {
-                                matches!(
-                                    k.arg.as_ref().map(|a| a.as_str()),
-                                    Some("default" | "default_factory")
-                                )
-                            });
-                        for k in call.arguments.keywords.iter() {
-                            if k.arg.as_ref().is_some_and(|a| a.as_str() == "alias")
-                                && let Expr::StringLiteral(s) = &k.value
-                            {
-                                field.alias = Some(s.value.to_str().to_string());
-                            }
-                        }
-                    }
-                }
-                class.fields.push(field);
-            }
+            Stmt::FunctionDef(def) => self.class_method(def, class),
+            Stmt::AnnAssign(assign) => self.class_field(assign, class, kw_only_marker),
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
                     if let Expr::Name(name) = target {
@@ -705,6 +600,122 @@ impl<'a> Reader<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A method of the class: its signature (unless a decorator changes it) and kind, and the
+    /// attributes it assigns on its instance.
+    fn class_method(&self, def: &ast::StmtFunctionDef, class: &mut Class) {
+        let name = def.name.to_string();
+        if name == "__getattr__" || name == "__getattribute__" {
+            class.open = true;
+        }
+        if is_overload(def) {
+            return;
+        }
+        let decorators: Vec<String> = def
+            .decorator_list
+            .iter()
+            .map(|d| self.decorator_name(&d.expression))
+            .collect();
+        // `@x.setter` / `@x.deleter` belong to the property already recorded.
+        if decorators
+            .iter()
+            .any(|d| d.ends_with(".setter") || d.ends_with(".deleter"))
+        {
+            return;
+        }
+        let mut kind = None;
+        let mut transparent = true;
+        for d in &decorators {
+            match d.as_str() {
+                "staticmethod" => kind = Some(MethodKind::Staticmethod),
+                "classmethod" => kind = Some(MethodKind::Classmethod),
+                "property" | "functools.cached_property" | "cached_property" => {
+                    kind = Some(MethodKind::Property)
+                }
+                other if SIGNATURE_CHANGING_DECORATORS.contains(&other) => transparent = false,
+                _ => {}
+            }
+        }
+        if kind.is_none()
+            && let Some(first) = def
+                .parameters
+                .args
+                .first()
+                .or(def.parameters.posonlyargs.first())
+        {
+            instance_attrs(&def.body, first.parameter.name.as_str(), &mut class.attrs);
+        }
+        let function = Function {
+            sig: transparent.then(|| signature(&def.parameters)),
+            ret: def.returns.as_deref().map(|r| self.text(r)),
+            kind,
+        };
+        class.methods.insert(name, function);
+    }
+
+    /// An annotated class attribute: a field (dataclass or pydantic), a `ClassVar`, or the
+    /// `KW_ONLY` marker that makes the fields after it keyword-only.
+    fn class_field(
+        &self,
+        assign: &ast::StmtAnnAssign,
+        class: &mut Class,
+        kw_only_marker: &mut bool,
+    ) {
+        let Expr::Name(target) = &*assign.target else {
+            return;
+        };
+        let ty = self.text(&assign.annotation);
+        if ty == "KW_ONLY" || ty.ends_with(".KW_ONLY") {
+            *kw_only_marker = true;
+            return;
+        }
+        if ty.starts_with("ClassVar") || ty.contains(".ClassVar") {
+            class.attrs.push(target.id.to_string());
+            return;
+        }
+        let mut field = Field {
+            name: target.id.to_string(),
+            default: assign.value.is_some(),
+            no_init: false,
+            kw_only: *kw_only_marker,
+            alias: None,
+            ty: Some(ty),
+        };
+        if let Some(Expr::Call(call)) = assign.value.as_deref() {
+            let callee = dotted_text(&call.func).unwrap_or_default();
+            if callee == "field" || callee.ends_with(".field") {
+                field.default = call.arguments.keywords.iter().any(|k| {
+                    matches!(
+                        k.arg.as_ref().map(|a| a.as_str()),
+                        Some("default" | "default_factory")
+                    )
+                });
+                apply_field_flags(&mut field, &call.arguments.keywords);
+            } else if callee == "Field" || callee.ends_with(".Field") {
+                // pydantic: `Field(...)`/`Field()` without a default is required.
+                let positional_default = call
+                    .arguments
+                    .args
+                    .first()
+                    .is_some_and(|a| !matches!(a, Expr::EllipsisLiteral(_)));
+                field.default = positional_default
+                    || call.arguments.keywords.iter().any(|k| {
+                        matches!(
+                            k.arg.as_ref().map(|a| a.as_str()),
+                            Some("default" | "default_factory")
+                        )
+                    });
+                for k in call.arguments.keywords.iter() {
+                    if k.arg.as_ref().is_some_and(|a| a.as_str() == "alias")
+                        && let Expr::StringLiteral(s) = &k.value
+                    {
+                        field.alias = Some(s.value.to_str().to_string());
+                    }
+                }
+            }
+        }
+        class.fields.push(field);
     }
 }
 
