@@ -28,8 +28,8 @@ pub struct ClientSupport {
 }
 
 impl ClientSupport {
-    /// From the `initialize` params. Fields are read one by one, so that an odd capability does
-    /// not lose the others.
+    /// From the `initialize` params. Capabilities that do not read as lsp-types'
+    /// `ClientCapabilities` count as none (the test below pins this down).
     pub fn from_params(params: &Value) -> Self {
         let caps: ClientCapabilities = params
             .get("capabilities")
@@ -180,7 +180,7 @@ mod tests {
         let s = ClientSupport::from_params(&json!({}));
         assert!(!s.edits.document_changes);
         assert!(!s.resolve_edit && !s.apply_edit && !s.watch_files);
-        // A capability of the wrong shape loses everything (as it did), never the server.
+        // A capability of the wrong shape loses the others too, but never the server.
         let odd = support(json!({ "workspace": { "applyEdit": "yes" } }));
         assert!(!odd.apply_edit);
     }
