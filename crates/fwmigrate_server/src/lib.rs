@@ -13,9 +13,16 @@
 
 mod actions;
 pub mod adapter;
+mod capabilities;
 mod document;
+mod handlers;
+mod requests;
+mod scheduling;
 mod server;
 mod settings;
+mod shared;
+mod snapshot;
+mod store;
 mod transport;
 
 use std::process::ExitCode;

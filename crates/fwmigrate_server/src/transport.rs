@@ -159,6 +159,51 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Frame> {
     Ok(Some(body))
 }
 
+/// An outbox that keeps what is sent, so that what the server answers can be tested without a
+/// pipe.
+#[cfg(test)]
+pub mod memory {
+    use std::io::{self, Write};
+    use std::sync::{Arc, Mutex};
+
+    use lsp_server::Message;
+
+    use super::Outbox;
+
+    /// What was sent through the outbox of [`outbox`], not yet taken.
+    #[derive(Clone, Default)]
+    pub struct Sent(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sent {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sent {
+        /// The messages sent since the last call, in order.
+        pub fn take(&self) -> Vec<Message> {
+            let bytes = std::mem::take(&mut *self.0.lock().unwrap());
+            let mut input = &bytes[..];
+            let mut out = Vec::new();
+            while let Some(m) = Message::read(&mut input).unwrap() {
+                out.push(m);
+            }
+            out
+        }
+    }
+
+    pub fn outbox() -> (Outbox, Sent) {
+        let sent = Sent::default();
+        (Outbox::new(sent.clone()), sent)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
