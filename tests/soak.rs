@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 
 #[path = "common/lsp.rs"]
 mod lsp;
+use fwmigrate_testing::legacy::LEGACY_HEAD;
 use fwmigrate_testing::lsp::PATIENCE;
 use lsp::{Server, cli_findings, lsp_findings};
 
@@ -69,29 +70,6 @@ impl Rng {
         self.below(100) < percent
     }
 }
-
-const HEADER: &str = r#"#!/usr/bin/env python3
-"""GRPO experiments on GSM8K (legacy cookbook layout)."""
-
-import json
-import logging
-import os
-
-import training.recipes.rl_loop as rl_loop
-from fireworks.training.sdk import DeploymentManager, TrainerJobManager
-from training.utils import (
-    DeployConfig,
-    InfraConfig,
-    ResourceCleanup,
-    WeightSyncConfig,
-    setup_infra,
-)
-
-logger = logging.getLogger(__name__)
-
-BASE_MODEL = "accounts/fireworks/models/qwen3-8b"
-SHAPE = "accounts/fireworks/trainingShapes/qwen3-8b-128k-h200"
-"#;
 
 const FOOTER: &str = r#"
 
@@ -219,7 +197,7 @@ struct Doc {
 
 impl Doc {
     fn render(blocks: &[Block]) -> String {
-        let mut text = HEADER.to_string();
+        let mut text = LEGACY_HEAD.to_string();
         for b in blocks {
             b.render(&mut text);
         }

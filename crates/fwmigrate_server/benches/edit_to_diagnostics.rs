@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 #[path = "../tests/common/mod.rs"]
 mod common;
 use common::Client;
+use fwmigrate_testing::legacy::LEGACY_HEAD;
 
 const ROUNDS: usize = 60;
 
@@ -101,32 +102,9 @@ def launch_{i}(args):
 
 /// A legacy-style launch script of at least `lines` lines.
 fn legacy_script(lines: usize) -> String {
-    let mut text = String::from(
-        r#"#!/usr/bin/env python3
-"""Sweep of GRPO experiments on GSM8K (legacy cookbook layout)."""
-
-import argparse
-import json
-import logging
-import os
-import re
-import statistics
-
-import training.recipes.rl_loop as rl_loop
-from fireworks.training.sdk import DeploymentManager, TrainerJobManager
-from training.utils import (
-    DeployConfig,
-    InfraConfig,
-    ResourceCleanup,
-    WeightSyncConfig,
-    setup_infra,
-)
-
-logger = logging.getLogger(__name__)
-
-BASE_MODEL = "accounts/fireworks/models/qwen3-8b"
-SHAPE = "accounts/fireworks/trainingShapes/qwen3-8b-128k-h200"
-
+    let mut text = String::from(LEGACY_HEAD);
+    text.push_str(
+        r#"
 
 def warm_up(args, api_key):
     rlor_mgr = TrainerJobManager(api_key=api_key, base_url=args.base_url)

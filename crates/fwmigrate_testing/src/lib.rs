@@ -9,6 +9,7 @@
 //! Every render also asserts the engine's guarantees: an applied result parses, a second apply
 //! changes nothing, and a safe apply loses no comment.
 
+pub mod legacy;
 pub mod lsp;
 
 use std::fmt::Write as _;
