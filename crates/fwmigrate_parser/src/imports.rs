@@ -50,7 +50,7 @@ pub fn remove_binding(file: &ParsedFile, semantic: &Semantic, binding: &Binding)
             .collect()
     };
     if names.len() <= 1 {
-        return delete_statement(file, semantic, binding.stmt_range).map(|d| d.edit);
+        return delete_statement(file, semantic.statements(), binding.stmt_range).map(|d| d.edit);
     }
     Some(delete_list_element(
         file,
@@ -81,7 +81,7 @@ pub fn remove_bindings(file: &ParsedFile, semantic: &Semantic, bindings: &[&Bind
             import_stmt_at(file, stmt).map_or(0, |i| i.names.len())
         };
         if total == group.len() {
-            if let Some(d) = delete_statement(file, semantic, stmt) {
+            if let Some(d) = delete_statement(file, semantic.statements(), stmt) {
                 edits.push(d.edit);
             }
         } else if group.len() == 1 {

@@ -10,7 +10,8 @@
 //!   cleanly, insert a keyword in the style of its neighbours, and add, rename or remove imports;
 //! - [`layout`] to move code to another indentation, and [`names`] to pick fresh local names for
 //!   generated code;
-//! - [`statements`] to find the statements that enclose a range.
+//! - [`statements`] to find the statements that enclose a range, and where each statement stands
+//!   (its block, index and depth).
 
 pub mod edits;
 pub mod imports;

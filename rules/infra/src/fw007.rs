@@ -156,7 +156,7 @@ fn check_assignment(
     {
         return None;
     }
-    let deletion = delete_statement(ctx.file, ctx.semantic, stmt.range())?;
+    let deletion = delete_statement(ctx.file, ctx.semantic.statements(), stmt.range())?;
     let mut edits = vec![deletion.edit];
     if let Some(binding) = import_binding(ctx, &call.func)
         && binding_uses(ctx, binding, &[stmt.range()]) == 0

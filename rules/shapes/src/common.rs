@@ -218,7 +218,7 @@ pub fn delete_keyword_fix(
 /// statement through `;` (`x = 1; cfg.trainer.accelerator_type = "H100"`): the statement and its
 /// separator go, the neighbour stays.
 pub fn delete_stmt(ctx: &Context, stmt: TextRange) -> Option<StatementDeletion> {
-    if let Some(deletion) = delete_statement(ctx.file, ctx.semantic, stmt) {
+    if let Some(deletion) = delete_statement(ctx.file, ctx.semantic.statements(), stmt) {
         return Some(deletion);
     }
     let block = ctx.semantic.statement(stmt)?.block;
