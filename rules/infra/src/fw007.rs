@@ -3,7 +3,7 @@
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::delete_statement;
-use fwmigrate_rule::parser::imports::remove_binding;
+use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, TextRange,
     TextSize, walk,

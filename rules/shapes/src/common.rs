@@ -2,8 +2,9 @@
 //! constructions, what a local variable was bound to, and deleting a statement or keyword.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::parser::TokenKind;
 use fwmigrate_rule::parser::edits::{StatementDeletion, delete_argument, delete_statement};
-use fwmigrate_rule::parser::{CookbookSymbol, TokenKind};
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_expr_in, for_each_stmt};
 use fwmigrate_rule::{Applicability, Context, Edit, Fix, Ranged, TextRange, TextSize};
 

@@ -7,13 +7,14 @@
 //! [`Semantic::resolve`] what an expression refers to, and [`Semantic::statement_at`] where a
 //! statement stands.
 
-use crate::names::strip_module_prefix;
-use crate::statements::{StatementInfo, Statements};
 use std::collections::{HashMap, HashSet};
 
+use fwmigrate_parser::statements::{StatementInfo, Statements};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::names::strip_module_prefix;
 
 /// The cookbook package roots recognised by default (`docs/behaviour.md`, "Name resolution").
 pub const DEFAULT_ROOTS: &[&str] = &[
@@ -671,7 +672,7 @@ impl<'a> Visitor<'a> for Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ParsedFile, SourceKind};
+    use fwmigrate_parser::{ParsedFile, SourceKind};
 
     fn resolve_all(
         src: &str,
