@@ -534,7 +534,11 @@ mod tests {
         // separate passes, and the second one turns into `pass`.
         fn delete(ctx: &Context, call: &fwmigrate_parser::ast::ExprCall) -> Option<Fix> {
             let stmt = ctx.semantic.statement_at(call.range().start())?;
-            let d = fwmigrate_parser::edits::delete_statement(ctx.file, ctx.semantic, stmt.range)?;
+            let d = fwmigrate_parser::edits::delete_statement(
+                ctx.file,
+                ctx.semantic.statements(),
+                stmt.range,
+            )?;
             Some(Fix::safe("delete", vec![d.edit]).with_isolation(Some(d.block)))
         }
         let l = linter(&[rule("FW001", "old", delete)]);

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use fwmigrate_parser::edits::apply_edits;
-use fwmigrate_parser::{Edit, ParseFailure, ParsedFile, Semantic, SourceKind, TextRange, TextSize};
+use fwmigrate_parser::{Edit, ParseFailure, ParsedFile, SourceKind, TextRange, TextSize};
 use fwmigrate_rule::{Applicability, Context, Family, Finding, RuleMeta};
+use fwmigrate_semantic::Semantic;
 
 use crate::fix::{Adapter, Malformed, Pass, guarded};
 use crate::ruleset::RuleSet;

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use fwmigrate_parser::SemanticSettings;
 use fwmigrate_rule::{InstalledSdkProblem, Rule, RuleMeta, RunMemos, SdkVersion, Target, TextRule};
+use fwmigrate_semantic::SemanticSettings;
 
 use crate::builtin::{FW000, FW900, FW999};
 

@@ -7,10 +7,10 @@ use ruff_python_ast::{self as ast, ArgOrKeyword};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ParsedFile;
-use crate::semantic::Semantic;
 use crate::source::{
     full_line_end, indentation_at, is_at_line_start, is_blank_line, line_end, line_start,
 };
+use crate::statements::Statements;
 
 /// Replace `range` with `content` (an empty range inserts, empty content deletes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -227,14 +227,14 @@ pub struct StatementDeletion {
 
 /// Delete a statement: its whole lines when it has lines of its own; `pass` when it is the only
 /// statement of its block. Never leaves two blank lines where there was one. `None` when the
-/// statement shares a line with another (`a = 1; b = 2`).
+/// statement shares a line with another (`a = 1; b = 2`), or when `statements` does not have it.
 pub fn delete_statement(
     file: &ParsedFile,
-    semantic: &Semantic,
+    statements: &Statements,
     stmt: TextRange,
 ) -> Option<StatementDeletion> {
     let text = file.source();
-    let info = semantic.statement(stmt)?;
+    let info = statements.statement(stmt)?;
     if info.block_len == 1 {
         if info.depth == 0 {
             // The only statement of the module: leave an empty module.
@@ -396,7 +396,6 @@ pub fn insert_keywords_first(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantic::SemanticSettings;
     use crate::{ParsedFile, SourceKind};
     use ruff_python_ast::{Expr, Stmt};
 
@@ -485,10 +484,10 @@ mod tests {
 
     fn delete_stmt(src: &str, needle: &str) -> String {
         let file = ParsedFile::parse(src, SourceKind::Python).unwrap();
-        let semantic = Semantic::new(file.suite(), &SemanticSettings::default());
+        let statements = Statements::new(file.suite());
         let at = TextSize::new(src.find(needle).unwrap() as u32);
-        let info = semantic.statement_at(at).unwrap();
-        let deletion = delete_statement(&file, &semantic, info.range).unwrap();
+        let info = statements.statement_at(at).unwrap();
+        let deletion = delete_statement(&file, &statements, info.range).unwrap();
         apply_edits(src, &[deletion.edit])
     }
 

@@ -2,7 +2,7 @@
 //! through the file's imports, so a local look-alike never does.
 
 use crate::api::sdk;
-use crate::parser::CookbookSymbol;
+use crate::semantic::CookbookSymbol;
 use crate::{Context, ast};
 
 /// Whether a call's callee resolves to the cookbook utils symbol `name` (`setup_infra`,
@@ -40,7 +40,7 @@ pub fn is_deploy_config(ctx: &Context, call: &ast::ExprCall) -> bool {
 
 /// Whether `expr` is an instance of a cookbook or SDK class: its type is known from the API
 /// tables, at the target or in the legacy cookbook the code was written against (see
-/// `fwmigrate_parser::types`). A receiver of the user's own class, or of unknown type, is not.
+/// `fwmigrate_semantic::types`). A receiver of the user's own class, or of unknown type, is not.
 pub fn has_tabled_type(ctx: &Context, expr: &ast::Expr) -> bool {
     let types = ctx.types();
     [sdk::view(ctx.target, ctx.sdk_version), sdk::legacy_view()]

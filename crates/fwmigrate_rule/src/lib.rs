@@ -15,14 +15,13 @@ pub mod yaml;
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_parser::types::TypeIndex;
+use fwmigrate_semantic::types::TypeIndex;
 
 pub use memo::RunMemos;
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
-pub use fwmigrate_parser::{
-    self as parser, Edit, ParsedFile, Ranged, Semantic, TextRange, TextSize, ast,
-};
+pub use fwmigrate_parser::{self as parser, Edit, ParsedFile, Ranged, TextRange, TextSize, ast};
+pub use fwmigrate_semantic::{self as semantic, Semantic};
 
 /// How safe a fix is to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -363,7 +362,7 @@ impl<'a> Context<'a> {
         f: impl FnOnce(&Context) -> R,
     ) -> Result<R, parser::ParseFailure> {
         let file = ParsedFile::parse(source, parser::SourceKind::Python)?;
-        let semantic = Semantic::new(file.suite(), &parser::SemanticSettings::default());
+        let semantic = Semantic::new(file.suite(), &semantic::SemanticSettings::default());
         let ctx =
             Context::new(&file, &semantic, target, Path::new("t.py")).with_sdk_version(sdk_version);
         Ok(f(&ctx))

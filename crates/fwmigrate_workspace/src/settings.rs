@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use fwmigrate_doctor::environment::{self, Ambient, Environment, Via};
 use fwmigrate_engine::{Linter, LinterSettings, RuleSelector, select_rules};
-use fwmigrate_parser::SemanticSettings;
 use fwmigrate_rule::{InstalledSdkProblem, SdkVersion, Target};
+use fwmigrate_semantic::SemanticSettings;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::{self, Config, ConfigError};

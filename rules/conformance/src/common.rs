@@ -8,8 +8,8 @@ use fwmigrate_rule::api::index::{
 use fwmigrate_rule::api::tables::{ParamKind, Signature};
 use fwmigrate_rule::api::{sdk, sdk_versions};
 use fwmigrate_rule::ast::{self, Expr, Stmt};
-use fwmigrate_rule::parser::names::strip_module_prefix;
-use fwmigrate_rule::parser::types::{TypeIndex, table_path};
+use fwmigrate_rule::semantic::names::strip_module_prefix;
+use fwmigrate_rule::semantic::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_expr, for_each_stmt};
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 use fwmigrate_rule::api::REMOVED_UTILS;
 use fwmigrate_rule::api::index::{ApiView, COOKBOOK_PACKAGE, Resolved};
 use fwmigrate_rule::ast::{self, Stmt};
-use fwmigrate_rule::parser::types::to_table_path;
+use fwmigrate_rule::semantic::types::to_table_path;
 use fwmigrate_rule::walk::for_each_stmt;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,

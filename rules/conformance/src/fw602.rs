@@ -3,7 +3,7 @@
 
 use fwmigrate_rule::api::index::{Member, Resolved};
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::types::{TypeIndex, table_path};
+use fwmigrate_rule::semantic::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::for_each_expr;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,

@@ -3,8 +3,8 @@
 use fwmigrate_rule::api::index::{ApiView, Resolved, SDK_PACKAGE};
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::parser::imports::add_from_import;
-use fwmigrate_rule::parser::types::{TypeIndex, to_table_path};
+use fwmigrate_rule::semantic::imports::add_from_import;
+use fwmigrate_rule::semantic::types::{TypeIndex, to_table_path};
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
@@ -252,7 +252,7 @@ fn fixed_controller_in_scope(
         Resolved::Class(c) => std::ptr::eq(c.class, class.class),
         _ => false,
     };
-    let visible = |b: &&fwmigrate_rule::parser::Binding| {
+    let visible = |b: &&fwmigrate_rule::semantic::Binding| {
         ctx.semantic
             .binding_at(&b.name, offset)
             .is_some_and(|v| v.alias_range == b.alias_range)

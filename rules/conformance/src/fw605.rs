@@ -4,8 +4,8 @@
 use fwmigrate_rule::api::index::{ApiView, COOKBOOK_PACKAGE, Resolved, SDK_PACKAGE};
 use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{self, Expr, FStringPart, InterpolatedStringElement, Stmt};
-use fwmigrate_rule::parser::names::strip_module_prefix;
-use fwmigrate_rule::parser::types::{TypeIndex, table_path};
+use fwmigrate_rule::semantic::names::strip_module_prefix;
+use fwmigrate_rule::semantic::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
 

@@ -2,7 +2,7 @@
 
 use fwmigrate_rule::cookbook::{is_deploy_config, is_promote_checkpoint};
 use fwmigrate_rule::message::callee_text;
-use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
 

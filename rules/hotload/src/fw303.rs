@@ -4,7 +4,7 @@ use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::cookbook::is_deploy_config;
 use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::parser::edits::delete_argument;
-use fwmigrate_rule::parser::imports::remove_binding;
+use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr, keyword};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,

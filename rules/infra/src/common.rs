@@ -9,8 +9,8 @@ use fwmigrate_rule::Target;
 use fwmigrate_rule::api;
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::delete_list_element;
-use fwmigrate_rule::parser::imports::add_from_import;
-use fwmigrate_rule::parser::{Binding, CookbookSymbol};
+use fwmigrate_rule::semantic::imports::add_from_import;
+use fwmigrate_rule::semantic::{Binding, CookbookSymbol};
 use fwmigrate_rule::walk;
 use fwmigrate_rule::{Context, Edit, ParsedFile, Ranged, TextRange, TextSize};
 

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::cookbook::calls_utils;
 use fwmigrate_rule::message::short;
-use fwmigrate_rule::parser::Binding;
-use fwmigrate_rule::parser::imports::{add_from_import, remove_binding, rename_binding};
+use fwmigrate_rule::semantic::Binding;
+use fwmigrate_rule::semantic::imports::{add_from_import, remove_binding, rename_binding};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
     TextRange, walk,

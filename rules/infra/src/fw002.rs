@@ -2,7 +2,7 @@
 
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::cookbook::as_utils_call;
-use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
 };

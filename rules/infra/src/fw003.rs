@@ -3,9 +3,10 @@
 
 use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::message::short;
-use fwmigrate_rule::parser::imports::remove_binding;
+use fwmigrate_rule::parser::TokenKind;
 use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end, line_start};
-use fwmigrate_rule::parser::{Binding, TokenKind};
+use fwmigrate_rule::semantic::Binding;
+use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
     Target, TextRange, walk,

@@ -5,7 +5,7 @@ use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::cookbook::as_utils_call;
 use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::insert_keywords_first;
-use fwmigrate_rule::parser::imports::add_module_import;
+use fwmigrate_rule::semantic::imports::add_module_import;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
 };

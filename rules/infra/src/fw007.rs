@@ -3,7 +3,7 @@
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::delete_statement;
-use fwmigrate_rule::parser::imports::remove_binding;
+use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, TextRange,
     TextSize, walk,
@@ -156,7 +156,7 @@ fn check_assignment(
     {
         return None;
     }
-    let deletion = delete_statement(ctx.file, ctx.semantic, stmt.range())?;
+    let deletion = delete_statement(ctx.file, ctx.semantic.statements(), stmt.range())?;
     let mut edits = vec![deletion.edit];
     if let Some(binding) = import_binding(ctx, &call.func)
         && binding_uses(ctx, binding, &[stmt.range()]) == 0

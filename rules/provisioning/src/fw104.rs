@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use fwmigrate_rule::ast::{Expr, ExprContext};
-use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr};
 use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity, TextRange};
 

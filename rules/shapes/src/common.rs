@@ -2,8 +2,9 @@
 //! constructions, what a local variable was bound to, and deleting a statement or keyword.
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
+use fwmigrate_rule::parser::TokenKind;
 use fwmigrate_rule::parser::edits::{StatementDeletion, delete_argument, delete_statement};
-use fwmigrate_rule::parser::{CookbookSymbol, TokenKind};
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_expr_in, for_each_stmt};
 use fwmigrate_rule::{Applicability, Context, Edit, Fix, Ranged, TextRange, TextSize};
 
@@ -218,7 +219,7 @@ pub fn delete_keyword_fix(
 /// statement through `;` (`x = 1; cfg.trainer.accelerator_type = "H100"`): the statement and its
 /// separator go, the neighbour stays.
 pub fn delete_stmt(ctx: &Context, stmt: TextRange) -> Option<StatementDeletion> {
-    if let Some(deletion) = delete_statement(ctx.file, ctx.semantic, stmt) {
+    if let Some(deletion) = delete_statement(ctx.file, ctx.semantic.statements(), stmt) {
         return Some(deletion);
     }
     let block = ctx.semantic.statement(stmt)?.block;

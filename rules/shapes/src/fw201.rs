@@ -2,7 +2,7 @@
 
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::message::{callee_text, snippet};
-use fwmigrate_rule::parser::CookbookSymbol;
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, is_none, keyword, keyword_name};
 use fwmigrate_rule::{
     ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,

@@ -2,8 +2,8 @@
 //! rewrite, and the job ids it reattaches to (moved into the trainer config).
 
 use fwmigrate_rule::ast::{self, Expr, Keyword};
-use fwmigrate_rule::parser::CookbookSymbol;
 use fwmigrate_rule::parser::edits::{apply_edits_in, insert_keywords_first};
+use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{is_false, is_none, is_true, keyword, keyword_name};
 use fwmigrate_rule::{Context, Ranged, Target, api};
 

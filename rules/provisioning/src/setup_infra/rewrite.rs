@@ -7,13 +7,13 @@ use fwmigrate_rule::api::index::Resolved;
 use fwmigrate_rule::api::tables::Signature;
 use fwmigrate_rule::api::{SdkVersion, sdk};
 use fwmigrate_rule::ast::{self, Expr};
-use fwmigrate_rule::parser::imports::{
+use fwmigrate_rule::parser::layout::{Reindent, indent_unit, multiline_strings, rewrite_region};
+use fwmigrate_rule::parser::source::{full_line_end, indentation_at, is_at_line_start, line_start};
+use fwmigrate_rule::semantic::imports::{
     merge_import_insertions, module_name_at, update_from_import,
 };
-use fwmigrate_rule::parser::layout::{Reindent, indent_unit, multiline_strings, rewrite_region};
-use fwmigrate_rule::parser::names::fresh_name;
-use fwmigrate_rule::parser::source::{full_line_end, indentation_at, is_at_line_start, line_start};
-use fwmigrate_rule::parser::{Binding, CookbookSymbol};
+use fwmigrate_rule::semantic::names::fresh_name;
+use fwmigrate_rule::semantic::{Binding, CookbookSymbol};
 use fwmigrate_rule::{Context, Edit, Ranged, TextRange, TextSize};
 
 use super::Rewrite;

@@ -5,8 +5,8 @@
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::cookbook::calls_utils;
 use fwmigrate_rule::parser::SourceKind;
-use fwmigrate_rule::parser::names::uses_in_scope;
 use fwmigrate_rule::parser::source::{is_at_line_start, line_end};
+use fwmigrate_rule::semantic::names::uses_in_scope;
 use fwmigrate_rule::walk::{for_each_stmt, keyword};
 use fwmigrate_rule::{Context, Ranged, TextRange, TextSize};
 

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use fwmigrate_rule::ast::visitor::{self, Visitor};
 use fwmigrate_rule::ast::{Expr, ExprContext, Stmt};
-use fwmigrate_rule::parser::names::uses_in_scope;
 use fwmigrate_rule::parser::source::{is_at_line_start, line_end};
+use fwmigrate_rule::semantic::names::uses_in_scope;
 use fwmigrate_rule::walk::{for_each_expr, for_each_expr_in};
 use fwmigrate_rule::{Context, Ranged, TextRange};
 

@@ -4,11 +4,12 @@
 use ruff_python_ast::{self as ast, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::ParsedFile;
-use crate::edits::{Edit, delete_list_element, delete_statement};
-use crate::semantic::{Binding, Semantic};
-use crate::source::{full_line_end, indentation_at, is_at_line_start};
-use crate::statements::statement_path;
+use fwmigrate_parser::edits::{Edit, delete_list_element, delete_statement};
+use fwmigrate_parser::source::{full_line_end, indentation_at, is_at_line_start};
+use fwmigrate_parser::statements::statement_path;
+use fwmigrate_parser::{ParsedFile, TokenKind};
+
+use crate::{Binding, Semantic};
 
 /// The statement with exactly this range, at any depth.
 fn stmt_at<'a>(file: &'a ParsedFile, range: TextRange) -> Option<&'a Stmt> {
@@ -50,7 +51,7 @@ pub fn remove_binding(file: &ParsedFile, semantic: &Semantic, binding: &Binding)
             .collect()
     };
     if names.len() <= 1 {
-        return delete_statement(file, semantic, binding.stmt_range).map(|d| d.edit);
+        return delete_statement(file, semantic.statements(), binding.stmt_range).map(|d| d.edit);
     }
     Some(delete_list_element(
         file,
@@ -81,7 +82,7 @@ pub fn remove_bindings(file: &ParsedFile, semantic: &Semantic, bindings: &[&Bind
             import_stmt_at(file, stmt).map_or(0, |i| i.names.len())
         };
         if total == group.len() {
-            if let Some(d) = delete_statement(file, semantic, stmt) {
+            if let Some(d) = delete_statement(file, semantic.statements(), stmt) {
                 edits.push(d.edit);
             }
         } else if group.len() == 1 {
@@ -114,7 +115,7 @@ fn one_name_per_line(file: &ParsedFile, import: &ast::StmtImportFrom) -> bool {
     import.names.first().is_some_and(|first| {
         matches!(
             file.prev_token(first.range.start()),
-            Some((crate::TokenKind::Lpar, _))
+            Some((TokenKind::Lpar, _))
         )
     }) && import
         .names
@@ -145,9 +146,9 @@ pub fn replace_from_names(
             .map(|n| format!("{indent}{n},"))
             .collect::<Vec<_>>()
             .join(nl);
-        let start = crate::source::line_start(text, first.range.start());
+        let start = fwmigrate_parser::source::line_start(text, first.range.start());
         let last_end = match file.next_token(last.range.end()) {
-            Some((crate::TokenKind::Comma, c)) => c.end(),
+            Some((TokenKind::Comma, c)) => c.end(),
             _ => last.range.end(),
         };
         return Some(Edit::replacement(TextRange::new(start, last_end), body));
@@ -189,7 +190,7 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
                 if multiline {
                     let indent = indentation_at(text, before.range.start());
                     Edit::insertion(
-                        crate::source::line_start(text, before.range.start()),
+                        fwmigrate_parser::source::line_start(text, before.range.start()),
                         format!("{indent}{name},{nl}"),
                     )
                 } else {
@@ -201,9 +202,9 @@ pub fn add_from_import(file: &ParsedFile, module: &str, name: &str) -> Edit {
                 if multiline {
                     let indent = indentation_at(text, last.range.start());
                     match file.next_token(last.range.end()) {
-                        Some((crate::TokenKind::Comma, c)) if c.end() < import.range.end() => {
+                        Some((TokenKind::Comma, c)) if c.end() < import.range.end() => {
                             // After the comma, or after a comment that ends its line.
-                            let eol = crate::source::line_end(text, c.end());
+                            let eol = fwmigrate_parser::source::line_end(text, c.end());
                             let rest = text[usize::from(c.end())..usize::from(eol)].trim_start();
                             let at = if rest.is_empty() || rest.starts_with('#') {
                                 eol
@@ -278,7 +279,10 @@ pub fn add_module_import(file: &ParsedFile, module: &str) -> Edit {
         _ => false,
     };
     if let Some(after) = group.iter().find(|s| first_name(s) > module) {
-        return Edit::insertion(crate::source::line_start(text, after.start()), line);
+        return Edit::insertion(
+            fwmigrate_parser::source::line_start(text, after.start()),
+            line,
+        );
     }
     if let Some(last) = group.last() {
         return Edit::insertion(logical_line_end(file, last.end()), line);
@@ -289,7 +293,7 @@ pub fn add_module_import(file: &ParsedFile, module: &str) -> Edit {
     if let Some(s) = first
         && at_col0(s)
     {
-        return Edit::insertion(crate::source::line_start(text, s.start()), line);
+        return Edit::insertion(fwmigrate_parser::source::line_start(text, s.start()), line);
     }
     let prelude = suite
         .iter()
@@ -451,7 +455,7 @@ fn logical_line_end(file: &ParsedFile, offset: TextSize) -> TextSize {
     file.tokens()
         .after(offset)
         .iter()
-        .find(|t| t.kind() == crate::TokenKind::Newline)
+        .find(|t| t.kind() == TokenKind::Newline)
         .map_or_else(|| full_line_end(file.source(), offset), |t| t.end())
 }
 
@@ -482,9 +486,9 @@ fn first_code_offset(file: &ParsedFile) -> TextSize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edits::apply_edits;
-    use crate::semantic::SemanticSettings;
-    use crate::{ParsedFile, SourceKind};
+    use crate::SemanticSettings;
+    use fwmigrate_parser::SourceKind;
+    use fwmigrate_parser::edits::apply_edits;
 
     fn with_file<R>(src: &str, f: impl FnOnce(&ParsedFile, &Semantic) -> R) -> R {
         let file = ParsedFile::parse(src, SourceKind::Python).unwrap();

@@ -2,16 +2,19 @@
 //! resolution").
 //!
 //! One walk over the module records every import binding (with the function scope it lives in),
-//! star imports, names that function scopes bind locally, every name reference, and a table of
-//! statements with their enclosing block. Rules then ask [`Semantic::resolve`] what an expression
-//! refers to, and [`Semantic::statement_at`] where a statement stands.
+//! star imports, names that function scopes bind locally and every name reference; the model
+//! also keeps the file's table of statements ([`Statements`]). Rules then ask
+//! [`Semantic::resolve`] what an expression refers to, and [`Semantic::statement_at`] where a
+//! statement stands.
 
-use crate::names::strip_module_prefix;
 use std::collections::{HashMap, HashSet};
 
+use fwmigrate_parser::statements::{StatementInfo, Statements};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::names::strip_module_prefix;
 
 /// The cookbook package roots recognised by default (`docs/behaviour.md`, "Name resolution").
 pub const DEFAULT_ROOTS: &[&str] = &[
@@ -131,20 +134,6 @@ struct FunctionScope {
     locals: HashSet<String>,
 }
 
-/// Where a statement stands: the block that holds it and its neighbours.
-#[derive(Debug, Clone, Copy)]
-pub struct StatementInfo {
-    pub range: TextRange,
-    /// Range covering the whole block (first to last statement) the statement belongs to.
-    pub block: TextRange,
-    pub index: usize,
-    pub block_len: usize,
-    /// The innermost function whose body contains the statement.
-    pub scope: Option<TextRange>,
-    /// Depth of nesting (0 = module level).
-    pub depth: usize,
-}
-
 /// The semantic model of one file.
 #[derive(Debug)]
 pub struct Semantic {
@@ -154,7 +143,7 @@ pub struct Semantic {
     functions: Vec<FunctionScope>,
     module_defs: HashSet<String>,
     uses: HashMap<String, Vec<TextRange>>,
-    statements: Vec<StatementInfo>,
+    statements: Statements,
     /// Every name bound inside some function (a local, or an import there): only those need
     /// the scope walk in `lookup`.
     scoped_names: HashSet<String>,
@@ -187,13 +176,16 @@ impl Semantic {
                 functions: Vec::new(),
                 module_defs: HashSet::new(),
                 uses: HashMap::new(),
-                statements: Vec::new(),
+                statements: if imports_only {
+                    Statements::default()
+                } else {
+                    Statements::new(suite)
+                },
                 scoped_names: HashSet::new(),
                 by_start: Vec::new(),
                 prefix_end: Vec::new(),
             },
             scope_stack: Vec::new(),
-            depth: 0,
             imports_only,
         };
         builder.visit_body(suite);
@@ -225,9 +217,6 @@ impl Semantic {
             .collect();
         model.by_start = by_start;
         model
-            .statements
-            .sort_by_key(|s| (s.range.start(), std::cmp::Reverse(s.range.end())));
-        model
     }
 
     pub fn bindings(&self) -> &[Binding] {
@@ -252,23 +241,19 @@ impl Semantic {
             .count()
     }
 
+    /// Every statement of the file with where it stands (none in an imports-only model).
+    pub fn statements(&self) -> &Statements {
+        &self.statements
+    }
+
     /// Innermost statement whose range contains `offset`... preferring the deepest one.
     pub fn statement_at(&self, offset: TextSize) -> Option<&StatementInfo> {
-        self.statements
-            .iter()
-            .filter(|s| s.range.contains_inclusive(offset))
-            .max_by_key(|s| s.depth)
+        self.statements.statement_at(offset)
     }
 
     /// The statement with exactly this range.
     pub fn statement(&self, range: TextRange) -> Option<&StatementInfo> {
-        let i = self
-            .statements
-            .partition_point(|s| s.range.start() < range.start());
-        self.statements[i..]
-            .iter()
-            .take_while(|s| s.range.start() == range.start())
-            .find(|s| s.range == range)
+        self.statements.statement(range)
     }
 
     /// The innermost function whose body contains `offset`.
@@ -514,7 +499,6 @@ fn is_symbol_like(s: &str) -> bool {
 struct Builder {
     model: Semantic,
     scope_stack: Vec<usize>,
-    depth: usize,
     /// Record import statements only (no scopes, statements or name uses).
     imports_only: bool,
 }
@@ -545,31 +529,9 @@ impl Builder {
 
 impl<'a> Visitor<'a> for Builder {
     fn visit_body(&mut self, body: &'a [Stmt]) {
-        if self.imports_only {
-            for stmt in body {
-                self.visit_stmt(stmt);
-            }
-            return;
-        }
-        let Some(first) = body.first() else { return };
-        let last = &body[body.len() - 1];
-        let block = TextRange::new(first.start(), last.end());
-        let scope = self.current_scope();
-        for (index, stmt) in body.iter().enumerate() {
-            self.model.statements.push(StatementInfo {
-                range: stmt.range(),
-                block,
-                index,
-                block_len: body.len(),
-                scope,
-                depth: self.depth,
-            });
-        }
-        self.depth += 1;
         for stmt in body {
             self.visit_stmt(stmt);
         }
-        self.depth -= 1;
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
@@ -710,7 +672,7 @@ impl<'a> Visitor<'a> for Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ParsedFile, SourceKind};
+    use fwmigrate_parser::{ParsedFile, SourceKind};
 
     fn resolve_all(
         src: &str,

@@ -3,7 +3,7 @@
 
 use ruff_text_size::TextRange;
 
-use crate::semantic::Semantic;
+use crate::Semantic;
 
 /// The uses of `name` within `scope` (a function body), or anywhere in the file for `None`
 /// (module level).
@@ -54,7 +54,8 @@ pub fn strip_module_prefix<'a>(qualified: &'a str, module: &str) -> Option<&'a s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ParsedFile, SemanticSettings, SourceKind};
+    use crate::SemanticSettings;
+    use fwmigrate_parser::{ParsedFile, SourceKind};
     use ruff_text_size::TextSize;
 
     fn with_semantic<R>(src: &str, f: impl FnOnce(&Semantic) -> R) -> R {
