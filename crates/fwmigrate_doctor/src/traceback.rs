@@ -217,7 +217,8 @@ During handling of the above exception, another exception occurred:
 training.utils.BoomError
 ";
         let out = parse(text);
-        let summary: Vec<(Vec<(String, usize)>, Option<String>)> = out
+        type Summary = (Vec<(String, usize)>, Option<String>);
+        let summary: Vec<Summary> = out
             .tracebacks
             .iter()
             .map(|t| {
