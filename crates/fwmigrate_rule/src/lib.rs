@@ -6,6 +6,7 @@
 //! reading keywords and literals), [`cookbook`] (recognising cookbook and SDK calls) and
 //! [`message`] (quoting source in messages).
 
+mod code;
 pub mod cookbook;
 pub mod memo;
 pub mod message;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use fwmigrate_parser::types::TypeIndex;
 
+pub use code::RuleCode;
 pub use memo::RunMemos;
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
