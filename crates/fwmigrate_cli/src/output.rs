@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use fwmigrate_rule::Severity;
+use fwmigrate_rule::{RuleCode, Severity};
 
 use crate::args::OutputFormat;
 use crate::process::Record;
@@ -136,9 +136,9 @@ fn location(r: &Record) -> String {
 
 pub fn concise(out: &mut String, r: &Record, style: Style) {
     let code = if r.severity == Severity::Error {
-        style.red(r.code)
+        style.red(r.code.as_str())
     } else {
-        style.yellow(r.code)
+        style.yellow(r.code.as_str())
     };
     let _ = writeln!(
         out,
@@ -261,7 +261,7 @@ pub fn json_record(r: &Record) -> Value {
     };
     json!({
         "cell": r.cell,
-        "code": r.code,
+        "code": r.code.as_str(),
         "name": r.name,
         "message": r.message,
         "severity": r.severity.as_str(),
@@ -294,7 +294,7 @@ pub fn sarif(records: &[&Record]) -> Value {
         .iter()
         .map(|m| {
             json!({
-                "id": m.code,
+                "id": m.code.as_str(),
                 "name": pascal_case(m.name),
                 "shortDescription": {"text": m.summary},
                 "fullDescription": {"text": m.summary},
@@ -305,7 +305,7 @@ pub fn sarif(records: &[&Record]) -> Value {
             })
         })
         .collect();
-    let index: BTreeMap<&str, usize> = registry::all_rules()
+    let index: BTreeMap<RuleCode, usize> = registry::all_rules()
         .iter()
         .enumerate()
         .map(|(i, m)| (m.code, i))
@@ -313,7 +313,7 @@ pub fn sarif(records: &[&Record]) -> Value {
     let cwd = std::env::current_dir().ok();
     let results: Vec<Value> = records
         .iter()
-        .map(|r| sarif_result(r, index.get(r.code).copied(), cwd.as_deref()))
+        .map(|r| sarif_result(r, index.get(&r.code).copied(), cwd.as_deref()))
         .collect();
     let mut run = json!({
         "tool": {"driver": {
@@ -390,7 +390,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, cwd: Option<&std::path::P
         physical["region"] = region;
     }
     let mut result = json!({
-        "ruleId": r.code,
+        "ruleId": r.code.as_str(),
         "level": sarif_level(r.severity),
         "message": {"text": r.message},
         "locations": [{"physicalLocation": physical}],
@@ -497,7 +497,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 pub fn statistics(out: &mut String, records: &[&Record], style: Style) {
-    let mut counts: BTreeMap<&str, (usize, usize, &str)> = BTreeMap::new();
+    let mut counts: BTreeMap<RuleCode, (usize, usize, &str)> = BTreeMap::new();
     for r in records {
         let e = counts.entry(r.code).or_insert((0, 0, r.name));
         e.0 += 1;
@@ -507,6 +507,6 @@ pub fn statistics(out: &mut String, records: &[&Record], style: Style) {
     }
     for (code, (n, fixable, name)) in counts {
         let mark = if fixable > 0 { "[*]" } else { "   " };
-        let _ = writeln!(out, "{n:>5}\t{}\t{mark} {name}", style.bold(code));
+        let _ = writeln!(out, "{n:>5}\t{}\t{mark} {name}", style.bold(code.as_str()));
     }
 }

@@ -138,7 +138,7 @@ impl Fix {
 /// One diagnostic at one source range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: RuleCode,
     pub range: TextRange,
     pub message: String,
     pub fix: Option<Fix>,
@@ -192,7 +192,7 @@ impl Finding {
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code, e.g. `FW001`.
-    pub code: &'static str,
+    pub code: RuleCode,
     /// Kebab-case name, e.g. `infra-config`.
     pub name: &'static str,
     /// Rule family, e.g. [`Family::Infra`].
@@ -301,7 +301,7 @@ pub const ALL_TARGETS: Targets = Targets::All;
 /// for every source with `#` comments; rules only ask.
 pub trait SuppressionQuery {
     /// Whether a finding of `code` starting at `offset` is suppressed.
-    fn suppresses(&self, code: &str, offset: TextSize) -> bool;
+    fn suppresses(&self, code: RuleCode, offset: TextSize) -> bool;
 }
 
 /// No suppressions (for contexts built outside the engine, e.g. unit tests).
@@ -309,7 +309,7 @@ pub trait SuppressionQuery {
 pub struct NoSuppressions;
 
 impl SuppressionQuery for NoSuppressions {
-    fn suppresses(&self, _: &str, _: TextSize) -> bool {
+    fn suppresses(&self, _: RuleCode, _: TextSize) -> bool {
         false
     }
 }
@@ -404,7 +404,7 @@ impl<'a> Context<'a> {
 
     /// Whether a finding of `code` starting at `offset` would be suppressed. Rules whose one fix
     /// covers several sites (e.g. all calls through one import) leave suppressed sites out of it.
-    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+    pub fn is_suppressed(&self, code: RuleCode, offset: TextSize) -> bool {
         self.suppressions.suppresses(code, offset)
     }
 
@@ -503,7 +503,7 @@ impl<'a> TextContext<'a> {
     }
 
     /// Whether a finding of `code` starting at `offset` would be suppressed.
-    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+    pub fn is_suppressed(&self, code: RuleCode, offset: TextSize) -> bool {
         self.suppressions.suppresses(code, offset)
     }
 }

@@ -7,8 +7,8 @@ use fwmigrate_rule::parser::imports::remove_binding;
 use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end, line_start};
 use fwmigrate_rule::parser::{Binding, TokenKind};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    Target, TextRange, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, Target, TextRange, walk,
 };
 
 use crate::common::{
@@ -19,7 +19,7 @@ use crate::common::{
 pub struct WeightSyncConfigRule;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW003",
+    code: RuleCode::new("FW003"),
     name: "weight-sync-config",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,

@@ -7,7 +7,8 @@ use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::insert_keywords_first;
 use fwmigrate_rule::parser::imports::add_module_import;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, walk,
 };
 
 use crate::common::{
@@ -18,7 +19,7 @@ use crate::common::{
 pub struct JobIdIntoTrainer;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW004",
+    code: RuleCode::new("FW004"),
     name: "job-id-into-trainer",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,

@@ -6,8 +6,8 @@ use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::{ArgumentPosition, insert_argument};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, walk,
 };
 
 use crate::common::{
@@ -18,7 +18,7 @@ use crate::common::{
 pub struct RecipeMainManagers;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW006",
+    code: RuleCode::new("FW006"),
     name: "recipe-main-managers",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,

@@ -4,7 +4,8 @@
 use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, keyword, string_value};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
+    Target,
 };
 
 use crate::setup_infra::analyze;
@@ -14,7 +15,7 @@ use fwmigrate_rule::message::callee_text;
 pub struct ResourceCleanup;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW102",
+    code: RuleCode::new("FW102"),
     name: "resource-cleanup",
     family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,
