@@ -651,8 +651,17 @@ impl Report<'_> {
 
     fn text(&self) -> String {
         let mut out = String::new();
+        self.sdk_text(&mut out);
+        self.tracebacks_text(&mut out);
+        self.known_errors_text(&mut out);
+        self.input_text(&mut out);
+        self.others_text(&mut out);
+        out
+    }
+
+    /// 1. The installed SDK against the target's range: the verdict at the top.
+    fn sdk_text(&self, out: &mut String) {
         let v = self.verdict;
-        // 1. The installed SDK.
         match (&v.environment, &v.problem) {
             (None, _) => {
                 let _ = writeln!(
@@ -695,8 +704,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // 2. The traceback, frame by frame.
+    /// 2. Each traceback, frame by frame, with the findings in the statement of each frame.
+    fn tracebacks_text(&self, out: &mut String) {
         for tb in self.tracebacks {
             if tb.frames.is_empty() && tb.outside == 0 {
                 continue;
@@ -724,7 +735,7 @@ impl Report<'_> {
                         let _ = writeln!(out, "    elsewhere in this file:");
                     }
                     for &i in f.in_file.iter().take(LISTED) {
-                        self.finding_lines(&mut out, "    ", &self.records[i]);
+                        self.finding_lines(out, "    ", &self.records[i]);
                     }
                     if f.in_file.len() > LISTED {
                         let _ = writeln!(
@@ -737,7 +748,7 @@ impl Report<'_> {
                     }
                 }
                 for &i in &f.findings {
-                    self.finding_lines(&mut out, "    ", &self.records[i]);
+                    self.finding_lines(out, "    ", &self.records[i]);
                 }
             }
             if tb.outside > 0 {
@@ -748,8 +759,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // 3. Known errors.
+    /// 3. The known errors the input shows, with the findings of the rules that find them.
+    fn known_errors_text(&self, out: &mut String) {
         for m in self.met {
             let e = m.entry;
             let mark = if e.benign { INFO } else { BAD };
@@ -790,7 +803,7 @@ impl Report<'_> {
                 crate::plural(m.findings.len(), "finding")
             );
             for &i in m.findings.iter().take(LISTED) {
-                self.finding_lines(&mut out, "    ", &self.records[i]);
+                self.finding_lines(out, "    ", &self.records[i]);
             }
             if m.findings.len() > LISTED {
                 let codes: BTreeSet<&str> = m
@@ -807,8 +820,10 @@ impl Report<'_> {
                 );
             }
         }
+    }
 
-        // What the input held.
+    /// What the input held, when it held nothing to place.
+    fn input_text(&self, out: &mut String) {
         let placed = self
             .tracebacks
             .iter()
@@ -829,8 +844,10 @@ impl Report<'_> {
             }
             Some(_) => {}
         }
+    }
 
-        // 4. The rest of the project.
+    /// 4. The rest of the project's findings, counted.
+    fn others_text(&self, out: &mut String) {
         if !self.others.is_empty() {
             let fixable = self.others.iter().filter(|r| r.fixable).count();
             let _ = writeln!(
@@ -845,7 +862,6 @@ impl Report<'_> {
                 }
             );
         }
-        out
     }
 
     fn record(&self, r: &Record) -> Value {
