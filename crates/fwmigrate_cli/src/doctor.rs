@@ -311,7 +311,7 @@ fn known_errors_met(
         m.findings = (0..records.len())
             .filter(|&i| {
                 let code = records[i].code;
-                code != "FW502" && m.entry.rules.iter().any(|r| r == code)
+                code != "FW502" && m.entry.rules.iter().any(|r| code == r.as_str())
             })
             .collect();
         shown.extend(m.findings.iter().copied());
@@ -829,8 +829,11 @@ impl Report<'_> {
                 self.finding_lines(out, "    ", &self.records[i]);
             }
             if m.findings.len() > LISTED {
-                let codes: BTreeSet<&str> =
-                    m.findings.iter().map(|&i| self.records[i].code).collect();
+                let codes: BTreeSet<&str> = m
+                    .findings
+                    .iter()
+                    .map(|&i| self.records[i].code.as_str())
+                    .collect();
                 let _ = writeln!(
                     out,
                     "    ... and {} more: fwmigrate --check --select {}{}",
@@ -947,7 +950,7 @@ impl Report<'_> {
             .collect();
         let mut other_codes: BTreeMap<&str, usize> = BTreeMap::new();
         for r in self.others {
-            *other_codes.entry(r.code).or_default() += 1;
+            *other_codes.entry(r.code.as_str()).or_default() += 1;
         }
         json!({
             "environment": environment,

@@ -751,7 +751,7 @@ fn list_rules(args: &Args) {
             .iter()
             .map(|m| {
                 serde_json::json!({
-                    "code": m.code,
+                    "code": m.code.as_str(),
                     "name": m.name,
                     "family": m.family.as_str(),
                     "severity": m.severity.as_str(),

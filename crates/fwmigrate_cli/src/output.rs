@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 use url::Url;
 
-use fwmigrate_rule::Severity;
+use fwmigrate_rule::{RuleCode, Severity};
 
 use crate::args::OutputFormat;
 use crate::process::Record;
@@ -137,9 +137,9 @@ fn location(r: &Record) -> String {
 
 pub fn concise(out: &mut String, r: &Record, style: Style) {
     let code = if r.severity == Severity::Error {
-        style.red(r.code)
+        style.red(r.code.as_str())
     } else {
-        style.yellow(r.code)
+        style.yellow(r.code.as_str())
     };
     let _ = writeln!(
         out,
@@ -262,7 +262,7 @@ pub fn json_record(r: &Record) -> Value {
     };
     json!({
         "cell": r.cell,
-        "code": r.code,
+        "code": r.code.as_str(),
         "name": r.name,
         "message": r.message,
         "severity": r.severity.as_str(),
@@ -296,7 +296,7 @@ pub fn sarif(records: &[&Record]) -> Value {
         .iter()
         .map(|m| {
             json!({
-                "id": m.code,
+                "id": m.code.as_str(),
                 "name": pascal_case(m.name),
                 "shortDescription": {"text": m.summary},
                 "fullDescription": {"text": m.summary},
@@ -307,7 +307,7 @@ pub fn sarif(records: &[&Record]) -> Value {
             })
         })
         .collect();
-    let index: BTreeMap<&str, usize> = registry::all_rules()
+    let index: BTreeMap<RuleCode, usize> = registry::all_rules()
         .iter()
         .enumerate()
         .map(|(i, m)| (m.code, i))
@@ -317,7 +317,7 @@ pub fn sarif(records: &[&Record]) -> Value {
         .and_then(|d| Url::from_directory_path(d).ok());
     let results: Vec<Value> = records
         .iter()
-        .map(|r| sarif_result(r, index.get(r.code).copied(), root.as_ref()))
+        .map(|r| sarif_result(r, index.get(&r.code).copied(), root.as_ref()))
         .collect();
     let mut run = json!({
         "tool": {"driver": {
@@ -394,7 +394,7 @@ fn sarif_result(r: &Record, rule_index: Option<usize>, root: Option<&Url>) -> Va
         physical["region"] = region;
     }
     let mut result = json!({
-        "ruleId": r.code,
+        "ruleId": r.code.as_str(),
         "level": sarif_level(r.severity),
         "message": {"text": r.message},
         "locations": [{"physicalLocation": physical}],
@@ -472,7 +472,7 @@ fn artifact_location(path: &str, root: Option<&Url>) -> Value {
 }
 
 pub fn statistics(out: &mut String, records: &[&Record], style: Style) {
-    let mut counts: BTreeMap<&str, (usize, usize, &str)> = BTreeMap::new();
+    let mut counts: BTreeMap<RuleCode, (usize, usize, &str)> = BTreeMap::new();
     for r in records {
         let e = counts.entry(r.code).or_insert((0, 0, r.name));
         e.0 += 1;
@@ -482,6 +482,6 @@ pub fn statistics(out: &mut String, records: &[&Record], style: Style) {
     }
     for (code, (n, fixable, name)) in counts {
         let mark = if fixable > 0 { "[*]" } else { "   " };
-        let _ = writeln!(out, "{n:>5}\t{}\t{mark} {name}", style.bold(code));
+        let _ = writeln!(out, "{n:>5}\t{}\t{mark} {name}", style.bold(code.as_str()));
     }
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fwmigrate_engine::{Diagnostic, Document, FileOutcome, Mode as EngineMode, SkipReason};
-use fwmigrate_rule::{Applicability, Severity};
+use fwmigrate_rule::{Applicability, RuleCode, Severity};
 
 use crate::args::Mode;
 use crate::file_error::FileError;
@@ -16,7 +16,7 @@ use fwmigrate_workspace::{FileSettings, Resolver, debug_panic_hook};
 #[derive(Debug, Clone)]
 pub struct Record {
     pub path: String,
-    pub code: &'static str,
+    pub code: RuleCode,
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,

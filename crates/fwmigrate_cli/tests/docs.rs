@@ -417,7 +417,7 @@ fn behaviour_page_names_every_target_and_its_minimum_sdk() {
     );
     for meta in BUILTIN_RULES {
         assert!(
-            text.contains(meta.code),
+            text.contains(meta.code.as_str()),
             "{BEHAVIOUR_PAGE} does not mention {}",
             meta.code
         );

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use fwmigrate_cli::registry;
-use fwmigrate_rule::{Applicability, RuleMeta};
+use fwmigrate_rule::{Applicability, RuleCode, RuleMeta};
 
 /// The sections every `explanation` has, in this order (other sections may stand between them).
 const SECTIONS: [&str; 4] = [
@@ -29,7 +29,7 @@ fn codes_are_unique_and_well_formed() {
     let mut seen = BTreeSet::new();
     for meta in registry::all_rules() {
         assert!(seen.insert(meta.code), "{} is registered twice", meta.code);
-        let digits = meta.code.strip_prefix("FW").unwrap_or("");
+        let digits = meta.code.as_str().strip_prefix("FW").unwrap_or("");
         assert!(
             digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
             "{}: a code is `FW` and three digits",
@@ -80,20 +80,23 @@ fn names_are_unique_and_kebab_case() {
 #[test]
 fn lookup_by_code_and_name() {
     for meta in registry::all_rules() {
-        assert_eq!(registry::find(meta.code).map(|m| m.code), Some(meta.code));
         assert_eq!(
-            registry::find(&meta.code.to_ascii_lowercase()).map(|m| m.code),
+            registry::find(meta.code.as_str()).map(|m| m.code),
+            Some(meta.code)
+        );
+        assert_eq!(
+            registry::find(&meta.code.as_str().to_ascii_lowercase()).map(|m| m.code),
             Some(meta.code)
         );
         assert_eq!(registry::find(meta.name).map(|m| m.code), Some(meta.code));
     }
 }
 
-/// The codes of the `RuleMeta`s defined in each rule crate's sources (`code: "FW…"`), by the
-/// family the crate stands for: `rules/<family>/src` is family `<family>`, the engine's
-/// built-in rules are `common`.
-fn codes_by_crate(root: &Path) -> BTreeMap<&'static str, String> {
-    fn scan(path: &Path, family: &str, out: &mut BTreeMap<&'static str, String>) {
+/// The codes of the `RuleMeta`s defined in each rule crate's sources
+/// (`code: RuleCode::new("FW…")`), by the family the crate stands for: `rules/<family>/src` is
+/// family `<family>`, the engine's built-in rules are `common`.
+fn codes_by_crate(root: &Path) -> BTreeMap<RuleCode, String> {
+    fn scan(path: &Path, family: &str, out: &mut BTreeMap<RuleCode, String>) {
         if path.is_dir() {
             let mut entries: Vec<_> = std::fs::read_dir(path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -110,7 +113,7 @@ fn codes_by_crate(root: &Path) -> BTreeMap<&'static str, String> {
         }
         let text = std::fs::read_to_string(path).unwrap();
         for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("code: \"") else {
+            let Some(rest) = line.trim_start().strip_prefix("code: RuleCode::new(\"") else {
                 continue;
             };
             let code = rest.split('"').next().unwrap_or_default();
@@ -148,9 +151,9 @@ fn every_rule_is_registered_and_its_family_is_its_crate() {
     let defined = codes_by_crate(&root);
     assert_eq!(defined.get("FW000").map(String::as_str), Some("common"));
     for meta in registry::all_rules() {
-        let Some(family) = defined.get(meta.code) else {
+        let Some(family) = defined.get(&meta.code) else {
             panic!(
-                "{} is registered but no `code: \"{}\"` was found under rules/*/src or the engine's builtin.rs",
+                "{} is registered but no `code: RuleCode::new(\"{}\")` was found under rules/*/src or the engine's builtin.rs",
                 meta.code, meta.code
             );
         };
@@ -270,7 +273,7 @@ fn the_documentation_check_catches_a_wrong_fix_safety() {
     let good = "## What it finds\n\nX.\n\n## Why it matters\n\nY.\n\n## Fix safety\n\n**Unsafe**: \
                 it renames.\n\n## Example\n\n```python\nx\n```\n";
     let meta = |fix, explanation, summary| RuleMeta {
-        code: "FW998",
+        code: RuleCode::new("FW998"),
         name: "test-rule",
         family: fwmigrate_rule::Family::Common,
         severity: fwmigrate_rule::Severity::Warning,

@@ -1,9 +1,9 @@
 //! Rules the engine itself reports.
 
-use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleCode, RuleMeta, Severity};
 
 pub static FW000: RuleMeta = RuleMeta {
-    code: "FW000",
+    code: RuleCode::new("FW000"),
     name: "syntax-error",
     family: fwmigrate_rule::Family::Common,
     severity: Severity::Error,
@@ -44,7 +44,7 @@ gets one FW000 finding at the end of the file, and no FW001.
 };
 
 pub static FW900: RuleMeta = RuleMeta {
-    code: "FW900",
+    code: RuleCode::new("FW900"),
     name: "unused-suppression",
     family: fwmigrate_rule::Family::Common,
     severity: Severity::Warning,
@@ -85,7 +85,7 @@ x = compute()
 };
 
 pub static FW999: RuleMeta = RuleMeta {
-    code: "FW999",
+    code: RuleCode::new("FW999"),
     name: "internal-fix-error",
     family: fwmigrate_rule::Family::Common,
     severity: Severity::Error,

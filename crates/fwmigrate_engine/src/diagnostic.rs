@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use fwmigrate_parser::{LineIndex, SourceLocation, TextRange, TextSize};
-use fwmigrate_rule::{Fix, RuleMeta, Severity};
+use fwmigrate_rule::{Fix, RuleCode, RuleMeta, Severity};
 
 /// Why a finding's fix was not applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> RuleCode {
         self.rule.code
     }
 

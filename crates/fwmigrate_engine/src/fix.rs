@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use fwmigrate_parser::edits::apply_edits;
 use fwmigrate_parser::{Edit, LineIndex, TextRange};
-use fwmigrate_rule::{Applicability, Finding, Fix, RuleMeta, Severity};
+use fwmigrate_rule::{Applicability, Finding, Fix, RuleCode, RuleMeta, Severity};
 
 use crate::builtin::{FW000, FW999};
 use crate::diagnostic::{Diagnostic, SkipReason};
@@ -165,7 +165,7 @@ pub(crate) fn run<A: Adapter>(
             } else {
                 format!("syntax error: {}", failure.message)
             };
-            let diagnostics = if rules.enabled.contains(FW000.code) {
+            let diagnostics = if rules.enabled.contains(&FW000.code) {
                 vec![Diagnostic::builtin(&FW000, message, failure.range, text)]
             } else {
                 Vec::new()
@@ -182,7 +182,7 @@ pub(crate) fn run<A: Adapter>(
     let mut layout = layout;
     let mut pass = first;
     let mut applied = 0usize;
-    let mut applied_codes: BTreeSet<&'static str> = BTreeSet::new();
+    let mut applied_codes: BTreeSet<RuleCode> = BTreeSet::new();
     for _ in 0..MAX_PASSES {
         let chosen = choose_fixes(rules, &pass.findings);
         if chosen.is_empty() {
@@ -199,7 +199,7 @@ pub(crate) fn run<A: Adapter>(
                     .flat_map(|f| f.edits.iter().cloned())
             })
             .collect();
-        let pass_codes: BTreeSet<&'static str> =
+        let pass_codes: BTreeSet<RuleCode> =
             chosen.iter().map(|&i| pass.findings[i].rule.code).collect();
         let next = apply_edits(&current, &edits);
         layout = adapter.remap(layout, &edits);
@@ -214,21 +214,25 @@ pub(crate) fn run<A: Adapter>(
                 pass = p;
             }
             Err(why) => {
-                let codes: Vec<_> = pass_codes.into_iter().collect();
                 let message = format!(
                     "a fix by {} produced code that does not parse ({why}); no change was made to this file",
-                    codes.join(", ")
+                    joined(&pass_codes)
                 );
                 return reverted(rules, adapter, text, original, message);
             }
         }
     }
-    let codes: Vec<_> = applied_codes.into_iter().collect();
     let message = format!(
         "fixes by {} did not settle after {MAX_PASSES} passes; no change was made to this file",
-        codes.join(", ")
+        joined(&applied_codes)
     );
     reverted(rules, adapter, text, original, message)
+}
+
+/// `FW001, FW003`: the codes in order, for a message.
+fn joined(codes: &BTreeSet<RuleCode>) -> String {
+    let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    codes.join(", ")
 }
 
 /// Drop every change: report the original findings plus one FW999.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use fwmigrate_parser::SourceKind;
-use fwmigrate_rule::{Rule, TextRule};
+use fwmigrate_rule::{Rule, RuleCode, TextRule};
 
 use crate::builtin::FW900;
 use crate::diagnostic::FileOutcome;
@@ -98,7 +98,7 @@ impl Linter {
     pub fn new(
         rules: &[&'static dyn Rule],
         text_rules: &[&'static dyn TextRule],
-        enabled: &[&str],
+        enabled: &[RuleCode],
         settings: LinterSettings,
     ) -> Self {
         let rules = RuleSet::new(rules, text_rules, enabled, settings);
@@ -317,6 +317,7 @@ impl Linter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::builtin::BUILTIN_RULES;
     use crate::diagnostic::SkipReason;
     use crate::python::map_offset;
     use fwmigrate_parser::{Edit, TextRange, TextSize};
@@ -350,7 +351,7 @@ mod tests {
 
     fn meta(code: &'static str, name: &'static str) -> &'static RuleMeta {
         Box::leak(Box::new(RuleMeta {
-            code,
+            code: RuleCode::new(code),
             name,
             family: fwmigrate_rule::Family::Infra,
             severity: Severity::Error,
@@ -376,8 +377,8 @@ mod tests {
     }
 
     fn linter(rules: &[&'static dyn Rule]) -> Linter {
-        let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
-        codes.extend(["FW000", "FW900", "FW999"]);
+        let mut codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
+        codes.extend(BUILTIN_RULES.iter().map(|m| m.code));
         Linter::new(rules, &[], &codes, LinterSettings::default())
     }
 
@@ -386,7 +387,11 @@ mod tests {
     }
 
     fn codes(outcome: &FileOutcome) -> Vec<&'static str> {
-        outcome.diagnostics.iter().map(|d| d.code()).collect()
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code().as_str())
+            .collect()
     }
 
     /// Replace the callee `old` with `new`.
@@ -506,7 +511,7 @@ mod tests {
         let out = fix_all(&l, src);
         assert_eq!(out.fixed, None, "the suppressed call must stay");
         let d = &out.diagnostics[0];
-        assert_eq!((d.code(), d.start.row), ("FW001", 2));
+        assert_eq!((d.code().as_str(), d.start.row), ("FW001", 2));
         assert!(
             d.fix
                 .as_ref()
@@ -569,7 +574,12 @@ mod tests {
                 true
             }
         }
-        let l = Linter::new(&[], &[&Always], &["FW501"], LinterSettings::default());
+        let l = Linter::new(
+            &[],
+            &[&Always],
+            &[RuleCode::new("FW501")],
+            LinterSettings::default(),
+        );
         let path = Path::new("requirements.txt");
         assert_eq!(
             l.lint_text(path, "x==1\n", Mode::Check).diagnostics.len(),
@@ -612,7 +622,12 @@ mod tests {
             );
             out.diagnostics[0].message.clone()
         };
-        let run = Linter::new(&[&Seen], &[], &["FW001"], LinterSettings::default());
+        let run = Linter::new(
+            &[&Seen],
+            &[],
+            &[RuleCode::new("FW001")],
+            LinterSettings::default(),
+        );
         assert_eq!(seen(&run), "0");
         assert_eq!(seen(&run), "1");
         // From several threads at once: each pass borrows the run's memos, none is lost.
@@ -624,7 +639,12 @@ mod tests {
         let total = run.rules.memos.idle();
         assert!((1..=4).contains(&total), "{total}");
         // A new run starts with nothing.
-        let next = Linter::new(&[&Seen], &[], &["FW001"], LinterSettings::default());
+        let next = Linter::new(
+            &[&Seen],
+            &[],
+            &[RuleCode::new("FW001")],
+            LinterSettings::default(),
+        );
         assert_eq!(seen(&next), "0");
     }
 

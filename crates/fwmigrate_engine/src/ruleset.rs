@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use fwmigrate_rule::{InstalledSdkProblem, Rule, RuleMeta, RunMemos, SdkVersion, Target, TextRule};
+use fwmigrate_rule::{
+    InstalledSdkProblem, Rule, RuleCode, RuleMeta, RunMemos, SdkVersion, Target, TextRule,
+};
 use fwmigrate_semantic::SemanticSettings;
 
 use crate::builtin::{FW000, FW900, FW999};
@@ -30,7 +32,7 @@ pub(crate) struct RuleSet {
     /// FW900 is enabled.
     pub unused_suppression: bool,
     /// Every enabled code, builtins included.
-    pub enabled: BTreeSet<&'static str>,
+    pub enabled: BTreeSet<RuleCode>,
     /// What the rules remember from file to file: this run's, dropped with it.
     pub memos: RunMemos,
 }
@@ -39,14 +41,14 @@ impl RuleSet {
     pub fn new(
         python: &[&'static dyn Rule],
         text: &[&'static dyn TextRule],
-        enabled: &[&str],
+        enabled: &[RuleCode],
         settings: LinterSettings,
     ) -> Self {
         let target = settings.target;
         let on = |m: &RuleMeta| enabled.contains(&m.code) && m.targets.contains(target);
         let python: Vec<_> = python.iter().copied().filter(|r| on(r.meta())).collect();
         let text: Vec<_> = text.iter().copied().filter(|r| on(r.meta())).collect();
-        let mut codes: BTreeSet<&'static str> = python.iter().map(|r| r.meta().code).collect();
+        let mut codes: BTreeSet<RuleCode> = python.iter().map(|r| r.meta().code).collect();
         codes.extend(text.iter().map(|r| r.meta().code));
         for builtin in [&FW000, &FW900, &FW999] {
             if enabled.contains(&builtin.code) {
@@ -54,7 +56,7 @@ impl RuleSet {
             }
         }
         Self {
-            unused_suppression: codes.contains(FW900.code),
+            unused_suppression: codes.contains(&FW900.code),
             python,
             text,
             settings,

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use fwmigrate_rule::RuleCode;
+
 /// One selector: a full code (`FW001`), a prefix (`FW0`, `FW20`) or `ALL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSelector(String);
@@ -17,13 +19,13 @@ impl fmt::Display for SelectionError {
 
 impl RuleSelector {
     /// Parse a selector, checking that it names at least one of `codes`.
-    pub fn parse(s: &str, codes: &[&str]) -> Result<Self, SelectionError> {
+    pub fn parse(s: &str, codes: &[RuleCode]) -> Result<Self, SelectionError> {
         let s = s.trim();
         if s == "ALL" {
             return Ok(Self(String::new()));
         }
         let upper = s.to_ascii_uppercase();
-        if upper.starts_with("FW") && codes.iter().any(|c| c.starts_with(&upper)) {
+        if upper.starts_with("FW") && codes.iter().any(|c| c.has_prefix(&upper)) {
             return Ok(Self(upper));
         }
         Err(SelectionError(format!(
@@ -31,8 +33,8 @@ impl RuleSelector {
         )))
     }
 
-    pub fn matches(&self, code: &str) -> bool {
-        code.starts_with(&self.0)
+    pub fn matches(&self, code: RuleCode) -> bool {
+        code.has_prefix(&self.0)
     }
 
     /// Longer selectors are more specific.
@@ -53,12 +55,12 @@ impl RuleSelector {
 
 /// The codes enabled by `select` (default: all), then `extend_select`, minus `ignore`. As in
 /// ruff, when a code is matched by both `select` and `ignore`, the more specific selector wins.
-pub fn select_rules<'c>(
-    codes: &[&'c str],
+pub fn select_rules(
+    codes: &[RuleCode],
     select: Option<&[RuleSelector]>,
     extend_select: &[RuleSelector],
     ignore: &[RuleSelector],
-) -> Vec<&'c str> {
+) -> Vec<RuleCode> {
     codes
         .iter()
         .copied()
@@ -67,19 +69,19 @@ pub fn select_rules<'c>(
                 None => Some(0),
                 Some(sel) => sel
                     .iter()
-                    .filter(|s| s.matches(code))
+                    .filter(|s| s.matches(*code))
                     .map(RuleSelector::specificity)
                     .max(),
             };
             let extended = extend_select
                 .iter()
-                .filter(|s| s.matches(code))
+                .filter(|s| s.matches(*code))
                 .map(RuleSelector::specificity)
                 .max();
             let selected = selected.max(extended);
             let ignored = ignore
                 .iter()
-                .filter(|s| s.matches(code))
+                .filter(|s| s.matches(*code))
                 .map(RuleSelector::specificity)
                 .max();
             match (selected, ignored) {
@@ -95,7 +97,13 @@ pub fn select_rules<'c>(
 mod tests {
     use super::*;
 
-    const CODES: &[&str] = &["FW001", "FW002", "FW101", "FW201", "FW900"];
+    const CODES: &[RuleCode] = &[
+        RuleCode::new("FW001"),
+        RuleCode::new("FW002"),
+        RuleCode::new("FW101"),
+        RuleCode::new("FW201"),
+        RuleCode::new("FW900"),
+    ];
 
     fn sel(s: &str) -> RuleSelector {
         RuleSelector::parse(s, CODES).unwrap()

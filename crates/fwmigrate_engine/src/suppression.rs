@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use fwmigrate_parser::source::{full_line_end, is_at_line_start, line_start};
 use fwmigrate_parser::{Edit, TextRange, TextSize};
-use fwmigrate_rule::{Applicability, Finding, Fix, RuleMeta, SuppressionQuery};
+use fwmigrate_rule::{Applicability, Finding, Fix, RuleCode, RuleMeta, SuppressionQuery};
 
 use crate::builtin::FW900;
 
@@ -37,8 +37,8 @@ pub struct Directive {
 }
 
 impl Directive {
-    pub fn suppresses(&self, code: &str) -> bool {
-        self.codes.is_empty() || self.codes.iter().any(|(c, _)| c == code)
+    pub fn suppresses(&self, code: RuleCode) -> bool {
+        self.codes.is_empty() || self.codes.iter().any(|(c, _)| code == c.as_str())
     }
 }
 
@@ -109,7 +109,7 @@ impl<'a, L: Fn(TextSize) -> usize> Suppressions<'a, L> {
 }
 
 impl<L: Fn(TextSize) -> usize> SuppressionQuery for Suppressions<'_, L> {
-    fn suppresses(&self, code: &str, offset: TextSize) -> bool {
+    fn suppresses(&self, code: RuleCode, offset: TextSize) -> bool {
         if self.directives.is_empty() {
             return false;
         }
@@ -134,7 +134,7 @@ pub(crate) enum Lines {
 pub(crate) struct Policy<'a> {
     pub lines: Lines,
     /// Report directives that suppress nothing (FW900), judging only these enabled codes.
-    pub unused: Option<&'a BTreeSet<&'static str>>,
+    pub unused: Option<&'a BTreeSet<RuleCode>>,
 }
 
 /// Apply the directives of `text` to `findings`: drop the suppressed ones, turn fixes that
@@ -150,7 +150,7 @@ pub(crate) fn apply(
         return;
     }
     let mut used = vec![Vec::new(); directives.len()];
-    let mut protected: Vec<(&'static str, TextRange)> = Vec::new();
+    let mut protected: Vec<(RuleCode, TextRange)> = Vec::new();
     findings.retain(|(meta, f)| {
         let first = line_of(f.range.start());
         let last = match policy.lines {
@@ -196,8 +196,8 @@ pub(crate) fn apply(
 fn unused_directive(
     text: &str,
     d: &Directive,
-    used: &[&str],
-    enabled: &BTreeSet<&'static str>,
+    used: &[RuleCode],
+    enabled: &BTreeSet<RuleCode>,
     out: &mut Vec<(&'static RuleMeta, Finding)>,
 ) {
     if d.codes.is_empty() {
@@ -219,7 +219,9 @@ fn unused_directive(
         .codes
         .iter()
         .enumerate()
-        .filter(|(_, (code, _))| enabled.contains(code.as_str()) && !used.contains(&code.as_str()))
+        .filter(|(_, (code, _))| {
+            enabled.contains(code.as_str()) && !used.iter().any(|u| *u == code.as_str())
+        })
         .map(|(i, _)| i)
         .collect();
     if unused.is_empty() {
@@ -400,21 +402,21 @@ fn codes_in(body: &str, start: usize, end: usize) -> Codes {
 }
 
 /// The comment that suppresses `code` on its line: `# fwmigrate: ignore[CODE]`.
-pub fn ignore_comment(code: &str) -> String {
+pub fn ignore_comment(code: RuleCode) -> String {
     format!("# fwmigrate: {IGNORE_KEYWORD}[{code}]")
 }
 
 /// The edit that adds `code` to the list of a directive: before the `]` of a
 /// `fwmigrate: ignore[...]`, after the last fwmigrate code of a `noqa: ...`. `None` when the
 /// directive names `code` already, or has no list (a bare `fwmigrate: ignore`).
-pub fn addition_edit(text: &str, directive: &Directive, code: &str) -> Option<Edit> {
+pub fn addition_edit(text: &str, directive: &Directive, code: RuleCode) -> Option<Edit> {
     let written = &text[directive.range];
     let named = directive
         .codes
         .iter()
         .map(|(c, _)| c.as_str())
         .chain(directive.foreign.iter().map(|r| &text[*r]))
-        .any(|c| c.eq_ignore_ascii_case(code));
+        .any(|c| c.eq_ignore_ascii_case(code.as_str()));
     if named {
         return None;
     }
@@ -553,7 +555,7 @@ mod tests {
         let d = parse("x = 1  # noqa\n");
         assert!(d.is_empty());
         let d = parse("x = 1  # fwmigrate: ignore\n");
-        assert!(d[0].codes.is_empty() && d[0].suppresses("FW201"));
+        assert!(d[0].codes.is_empty() && d[0].suppresses(RuleCode::new("FW201")));
         let d = parse("x = 1  # type: ignore  # noqa:FW201\n");
         assert_eq!(codes(&d[0]), ["FW201"]);
     }
@@ -566,9 +568,9 @@ mod tests {
         assert!(!has_ignore_file("x = 1\n# fwmigrate: ignore-file\n"));
     }
 
-    fn add(text: &str, code: &str) -> Option<String> {
+    fn add(text: &str, code: &'static str) -> Option<String> {
         let d = parse(text);
-        addition_edit(text, &d[0], code).map(|e| apply_edits(text, &[e]))
+        addition_edit(text, &d[0], RuleCode::new(code)).map(|e| apply_edits(text, &[e]))
     }
 
     #[test]
@@ -587,7 +589,10 @@ mod tests {
         );
         assert_eq!(add("x  # fwmigrate: ignore[fw001]\n", "FW001"), None);
         assert_eq!(add("x  # fwmigrate: ignore\n", "FW001"), None);
-        assert_eq!(ignore_comment("FW001"), "# fwmigrate: ignore[FW001]");
+        assert_eq!(
+            ignore_comment(RuleCode::new("FW001")),
+            "# fwmigrate: ignore[FW001]"
+        );
     }
 
     fn remove(text: &str, unused: &[usize]) -> String {

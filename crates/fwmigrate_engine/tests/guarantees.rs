@@ -6,16 +6,16 @@
 use std::path::{Path, PathBuf};
 
 use fwmigrate_engine::{
-    Document, FileOutcome, Linter, LinterSettings, Mode, SkipReason, SourceType,
+    BUILTIN_RULES, Document, FileOutcome, Linter, LinterSettings, Mode, SkipReason, SourceType,
 };
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextContext, TextRange, TextRule, TextSize, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextContext, TextRange, TextRule, TextSize, walk,
 };
 
 const fn meta(code: &'static str, name: &'static str) -> RuleMeta {
     RuleMeta {
-        code,
+        code: RuleCode::new(code),
         name,
         family: fwmigrate_rule::Family::Infra,
         severity: Severity::Error,
@@ -153,14 +153,18 @@ text_rule!(TextPins, TEXT_PIN, |ctx, out| {
 });
 
 fn linter(rules: &[&'static dyn Rule], text_rules: &[&'static dyn TextRule]) -> Linter {
-    let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
+    let mut codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
     codes.extend(text_rules.iter().map(|r| r.meta().code));
-    codes.extend(["FW000", "FW900", "FW999"]);
+    codes.extend(BUILTIN_RULES.iter().map(|m| m.code));
     Linter::new(rules, text_rules, &codes, LinterSettings::default())
 }
 
 fn codes(outcome: &FileOutcome) -> Vec<&'static str> {
-    outcome.diagnostics.iter().map(|d| d.code()).collect()
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.code().as_str())
+        .collect()
 }
 
 /// A notebook with a markdown cell and two code cells; `old()` is in the third cell.

@@ -2,7 +2,7 @@
 //! The command line (and anything else that runs every rule) goes through it.
 
 use fwmigrate_engine::BUILTIN_RULES;
-use fwmigrate_rule::{Rule, RuleMeta, TextRule};
+use fwmigrate_rule::{Rule, RuleCode, RuleMeta, TextRule};
 
 /// Python rules of every family.
 pub fn python_rules() -> Vec<&'static dyn Rule> {
@@ -36,13 +36,14 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
 }
 
 /// All codes, sorted.
-pub fn all_codes() -> Vec<&'static str> {
+pub fn all_codes() -> Vec<RuleCode> {
     all_rules().iter().map(|m| m.code).collect()
 }
 
+/// The rule a user names, by code (any case) or by name.
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
     let code = code.trim();
     all_rules()
         .into_iter()
-        .find(|m| m.code.eq_ignore_ascii_case(code) || m.name == code)
+        .find(|m| m.code.as_str().eq_ignore_ascii_case(code) || m.name == code)
 }

@@ -6,6 +6,7 @@
 //! reading keywords and literals), [`cookbook`] (recognising cookbook and SDK calls) and
 //! [`message`] (quoting source in messages).
 
+mod code;
 pub mod cookbook;
 pub mod memo;
 pub mod message;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use fwmigrate_semantic::types::TypeIndex;
 
+pub use code::RuleCode;
 pub use memo::RunMemos;
 
 pub use fwmigrate_api::{self as api, SdkVersion, Target};
@@ -135,7 +137,7 @@ impl Fix {
 /// One diagnostic at one source range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: RuleCode,
     pub range: TextRange,
     pub message: String,
     pub fix: Option<Fix>,
@@ -189,7 +191,7 @@ impl Finding {
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code, e.g. `FW001`.
-    pub code: &'static str,
+    pub code: RuleCode,
     /// Kebab-case name, e.g. `infra-config`.
     pub name: &'static str,
     /// Rule family, e.g. [`Family::Infra`].
@@ -298,7 +300,7 @@ pub const ALL_TARGETS: Targets = Targets::All;
 /// for every source with `#` comments; rules only ask.
 pub trait SuppressionQuery {
     /// Whether a finding of `code` starting at `offset` is suppressed.
-    fn suppresses(&self, code: &str, offset: TextSize) -> bool;
+    fn suppresses(&self, code: RuleCode, offset: TextSize) -> bool;
 }
 
 /// No suppressions (for contexts built outside the engine, e.g. unit tests).
@@ -306,7 +308,7 @@ pub trait SuppressionQuery {
 pub struct NoSuppressions;
 
 impl SuppressionQuery for NoSuppressions {
-    fn suppresses(&self, _: &str, _: TextSize) -> bool {
+    fn suppresses(&self, _: RuleCode, _: TextSize) -> bool {
         false
     }
 }
@@ -401,7 +403,7 @@ impl<'a> Context<'a> {
 
     /// Whether a finding of `code` starting at `offset` would be suppressed. Rules whose one fix
     /// covers several sites (e.g. all calls through one import) leave suppressed sites out of it.
-    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+    pub fn is_suppressed(&self, code: RuleCode, offset: TextSize) -> bool {
         self.suppressions.suppresses(code, offset)
     }
 
@@ -500,7 +502,7 @@ impl<'a> TextContext<'a> {
     }
 
     /// Whether a finding of `code` starting at `offset` would be suppressed.
-    pub fn is_suppressed(&self, code: &str, offset: TextSize) -> bool {
+    pub fn is_suppressed(&self, code: RuleCode, offset: TextSize) -> bool {
         self.suppressions.suppresses(code, offset)
     }
 }

@@ -9,6 +9,9 @@ use lsp_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Url, WorkspaceEdit,
 };
 
+use fwmigrate_engine::{FW000, FW900, FW999};
+use fwmigrate_rule::RuleCode;
+
 use crate::adapter::{self, Finding, FixKind, Severity};
 use crate::document::{Encoding, LineIndex};
 
@@ -18,7 +21,7 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.fwmigrate";
 pub const APPLY_AUTOFIX: &str = "fwmigrate.applyAutofix";
 
 /// The rule's documentation in the repository.
-pub fn rule_url(code: &str) -> Option<Url> {
+pub fn rule_url(code: RuleCode) -> Option<Url> {
     let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
     Url::parse(&format!("{repo}/blob/main/docs/rules/{code}.md")).ok()
 }
@@ -62,7 +65,7 @@ pub fn diagnostic(f: &Finding, at: &Located) -> Diagnostic {
         source: Some("fwmigrate".to_string()),
         message,
         related_information: None,
-        tags: (f.code == "FW900").then(|| vec![DiagnosticTag::UNNECESSARY]),
+        tags: (f.code == FW900.code).then(|| vec![DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }
@@ -148,11 +151,11 @@ pub fn quick_fixes(
             data: None,
         }));
     }
-    let mut offered: Vec<(usize, &str)> = Vec::new();
+    let mut offered: Vec<(usize, RuleCode)> = Vec::new();
     for f in &touching {
         // Syntax errors and internal errors cannot be suppressed, nor can FW900 (it reports
         // suppression comments themselves).
-        if matches!(f.code, "FW000" | "FW900" | "FW999") {
+        if [FW000.code, FW900.code, FW999.code].contains(&f.code) {
             continue;
         }
         let line = at.index.position(at.text, f.range.start, at.encoding).line as usize;
@@ -265,7 +268,7 @@ mod tests {
 
     #[test]
     fn rule_links_point_at_the_repository_docs() {
-        let url = rule_url("FW001").unwrap();
+        let url = rule_url(RuleCode::new("FW001")).unwrap();
         assert!(url.as_str().starts_with(env!("CARGO_PKG_REPOSITORY")));
         assert!(url.as_str().ends_with("/docs/rules/FW001.md"));
     }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use fwmigrate_engine::{Linter, Mode, SourceType as FileKind, catch_panic, suppression};
 use fwmigrate_parser::{ParsedFile, SourceKind, TextRange, TextSize};
-use fwmigrate_rule::{Applicability, Severity as RuleSeverity};
+use fwmigrate_rule::{Applicability, RuleCode, Severity as RuleSeverity};
 use fwmigrate_workspace::Resolver;
 
 pub use fwmigrate_workspace::Overrides;
@@ -189,7 +189,7 @@ pub struct FixInfo {
 /// One finding, located by byte offsets in the document's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: RuleCode,
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -313,7 +313,12 @@ pub fn fix_all(
 /// (the line ends inside a string, or with a backslash continuation): in Python source the edited
 /// text must parse, with the directive in a comment on that line. Dependency manifests
 /// (`python` false) take `#` comments too, and are not parsed.
-pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> Option<TextEdit> {
+pub fn suppression_edit(
+    text: &str,
+    offset: usize,
+    code: RuleCode,
+    python: bool,
+) -> Option<TextEdit> {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line_end = text[offset..]
@@ -363,7 +368,7 @@ pub fn suppression_edit(text: &str, offset: usize, code: &str, python: bool) -> 
 /// Where to add `code` in a suppression list already on `line`: (offset in the line, text).
 /// The engine reads the directives, as it does when it lints: a `fwmigrate: ignore[...]` list
 /// takes the code first, else a `noqa` that already names an fwmigrate code.
-fn merge_into_existing(line: &str, code: &str) -> Option<(usize, String)> {
+fn merge_into_existing(line: &str, code: RuleCode) -> Option<(usize, String)> {
     let hash = comment_start(line)?;
     let comment = TextRange::new(TextSize::new(hash as u32), TextSize::new(line.len() as u32));
     let directives = suppression::directives(line, &[comment], |_| 0);
@@ -414,9 +419,9 @@ mod tests {
         )
     }
 
-    fn suppressed(text: &str, line: usize, code: &str) -> Option<String> {
+    fn suppressed(text: &str, line: usize, code: &'static str) -> Option<String> {
         let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        suppression_edit(text, offset, code, true).map(|e| apply(text, &e))
+        suppression_edit(text, offset, RuleCode::new(code), true).map(|e| apply(text, &e))
     }
 
     #[test]

@@ -163,7 +163,7 @@ mod tests {
 
     fn finding() -> Finding {
         Finding {
-            code: "FW001",
+            code: fwmigrate_rule::RuleCode::new("FW001"),
             name: "legacy-import",
             severity: Severity::Error,
             message: "legacy".into(),

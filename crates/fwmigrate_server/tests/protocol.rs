@@ -81,7 +81,7 @@ fn diagnostics_on_open_carry_codes_severities_ranges_and_links() {
     // The same findings as the engine reports for the file, in the same order.
     let expected: Vec<&str> = fwmigrate_server::adapter::check(&path, LEGACY, &settings_for(&path))
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.as_str())
         .collect();
     assert_eq!(got, expected);
 

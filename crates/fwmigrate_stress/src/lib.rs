@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use fwmigrate_engine::{BUILTIN_RULES, FW999, Linter, LinterSettings, Mode};
 use fwmigrate_parser::{ParsedFile, SourceKind};
-use fwmigrate_rule::{Rule, Target};
+use fwmigrate_rule::{Rule, RuleCode, Target};
 
 /// Every Python rule of every family (the command line's registry).
 pub fn all_rules() -> Vec<&'static dyn Rule> {
@@ -18,7 +18,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
 /// A linter with every rule and every builtin code (FW000, FW900, FW999) enabled.
 pub fn linter(target: Target, unsafe_fixes: bool) -> Linter {
     let rules = all_rules();
-    let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
+    let mut codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
     codes.extend(BUILTIN_RULES.iter().map(|m| m.code));
     Linter::new(
         &rules,

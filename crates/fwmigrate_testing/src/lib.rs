@@ -15,14 +15,14 @@ pub mod lsp;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{Diagnostic, FileOutcome, Linter, LinterSettings, Mode};
+use fwmigrate_engine::{Diagnostic, FW000, FW999, FileOutcome, Linter, LinterSettings, Mode};
 use fwmigrate_parser::{ParsedFile, SourceKind};
-use fwmigrate_rule::{Rule, Target, TextRule};
+use fwmigrate_rule::{Rule, RuleCode, Target, TextRule};
 
 /// Build a linter over `rules` with every code enabled.
 pub fn linter(rules: &[&'static dyn Rule], target: Target, unsafe_fixes: bool) -> Linter {
-    let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
-    codes.extend(["FW000", "FW999"]);
+    let mut codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
+    codes.extend([FW000.code, FW999.code]);
     Linter::new(
         rules,
         &[],
@@ -37,7 +37,7 @@ pub fn linter(rules: &[&'static dyn Rule], target: Target, unsafe_fixes: bool) -
 
 /// Build a linter over text rules.
 pub fn text_linter(rules: &[&'static dyn TextRule], target: Target, unsafe_fixes: bool) -> Linter {
-    let codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
+    let codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
     Linter::new(
         &[],
         rules,

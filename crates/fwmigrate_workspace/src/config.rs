@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use fwmigrate_rule::RuleCode;
 use serde::Deserialize;
 use toml::Value;
 
@@ -205,7 +206,7 @@ impl fmt::Display for ConfigError {
 }
 
 /// Load `path` as a configuration. `Ok(None)` for a `pyproject.toml` without `[tool.fwmigrate]`.
-pub fn load(path: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> {
+pub fn load(path: &Path, codes: &[RuleCode]) -> Result<Option<Config>, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: path.to_path_buf(),
         error: e.to_string(),
@@ -271,7 +272,7 @@ fn parse_options(
     table: &toml::Table,
     path: &Path,
     section: &'static str,
-    codes: &[&str],
+    codes: &[RuleCode],
 ) -> Result<FileOptions, ConfigError> {
     let options: FileOptions = serde_path_to_error::deserialize(Value::Table(table.clone()))
         .map_err(|e| shape_error(&e, table, path, section))?;
@@ -328,7 +329,7 @@ fn check_values(
     table: &toml::Table,
     path: &Path,
     section: &'static str,
-    codes: &[&str],
+    codes: &[RuleCode],
 ) -> Result<(), ConfigError> {
     let selectors = |key: &str, list: &Option<Vec<String>>| -> Result<(), ConfigError> {
         for s in list.iter().flatten() {
@@ -401,12 +402,12 @@ fn check_values(
     Ok(())
 }
 
-fn valid_selector(s: &str, codes: &[&str]) -> bool {
+fn valid_selector(s: &str, codes: &[RuleCode]) -> bool {
     fwmigrate_engine::RuleSelector::parse(s, codes).is_ok()
 }
 
 /// The configuration file in `dir` itself, if any (`fwmigrate.toml` first).
-pub fn find_in_dir(dir: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigError> {
+pub fn find_in_dir(dir: &Path, codes: &[RuleCode]) -> Result<Option<Config>, ConfigError> {
     let own = dir.join("fwmigrate.toml");
     if own.is_file() {
         return load(&own, codes);
@@ -422,7 +423,11 @@ pub fn find_in_dir(dir: &Path, codes: &[&str]) -> Result<Option<Config>, ConfigE
 mod tests {
     use super::*;
 
-    const CODES: &[&str] = &["FW001", "FW201", "FW501"];
+    const CODES: &[RuleCode] = &[
+        RuleCode::new("FW001"),
+        RuleCode::new("FW201"),
+        RuleCode::new("FW501"),
+    ];
 
     /// `KEYS` (the accepted list messages give) is exactly what `FileOptions` reads.
     #[test]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use fwmigrate_doctor::environment::{self, Ambient, Environment, Via};
 use fwmigrate_engine::{Linter, LinterSettings, RuleSelector, select_rules};
-use fwmigrate_rule::{InstalledSdkProblem, SdkVersion, Target};
+use fwmigrate_rule::{InstalledSdkProblem, RuleCode, SdkVersion, Target};
 use fwmigrate_semantic::SemanticSettings;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -51,7 +51,7 @@ pub struct FileSettings {
     /// Where `sdk_version` comes from (`--show-settings` says it).
     pub sdk_source: SdkSource,
     pub unsafe_fixes: bool,
-    pub enabled: Vec<&'static str>,
+    pub enabled: Vec<RuleCode>,
     pub cookbook_modules: Vec<String>,
     /// The `exclude` patterns in force (the default list unless a layer replaced it).
     pub exclude: Vec<String>,
@@ -177,7 +177,7 @@ struct LinterKey {
     target: Target,
     sdk_version: SdkVersion,
     unsafe_fixes: bool,
-    enabled: Vec<&'static str>,
+    enabled: Vec<RuleCode>,
     modules: Vec<String>,
     installed_sdk: Option<Arc<InstalledSdkProblem>>,
 }
@@ -189,7 +189,7 @@ const BY_DIR_LIMIT: usize = 16_384;
 /// the arguments, so that the walker's folder filter (which must own what it uses) can share it.
 pub struct Resolver {
     overrides: Overrides,
-    codes: Vec<&'static str>,
+    codes: Vec<RuleCode>,
     discovery: Discovery,
     /// The governing configuration of each absolute folder met (keyed by the path's bytes,
     /// which hash far faster than a `Path`'s components).
@@ -558,7 +558,7 @@ impl Resolver {
         extend_exclude.extend(self.overrides.extend_exclude.iter().cloned());
         let exclusions =
             Exclusions::new(exclude.iter().chain(&extend_exclude).map(String::as_str))?;
-        let installed_sdk = if enabled.contains(&"FW502") {
+        let installed_sdk = if enabled.iter().any(|c| *c == "FW502") {
             self.installed_sdk(&target, config.as_deref())?
         } else {
             None
@@ -622,7 +622,7 @@ impl Resolver {
         &self,
         config: Option<&Config>,
         file: Option<&Path>,
-    ) -> Result<Vec<&'static str>, ConfigError> {
+    ) -> Result<Vec<RuleCode>, ConfigError> {
         let opts = config.map(|c| &c.options);
         let args = &self.overrides;
         let parse = |list: &[String]| -> Result<Vec<RuleSelector>, ConfigError> {
@@ -632,7 +632,7 @@ impl Resolver {
                 })
                 .collect()
         };
-        let mut enabled: Vec<&'static str> = self.codes.clone();
+        let mut enabled: Vec<RuleCode> = self.codes.clone();
         if let Some(o) = opts {
             enabled = layer(
                 &self.codes,
@@ -659,7 +659,7 @@ impl Resolver {
                 let name_match = rel.file_name().is_some_and(|n| m.is_match(n));
                 if m.is_match(&rel) || name_match {
                     let ignored = parse(codes)?;
-                    enabled.retain(|c| !ignored.iter().any(|s| s.matches(c)));
+                    enabled.retain(|c| !ignored.iter().any(|s| s.matches(*c)));
                 }
             }
         }
@@ -694,13 +694,13 @@ impl Resolver {
 
 /// One selection layer over the codes enabled so far.
 fn layer(
-    all: &[&'static str],
-    current: &[&'static str],
+    all: &[RuleCode],
+    current: &[RuleCode],
     select: Option<&[RuleSelector]>,
     extend: &[RuleSelector],
     ignore: &[RuleSelector],
-) -> Vec<&'static str> {
-    let base: Vec<&'static str> = match select {
+) -> Vec<RuleCode> {
+    let base: Vec<RuleCode> = match select {
         Some(sel) => select_rules(all, Some(sel), &[], &[]),
         None => current.to_vec(),
     };
@@ -715,14 +715,14 @@ fn layer(
         .filter(|c| {
             let ignored = ignore
                 .iter()
-                .filter(|s| s.matches(c))
+                .filter(|s| s.matches(*c))
                 .map(|s| s.len())
                 .max();
             let selected = select
                 .into_iter()
                 .flatten()
                 .chain(extend)
-                .filter(|s| s.matches(c))
+                .filter(|s| s.matches(*c))
                 .map(|s| s.len())
                 .max();
             match (ignored, selected) {

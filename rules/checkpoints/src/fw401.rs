@@ -4,7 +4,8 @@ use fwmigrate_rule::ast::{Expr, Stmt, StringFlags};
 use fwmigrate_rule::message::truncate;
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, fstring_pieces, keyword};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity,
 };
 
 use crate::sanitize::{
@@ -14,7 +15,7 @@ use crate::sanitize::{
 pub struct InvalidOutputModelId;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW401",
+    code: RuleCode::new("FW401"),
     name: "invalid-output-model-id",
     family: fwmigrate_rule::Family::Checkpoints,
     severity: Severity::Error,

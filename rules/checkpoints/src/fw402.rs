@@ -4,12 +4,14 @@ use fwmigrate_rule::ast::{Expr, FStringPart, StringFlags};
 use fwmigrate_rule::cookbook::is_promote_checkpoint;
 use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::walk::{for_each_call, keyword};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity, TextRange};
+use fwmigrate_rule::{
+    ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity, TextRange,
+};
 
 pub struct PromotePositional;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW402",
+    code: RuleCode::new("FW402"),
     name: "promote-positional",
     family: fwmigrate_rule::Family::Checkpoints,
     severity: Severity::Warning,

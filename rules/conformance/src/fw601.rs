@@ -7,8 +7,8 @@ use fwmigrate_rule::ast::{self, Stmt};
 use fwmigrate_rule::semantic::types::to_table_path;
 use fwmigrate_rule::walk::for_each_stmt;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange,
 };
 
 use crate::common::{NEEDLES, at, history_note, in_scope, moved, seen, view};
@@ -16,7 +16,7 @@ use crate::common::{NEEDLES, at, history_note, in_scope, moved, seen, view};
 pub struct MissingName;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW601",
+    code: RuleCode::new("FW601"),
     name: "missing-name",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,

@@ -6,7 +6,7 @@ use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::semantic::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::for_each_expr;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
 };
 
 use crate::common::{NEEDLES, at, history_note, in_scope, moved, removal_note, seen, view};
@@ -14,7 +14,7 @@ use crate::common::{NEEDLES, at, history_note, in_scope, moved, removal_note, se
 pub struct MissingAttribute;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW602",
+    code: RuleCode::new("FW602"),
     name: "missing-attribute",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,

@@ -5,7 +5,8 @@ use fwmigrate_rule::api::tables::Signature;
 use fwmigrate_rule::ast;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity,
 };
 
 use crate::bind::{BindError, bind, nearest};
@@ -14,7 +15,7 @@ use crate::common::{NEEDLES, at, callee, view};
 pub struct ArgumentsDoNotBind;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW603",
+    code: RuleCode::new("FW603"),
     name: "arguments-do-not-bind",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,

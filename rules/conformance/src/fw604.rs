@@ -7,8 +7,8 @@ use fwmigrate_rule::semantic::imports::add_from_import;
 use fwmigrate_rule::semantic::types::{TypeIndex, to_table_path};
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange, TextSize,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, TextSize,
 };
 
 use crate::common::{
@@ -18,7 +18,7 @@ use crate::common::{
 pub struct SdkDeprecated;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW604",
+    code: RuleCode::new("FW604"),
     name: "sdk-deprecated",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Warning,

@@ -7,14 +7,14 @@ use fwmigrate_rule::ast::{self, Expr, FStringPart, InterpolatedStringElement, St
 use fwmigrate_rule::semantic::names::strip_module_prefix;
 use fwmigrate_rule::semantic::types::{TypeIndex, table_path};
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity};
 
 use crate::common::{Callee, NEEDLES, argument, bound_value, callee, is_none, positional, view};
 
 pub struct SdkBehaviourChange;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW605",
+    code: RuleCode::new("FW605"),
     name: "sdk-behaviour-change",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,

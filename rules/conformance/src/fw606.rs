@@ -1,10 +1,10 @@
 //! FW606 `ignored-config-key`: a provisioning YAML key whose value reaches nothing.
 
 use fwmigrate_rule::yaml::YamlRule;
-use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleCode, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW606",
+    code: RuleCode::new("FW606"),
     name: "ignored-config-key",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Warning,

@@ -2,10 +2,10 @@
 //! is provisioned.
 
 use fwmigrate_rule::yaml::YamlRule;
-use fwmigrate_rule::{ALL_TARGETS, Finding, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Finding, RuleCode, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW607",
+    code: RuleCode::new("FW607"),
     name: "provision-config-error",
     family: fwmigrate_rule::Family::Conformance,
     severity: Severity::Error,

@@ -8,15 +8,17 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use fwmigrate_engine::{Document, FileOutcome, Linter, LinterSettings, Mode, SourceType};
-use fwmigrate_rule::{Target, TextRule};
+use fwmigrate_engine::{
+    Document, FW000, FW999, FileOutcome, Linter, LinterSettings, Mode, SourceType,
+};
+use fwmigrate_rule::{RuleCode, Target, TextRule};
 use fwmigrate_testing::render_diagnostics;
 
 fn linter(target: Target, unsafe_fixes: bool) -> Linter {
     let mut rules: Vec<&'static dyn TextRule> = fwmigrate_rules_shapes::YAML_RULES.to_vec();
     rules.extend_from_slice(fwmigrate_rules_conformance::TEXT_RULES);
-    let mut codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
-    codes.extend(["FW000", "FW999"]);
+    let mut codes: Vec<RuleCode> = rules.iter().map(|r| r.meta().code).collect();
+    codes.extend([FW000.code, FW999.code]);
     Linter::new(
         &[],
         &rules,

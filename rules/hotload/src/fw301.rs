@@ -4,14 +4,14 @@ use fwmigrate_rule::cookbook::{is_deploy_config, is_promote_checkpoint};
 use fwmigrate_rule::message::callee_text;
 use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity};
 
 use crate::common::{Scope, deploy_scope};
 
 pub struct HotloadScopeMixup;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW301",
+    code: RuleCode::new("FW301"),
     name: "hotload-scope-mixup",
     family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Error,

@@ -3,12 +3,12 @@
 use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, is_none, keyword};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity};
 
 pub struct HotloadBucketConflict;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW302",
+    code: RuleCode::new("FW302"),
     name: "hotload-bucket-conflict",
     family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Error,

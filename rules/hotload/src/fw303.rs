@@ -7,7 +7,7 @@ use fwmigrate_rule::parser::edits::delete_argument;
 use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr, keyword};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
 };
 
 use crate::common::{Scope, scope_member};
@@ -15,7 +15,7 @@ use crate::common::{Scope, scope_member};
 pub struct PerDeploymentScope;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW303",
+    code: RuleCode::new("FW303"),
     name: "per-deployment-scope",
     family: fwmigrate_rule::Family::Hotload,
     severity: Severity::Warning,

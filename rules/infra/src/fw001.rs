@@ -9,8 +9,8 @@ use fwmigrate_rule::message::short;
 use fwmigrate_rule::semantic::Binding;
 use fwmigrate_rule::semantic::imports::{add_from_import, remove_binding, rename_binding};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, walk,
 };
 
 use crate::common::{
@@ -21,7 +21,7 @@ use crate::common::{
 pub struct InfraConfigRule;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW001",
+    code: RuleCode::new("FW001"),
     name: "infra-config",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Warning,

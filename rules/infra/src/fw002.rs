@@ -4,7 +4,8 @@ use fwmigrate_rule::ast::{self, Expr};
 use fwmigrate_rule::cookbook::as_utils_call;
 use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleMeta, Severity, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Rule, RuleCode, RuleMeta, Severity,
+    walk,
 };
 
 use crate::common::{ConfigVars, recipe_config, renamed_infra_field};
@@ -12,7 +13,7 @@ use crate::common::{ConfigVars, recipe_config, renamed_infra_field};
 pub struct InfraKeyword;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW002",
+    code: RuleCode::new("FW002"),
     name: "infra-keyword",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,

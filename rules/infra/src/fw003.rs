@@ -8,8 +8,8 @@ use fwmigrate_rule::parser::source::{indentation_at, is_at_line_start, line_end,
 use fwmigrate_rule::semantic::Binding;
 use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    Target, TextRange, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, Target, TextRange, walk,
 };
 
 use crate::common::{
@@ -20,7 +20,7 @@ use crate::common::{
 pub struct WeightSyncConfigRule;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW003",
+    code: RuleCode::new("FW003"),
     name: "weight-sync-config",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
@@ -140,7 +140,9 @@ impl Rule for WeightSyncConfigRule {
                 ("hotload", "HotloadConfig"),
             ] {
                 if let Some(kw) = walk::keyword(call, kw_name) {
-                    outcomes.push(check_keyword(ctx, call, &recipe, kw, kw_name, class));
+                    outcomes.push(check_keyword(Site::new(
+                        ctx, call, &recipe, kw, kw_name, class,
+                    )));
                 }
             }
         });
@@ -303,83 +305,177 @@ enum Outcome<'a> {
     },
 }
 
-fn check_keyword<'a>(
-    ctx: &Context,
-    call: &ast::ExprCall,
-    recipe: &str,
+/// One `weight_sync=` (or `hotload=`) keyword on a recipe `Config(...)` call, and what every
+/// part of its finding shares.
+struct Site<'s, 'a> {
+    ctx: &'s Context<'a>,
+    call: &'a ast::ExprCall,
+    recipe: &'s str,
     kw: &'a ast::Keyword,
-    kw_name: &str,
-    class: &str,
-) -> Outcome<'a> {
-    let target = ctx.target;
-    let title = format!("Move the `{class}` fields to the top level of `{recipe}.Config`");
-    let known = hoistable(target, recipe, "dcp_save_interval").is_some();
-    let base = if known {
-        format!("`{recipe}.Config` has no `{kw_name}` field at {target} (a `TypeError`)")
-    } else {
-        format!("recipe configs no longer take `{kw_name}=` (at {target})")
-    };
+    kw_name: &'static str,
+    class: &'static str,
+    /// The fix title.
+    title: String,
+    /// The message up to its first `:`.
+    base: String,
+}
 
-    let inner = match &kw.value {
+impl<'s, 'a> Site<'s, 'a> {
+    fn new(
+        ctx: &'s Context<'a>,
+        call: &'a ast::ExprCall,
+        recipe: &'s str,
+        kw: &'a ast::Keyword,
+        kw_name: &'static str,
+        class: &'static str,
+    ) -> Self {
+        let target = ctx.target;
+        let title = format!("Move the `{class}` fields to the top level of `{recipe}.Config`");
+        let known = hoistable(target, recipe, "dcp_save_interval").is_some();
+        let base = if known {
+            format!("`{recipe}.Config` has no `{kw_name}` field at {target} (a `TypeError`)")
+        } else {
+            format!("recipe configs no longer take `{kw_name}=` (at {target})")
+        };
+        Site {
+            ctx,
+            call,
+            recipe,
+            kw,
+            kw_name,
+            class,
+            title,
+            base,
+        }
+    }
+
+    fn finding(&self, message: String) -> Finding {
+        Finding::new(&META, self.kw.range, message)
+    }
+}
+
+fn check_keyword<'a>(site: Site<'_, 'a>) -> Outcome<'a> {
+    let Some(inner) = inline_config(&site) else {
+        return Outcome::Done(not_inline_finding(&site));
+    };
+    let (fields, problems) = nested_fields(site.ctx, inner);
+    let plan = Plan::new(&site, &fields);
+    let finding = site.finding(plan.message(&site.base));
+    let Site {
+        ctx,
+        call,
+        recipe,
+        kw,
+        title,
+        ..
+    } = site;
+    let target = ctx.target;
+
+    if plan.unknown_recipe {
+        let suggestion: Vec<String> = fields
+            .iter()
+            .map(|f| format!("{}={}", f.name, f.value))
+            .collect();
+        return Outcome::Done(finding.with_fix(Fix::display_only(
+            title,
+            Some(suggestion.join(", ")),
+            format!(
+                "the field list of recipe `{recipe}` at {target} is unknown; keep the fields it \
+                 still takes as top-level keywords"
+            ),
+        )));
+    }
+    if !problems.is_empty() {
+        return Outcome::Done(finding.with_fix(Fix::display_only(
+            title,
+            None,
+            format!("no automatic fix: {}", problems.join("; ")),
+        )));
+    }
+
+    let edits = if plan.hoisted.is_empty() {
+        delete_arguments(ctx.file, &call.arguments, &[kw.range])
+    } else {
+        vec![hoist_edit(ctx, call, kw, inner, &plan.hoisted)]
+    };
+    Outcome::Pending {
+        finding,
+        edits,
+        callee: &inner.func,
+        title,
+    }
+}
+
+/// The inline `WeightSyncConfig(...)` / `HotloadConfig(...)` the keyword passes, if it is one.
+fn inline_config<'a>(site: &Site<'_, 'a>) -> Option<&'a ast::ExprCall> {
+    match &site.kw.value {
         Expr::Call(inner)
-            if ctx
+            if site
+                .ctx
                 .semantic
                 .resolve_call(inner)
                 .is_some_and(|s| s.is_utils("WeightSyncConfig") || s.is_utils("HotloadConfig")) =>
         {
-            inner
+            Some(inner)
         }
-        Expr::NoneLiteral(_) => {
-            return Outcome::Done(
-                Finding::new(
-                    &META,
-                    kw.range,
-                    format!("{base}: its fields are top-level `Config` fields now"),
-                )
-                .with_fix(Fix::display_only(
-                    format!("Remove `{kw_name}=None`"),
-                    None,
-                    format!(
-                        "remove `{kw_name}=None`; the weight-sync fields that `{recipe}.Config` \
-                         still has keep their defaults unless set at the top level"
-                    ),
-                )),
-            );
-        }
-        other => {
-            return Outcome::Done(
-                Finding::new(
-                    &META,
-                    kw.range,
-                    format!("{base}: its fields are top-level `Config` fields now"),
-                )
-                .with_fix(Fix::display_only(
-                    title,
-                    Some(
-                        WEIGHT_SYNC_FIELDS
-                            .iter()
-                            .filter(|f| hoistable(target, recipe, f).unwrap_or(true))
-                            .map(|f| format!("{f}={}.{f}", short(ctx.slice(other))))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                    format!(
-                        "`{kw_name}=` is not an inline `{class}(...)`; pass the fields that \
-                     `{recipe}.Config` still has at {target} as top-level keywords"
-                    ),
-                )),
-            );
-        }
-    };
+        _ => None,
+    }
+}
 
-    // The nested fields, in source order.
+/// The finding for a value that is not an inline config: `None` is removed, anything else (a
+/// name, a call of something else) gets the top-level keywords to write instead.
+fn not_inline_finding(site: &Site) -> Finding {
+    let Site {
+        ctx,
+        recipe,
+        kw,
+        kw_name,
+        class,
+        ..
+    } = *site;
+    let target = ctx.target;
+    let finding = site.finding(format!(
+        "{}: its fields are top-level `Config` fields now",
+        site.base
+    ));
+    match &kw.value {
+        Expr::NoneLiteral(_) => finding.with_fix(Fix::display_only(
+            format!("Remove `{kw_name}=None`"),
+            None,
+            format!(
+                "remove `{kw_name}=None`; the weight-sync fields that `{recipe}.Config` still has \
+                 keep their defaults unless set at the top level"
+            ),
+        )),
+        other => finding.with_fix(Fix::display_only(
+            site.title.clone(),
+            Some(
+                WEIGHT_SYNC_FIELDS
+                    .iter()
+                    .filter(|f| hoistable(target, recipe, f).unwrap_or(true))
+                    .map(|f| format!("{f}={}.{f}", short(ctx.slice(other))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            format!(
+                "`{kw_name}=` is not an inline `{class}(...)`; pass the fields that \
+                 `{recipe}.Config` still has at {target} as top-level keywords"
+            ),
+        )),
+    }
+}
+
+/// The fields of the nested config call, in source order, and why any argument cannot be mapped
+/// to a field.
+fn nested_fields<'a>(ctx: &Context<'a>, inner: &ast::ExprCall) -> (Vec<Field<'a>>, Vec<String>) {
     let mut fields: Vec<Field> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    // `HotloadConfig` has no known positional order.
+    let is_hotload = ctx
+        .semantic
+        .resolve_call(inner)
+        .is_some_and(|s| s.is_utils("HotloadConfig"));
     for (i, arg) in inner.arguments.args.iter().enumerate() {
-        let is_hotload = ctx
-            .semantic
-            .resolve_call(inner)
-            .is_some_and(|s| s.is_utils("HotloadConfig"));
         match WEIGHT_SYNC_FIELDS.get(i) {
             Some(name) if plain_positional(arg) && !is_hotload => fields.push(Field {
                 name: (*name).to_string(),
@@ -402,83 +498,81 @@ fn check_keyword<'a>(
         }
     }
     fields.sort_by_key(|f| f.range.start());
+    (fields, problems)
+}
 
-    let mut hoisted: Vec<&Field> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let mut unknown_recipe = false;
-    for f in &fields {
-        if walk::keyword(call, &f.name).is_some() {
-            notes.push(format!(
-                "`{}={}` is dropped: the call already passes `{}=` at the top level, which wins",
-                f.written,
-                short(f.value),
-                f.name
-            ));
-            continue;
+/// Which nested fields move to the top level, and why each of the others is dropped.
+struct Plan<'f, 'a> {
+    hoisted: Vec<&'f Field<'a>>,
+    notes: Vec<String>,
+    /// The recipe's field list is unknown at the target: nothing is decided.
+    unknown_recipe: bool,
+}
+
+impl<'f, 'a> Plan<'f, 'a> {
+    fn new(site: &Site, fields: &'f [Field<'a>]) -> Self {
+        let Site {
+            ctx,
+            call,
+            recipe,
+            class,
+            ..
+        } = *site;
+        let target = ctx.target;
+        let mut plan = Plan {
+            hoisted: Vec::new(),
+            notes: Vec::new(),
+            unknown_recipe: false,
+        };
+        for f in fields {
+            if walk::keyword(call, &f.name).is_some() {
+                plan.notes.push(format!(
+                    "`{}={}` is dropped: the call already passes `{}=` at the top level, which \
+                     wins",
+                    f.written,
+                    short(f.value),
+                    f.name
+                ));
+                continue;
+            }
+            if !WEIGHT_SYNC_FIELDS.contains(&f.name.as_str()) {
+                plan.notes.push(format!(
+                    "`{}={}` is dropped: not a `{class}` field",
+                    f.written,
+                    short(f.value)
+                ));
+                continue;
+            }
+            match hoistable(target, recipe, &f.name) {
+                Some(true) => plan.hoisted.push(f),
+                Some(false) => plan.notes.push(format!(
+                    "`{}={}` is dropped: `{recipe}.Config` has no `{}` at {target}",
+                    f.written,
+                    short(f.value),
+                    f.name
+                )),
+                None => plan.unknown_recipe = true,
+            }
         }
-        if !WEIGHT_SYNC_FIELDS.contains(&f.name.as_str()) {
-            notes.push(format!(
-                "`{}={}` is dropped: not a `{class}` field",
-                f.written,
-                short(f.value)
-            ));
-            continue;
+        plan
+    }
+
+    /// The finding's message: what moved, and every dropped field with its value.
+    fn message(&self, base: &str) -> String {
+        let mut message = format!("{base}: its fields are top-level `Config` fields now");
+        if !self.hoisted.is_empty() && !self.unknown_recipe {
+            let names: Vec<String> = self
+                .hoisted
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            message.push_str(&format!("; moved: {}", names.join(", ")));
         }
-        match hoistable(target, recipe, &f.name) {
-            Some(true) => hoisted.push(f),
-            Some(false) => notes.push(format!(
-                "`{}={}` is dropped: `{recipe}.Config` has no `{}` at {target}",
-                f.written,
-                short(f.value),
-                f.name
-            )),
-            None => unknown_recipe = true,
+        for n in &self.notes {
+            message.push_str("; ");
+            message.push_str(n);
         }
-    }
-
-    let mut message = format!("{base}: its fields are top-level `Config` fields now");
-    if !hoisted.is_empty() && !unknown_recipe {
-        let names: Vec<String> = hoisted.iter().map(|f| format!("`{}`", f.name)).collect();
-        message.push_str(&format!("; moved: {}", names.join(", ")));
-    }
-    for n in &notes {
-        message.push_str("; ");
-        message.push_str(n);
-    }
-    let finding = Finding::new(&META, kw.range, message);
-
-    if unknown_recipe {
-        let suggestion: Vec<String> = fields
-            .iter()
-            .map(|f| format!("{}={}", f.name, f.value))
-            .collect();
-        return Outcome::Done(finding.with_fix(Fix::display_only(
-            title,
-            Some(suggestion.join(", ")),
-            format!(
-                "the field list of recipe `{recipe}` at {target} is unknown; keep the fields it \
-                 still takes as top-level keywords"
-            ),
-        )));
-    }
-    if !problems.is_empty() {
-        return Outcome::Done(finding.with_fix(Fix::display_only(
-            title,
-            None,
-            format!("no automatic fix: {}", problems.join("; ")),
-        )));
-    }
-
-    let edits = if hoisted.is_empty() {
-        delete_arguments(ctx.file, &call.arguments, &[kw.range])
-    } else {
-        vec![hoist_edit(ctx, call, kw, inner, &hoisted)]
-    };
-    Outcome::Pending {
-        finding,
-        edits,
-        callee: &inner.func,
-        title,
+        message
     }
 }
 

@@ -7,7 +7,8 @@ use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::insert_keywords_first;
 use fwmigrate_rule::semantic::imports::add_module_import;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, walk,
 };
 
 use crate::common::{
@@ -18,7 +19,7 @@ use crate::common::{
 pub struct JobIdIntoTrainer;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW004",
+    code: RuleCode::new("FW004"),
     name: "job-id-into-trainer",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
@@ -187,62 +188,117 @@ fn check_attributes(ctx: &Context, findings: &mut Vec<Finding>) {
     });
 }
 
-fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'static str)]) -> Fix {
-    let title = "Move the job id into `TrainerConfig(...)`";
-    let assignments: Vec<String> = moved
-        .iter()
-        .map(|(k, f)| format!("{f}={}", keyword_value(ctx, k)))
-        .collect();
-    let moved_ranges: Vec<_> = moved.iter().map(|(k, _)| k.range).collect();
-    let trainer_kw = walk::keyword(call, "trainer").or_else(|| walk::keyword(call, "infra"));
+const MOVE_TITLE: &str = "Move the job id into `TrainerConfig(...)`";
 
-    let Some(trainer_kw) = trainer_kw else {
-        // No trainer argument: the first job id becomes `trainer=TrainerConfig(...)`.
+fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'static str)]) -> Fix {
+    let job_ids = JobIds::new(ctx, call, moved);
+    let Some(trainer_kw) = walk::keyword(call, "trainer").or_else(|| walk::keyword(call, "infra"))
+    else {
+        return job_ids.new_trainer_fix();
+    };
+    let value = &trainer_kw.value;
+    let inline = as_utils_call(ctx, value, "TrainerConfig")
+        .or_else(|| as_utils_call(ctx, value, "InfraConfig").filter(|c| infra_call_mappable(c)));
+    if let Some(inner) = inline {
+        return job_ids.inline_trainer_fix(inner);
+    }
+    let is_trainer = walk::keyword_name(trainer_kw) == Some("trainer");
+    let copyable = matches!(
+        value,
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_)
+    ) || matches!(value, Expr::Call(c) if ctx.semantic.resolve_call(c).is_none());
+    if is_trainer && copyable {
+        return job_ids.copied_trainer_fix(value);
+    }
+    Fix::display_only(
+        MOVE_TITLE,
+        Some(job_ids.assignments.join(", ")),
+        format!(
+            "`{}=` is not an inline `TrainerConfig(...)`; add the job id to the trainer config by hand",
+            walk::keyword_name(trainer_kw).unwrap_or("trainer")
+        ),
+    )
+}
+
+/// The job-id keywords that move into the trainer config, for the fix of one call.
+struct JobIds<'s, 'a> {
+    ctx: &'s Context<'a>,
+    call: &'s ast::ExprCall,
+    moved: &'s [(&'s ast::Keyword, &'static str)],
+    /// `field=value` for each, as the trainer config takes them.
+    assignments: Vec<String>,
+    /// The keywords' ranges in the call.
+    ranges: Vec<TextRange>,
+}
+
+impl<'s, 'a> JobIds<'s, 'a> {
+    fn new(
+        ctx: &'s Context<'a>,
+        call: &'s ast::ExprCall,
+        moved: &'s [(&'s ast::Keyword, &'static str)],
+    ) -> Self {
+        JobIds {
+            ctx,
+            call,
+            moved,
+            assignments: moved
+                .iter()
+                .map(|(k, f)| format!("{f}={}", keyword_value(ctx, k)))
+                .collect(),
+            ranges: moved.iter().map(|(k, _)| k.range).collect(),
+        }
+    }
+
+    /// No trainer argument: the first job id becomes `trainer=TrainerConfig(...)`.
+    fn new_trainer_fix(&self) -> Fix {
+        let Self { ctx, call, .. } = *self;
+        let assignments = self.assignments.join(", ");
         if crate::common::named_keywords(call).count() < call.arguments.keywords.len() {
             return Fix::display_only(
-                title,
-                Some(format!("trainer=TrainerConfig({})", assignments.join(", "))),
+                MOVE_TITLE,
+                Some(format!("trainer=TrainerConfig({assignments})")),
                 "the call unpacks `**` arguments, which may already hold a trainer config",
             );
         }
-        let first = moved
+        let first = self
+            .ranges
             .iter()
-            .map(|(k, _)| k.range)
+            .copied()
             .min_by_key(|r| r.start())
-            .unwrap_or(moved[0].0.range);
+            .unwrap_or(self.moved[0].0.range);
         let (local, import) = match trainer_config_in_scope(ctx, first.start()) {
             Ok(x) => x,
             Err(reason) => {
                 return Fix::display_only(
-                    title,
-                    Some(format!("trainer=TrainerConfig({})", assignments.join(", "))),
+                    MOVE_TITLE,
+                    Some(format!("trainer=TrainerConfig({assignments})")),
                     reason,
                 );
             }
         };
         let mut edits = vec![Edit::replacement(
             first,
-            format!("trainer={local}({})", assignments.join(", ")),
+            format!("trainer={local}({assignments})"),
         )];
-        let rest: Vec<_> = moved_ranges
+        let rest: Vec<_> = self
+            .ranges
             .iter()
             .copied()
             .filter(|r| *r != first)
             .collect();
         edits.extend(delete_arguments(ctx.file, &call.arguments, &rest));
         edits.extend(import);
-        return Fix::safe(title, edits);
-    };
+        Fix::safe(MOVE_TITLE, edits)
+    }
 
-    let value = &trainer_kw.value;
-    let inline = as_utils_call(ctx, value, "TrainerConfig")
-        .or_else(|| as_utils_call(ctx, value, "InfraConfig").filter(|c| infra_call_mappable(c)));
-    if let Some(inner) = inline {
-        // Not when the trainer config already sets one of the ids.
-        for (kw, f) in moved {
+    /// An inline `TrainerConfig(...)` (or mappable `InfraConfig(...)`): the ids go in first,
+    /// unless it sets one of them already.
+    fn inline_trainer_fix(&self, inner: &ast::ExprCall) -> Fix {
+        let Self { ctx, call, .. } = *self;
+        for (kw, f) in self.moved {
             if let Some(existing) = walk::keyword(inner, f) {
                 return Fix::display_only(
-                    title,
+                    MOVE_TITLE,
                     None,
                     format!(
                         "the trainer config already sets `{f}={}` and the call also passes \
@@ -254,56 +310,43 @@ fn move_fix(ctx: &Context, call: &ast::ExprCall, moved: &[(&ast::Keyword, &'stat
                 );
             }
         }
-        let Some(insert) = insert_keywords_first(ctx.file, &inner.arguments, &assignments) else {
-            return Fix::display_only(title, None, "nothing to move");
+        let Some(insert) = insert_keywords_first(ctx.file, &inner.arguments, &self.assignments)
+        else {
+            return Fix::display_only(MOVE_TITLE, None, "nothing to move");
         };
         let mut edits = vec![insert];
-        edits.extend(delete_arguments(ctx.file, &call.arguments, &moved_ranges));
-        return Fix::safe(title, edits);
+        edits.extend(delete_arguments(ctx.file, &call.arguments, &self.ranges));
+        Fix::safe(MOVE_TITLE, edits)
     }
 
-    let is_trainer = walk::keyword_name(trainer_kw) == Some("trainer");
-    let copyable = matches!(
-        value,
-        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_)
-    ) || matches!(value, Expr::Call(c) if ctx.semantic.resolve_call(c).is_none());
-    if is_trainer && copyable {
+    /// `trainer=` a name (or a call of something unknown): a copy with `dataclasses.replace`,
+    /// unsafe because the value may not be a `TrainerConfig`.
+    fn copied_trainer_fix(&self, value: &Expr) -> Fix {
+        let Self { ctx, call, .. } = *self;
+        let assignments = self.assignments.join(", ");
         let (replace, import) = dataclasses_replace(ctx);
         let Some(replace) = replace else {
             return Fix::display_only(
-                title,
+                MOVE_TITLE,
                 Some(format!(
-                    "trainer=dataclasses.replace({}, {})",
+                    "trainer=dataclasses.replace({}, {assignments})",
                     ctx.slice(value),
-                    assignments.join(", ")
                 )),
                 "the name `dataclasses` means something else in this file",
             );
         };
         let mut edits = vec![Edit::replacement(
             value.range(),
-            format!(
-                "{replace}({}, {})",
-                ctx.slice(value),
-                assignments.join(", ")
-            ),
+            format!("{replace}({}, {assignments})", ctx.slice(value)),
         )];
-        edits.extend(delete_arguments(ctx.file, &call.arguments, &moved_ranges));
+        edits.extend(delete_arguments(ctx.file, &call.arguments, &self.ranges));
         edits.extend(import);
-        return Fix::unsafe_edits(title, edits).with_reason(format!(
+        Fix::unsafe_edits(MOVE_TITLE, edits).with_reason(format!(
             "`trainer=` is not an inline `TrainerConfig(...)`: the fix copies `{}` with \
              `dataclasses.replace`, check that it is a `TrainerConfig`",
             short(ctx.slice(value))
-        ));
+        ))
     }
-    Fix::display_only(
-        title,
-        Some(assignments.join(", ")),
-        format!(
-            "`{}=` is not an inline `TrainerConfig(...)`; add the job id to the trainer config by hand",
-            walk::keyword_name(trainer_kw).unwrap_or("trainer")
-        ),
-    )
 }
 
 /// How to spell `dataclasses.replace` here, and the import it needs.

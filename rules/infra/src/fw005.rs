@@ -3,7 +3,7 @@
 
 use fwmigrate_rule::message::short;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Rule, RuleMeta, Severity, walk,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Rule, RuleCode, RuleMeta, Severity, walk,
 };
 
 use crate::common::{delete_arguments, keyword_value, recipe_config};
@@ -12,7 +12,7 @@ use crate::fw004::job_id_keywords;
 pub struct RemovedConfigField;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW005",
+    code: RuleCode::new("FW005"),
     name: "removed-config-field",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,

@@ -6,8 +6,8 @@ use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::message::short;
 use fwmigrate_rule::parser::edits::{ArgumentPosition, insert_argument};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange, walk,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, walk,
 };
 
 use crate::common::{
@@ -18,7 +18,7 @@ use crate::common::{
 pub struct RecipeMainManagers;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW006",
+    code: RuleCode::new("FW006"),
     name: "recipe-main-managers",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Error,
@@ -100,89 +100,179 @@ fn is_manager(name: &str) -> bool {
 }
 
 fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut Vec<Finding>) {
-    if recipe == "distillation_loop" {
-        return;
-    }
-    let Some(legacy) = api::legacy().recipe(recipe) else {
+    let Some(main) = MainCall::new(ctx, call, recipe) else {
         return;
     };
-    let Some(current) = ctx.target.release().recipe(recipe) else {
-        return;
-    };
-    let removed =
-        |name: &str| legacy.main_param(name).is_some() && current.main_param(name).is_none();
-    let target = ctx.target;
-
-    // Positional arguments by the legacy signature.
-    let mut managers: Vec<(String, TextRange)> = Vec::new();
-    let mut positional_cancel: Vec<(String, TextRange)> = Vec::new();
-    for (i, arg) in call.arguments.args.iter().enumerate() {
-        if arg.is_starred_expr() {
-            break;
-        }
-        let Some(param) = legacy.main.get(i) else {
-            break;
-        };
-        if param.kind != ParamKind::Positional || !removed(&param.name) {
-            continue;
-        }
-        if matches!(arg, Expr::Named(_)) {
-            // `main(cfg, (m := mgr))`: leave such calls to a human.
-            break;
-        }
-        let range = positional_range(ctx.file, &call.arguments, arg);
-        if is_manager(&param.name) {
-            managers.push((param.name.clone(), range));
-        } else if is_cancel(&param.name) {
-            positional_cancel.push((param.name.clone(), range));
-        }
+    let mut removed = Removed::default();
+    main.positional_arguments(&mut removed);
+    main.keyword_arguments(&mut removed, findings);
+    let config_has_cleanup = main.config_has_cleanup();
+    if !removed.managers.is_empty() {
+        findings.push(main.managers_finding(&removed));
     }
-    let mut cancel_keywords: Vec<&ast::Keyword> = Vec::new();
-    for kw in &call.arguments.keywords {
-        let Some(name) = walk::keyword_name(kw) else {
-            continue;
-        };
-        if !removed(name) {
-            continue;
-        }
-        if is_manager(name) {
-            managers.push((name.to_string(), kw.range));
-        } else if is_cancel(name) {
-            cancel_keywords.push(kw);
-        } else if name == "on_resources_ready" {
-            findings.push(Finding::new(
-                &META,
-                kw.range,
-                format!(
-                    "`{recipe}.main()` no longer takes `on_resources_ready=` at {target} (a \
-                     `TypeError`): remove it; the trainer and deployment ids are in the metrics \
-                     that `main()` returns"
-                ),
-            ));
-        } else {
-            findings.push(Finding::new(
-                &META,
-                kw.range,
-                format!(
-                    "`{recipe}.main()` no longer takes `{name}=` at {target} (a `TypeError`); \
-                     remove it"
-                ),
-            ));
-        }
+    for kw in removed.cancel_keywords {
+        findings.push(cancel_finding(ctx, call, recipe, kw, config_has_cleanup));
     }
+}
 
-    let config_has_cleanup = config_call(ctx, call)
-        .and_then(|c| recipe_config(ctx, c))
-        .and_then(|r| {
-            target
-                .release()
-                .recipe(&r)
-                .map(|r| r.has_field("cleanup_on_exit"))
+/// A recipe `main(...)` call, with the recipe's `main` signature before and at the target.
+struct MainCall<'s, 'a> {
+    ctx: &'s Context<'a>,
+    call: &'s ast::ExprCall,
+    recipe: &'s str,
+    legacy: &'s api::Recipe,
+    current: &'s api::Recipe,
+}
+
+/// The arguments a call passes that the target's `main` no longer takes, by what becomes of them.
+#[derive(Default)]
+struct Removed<'a> {
+    /// `rlor_mgr` / `deploy_mgr`, positional or keyword: deleted.
+    managers: Vec<(String, TextRange)>,
+    /// A positional `cancel_on_exit`: it becomes a keyword first.
+    positional_cancel: Vec<(String, TextRange)>,
+    /// `cancel_on_exit=`: it moves to the `Config` as `cleanup_on_exit=`.
+    cancel_keywords: Vec<&'a ast::Keyword>,
+}
+
+impl<'s, 'a> MainCall<'s, 'a> {
+    /// `None` for a recipe whose `main` has nothing to migrate.
+    fn new(ctx: &'s Context<'a>, call: &'s ast::ExprCall, recipe: &'s str) -> Option<Self> {
+        if recipe == "distillation_loop" {
+            return None;
+        }
+        Some(MainCall {
+            ctx,
+            call,
+            recipe,
+            legacy: api::legacy().recipe(recipe)?,
+            current: ctx.target.release().recipe(recipe)?,
         })
-        .unwrap_or_else(|| current_cleanup(target, recipe));
+    }
 
-    if !managers.is_empty() {
-        let names: Vec<String> = managers.iter().map(|(n, _)| format!("`{n}`")).collect();
+    /// Whether `main` took `name` before and no longer does.
+    fn removed(&self, name: &str) -> bool {
+        self.legacy.main_param(name).is_some() && self.current.main_param(name).is_none()
+    }
+
+    /// The removed positional arguments, by the legacy signature.
+    fn positional_arguments(&self, removed: &mut Removed) {
+        let Self { ctx, call, .. } = *self;
+        for (i, arg) in call.arguments.args.iter().enumerate() {
+            if arg.is_starred_expr() {
+                break;
+            }
+            let Some(param) = self.legacy.main.get(i) else {
+                break;
+            };
+            if param.kind != ParamKind::Positional || !self.removed(&param.name) {
+                continue;
+            }
+            if matches!(arg, Expr::Named(_)) {
+                // `main(cfg, (m := mgr))`: leave such calls to a human.
+                break;
+            }
+            let range = positional_range(ctx.file, &call.arguments, arg);
+            if is_manager(&param.name) {
+                removed.managers.push((param.name.clone(), range));
+            } else if is_cancel(&param.name) {
+                removed.positional_cancel.push((param.name.clone(), range));
+            }
+        }
+    }
+
+    /// The removed keywords; those with nowhere to go are reported here, without a fix.
+    fn keyword_arguments(&self, removed: &mut Removed<'s>, findings: &mut Vec<Finding>) {
+        let Self {
+            ctx, call, recipe, ..
+        } = *self;
+        let target = ctx.target;
+        for kw in &call.arguments.keywords {
+            let Some(name) = walk::keyword_name(kw) else {
+                continue;
+            };
+            if !self.removed(name) {
+                continue;
+            }
+            if is_manager(name) {
+                removed.managers.push((name.to_string(), kw.range));
+            } else if is_cancel(name) {
+                removed.cancel_keywords.push(kw);
+            } else if name == "on_resources_ready" {
+                findings.push(Finding::new(
+                    &META,
+                    kw.range,
+                    format!(
+                        "`{recipe}.main()` no longer takes `on_resources_ready=` at {target} (a \
+                         `TypeError`): remove it; the trainer and deployment ids are in the \
+                         metrics that `main()` returns"
+                    ),
+                ));
+            } else {
+                findings.push(Finding::new(
+                    &META,
+                    kw.range,
+                    format!(
+                        "`{recipe}.main()` no longer takes `{name}=` at {target} (a \
+                         `TypeError`); remove it"
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Whether the `Config` passed to `main` has `cleanup_on_exit` at the target (by the
+    /// recipe of `main` when the config's construction is not found).
+    fn config_has_cleanup(&self) -> bool {
+        let Self {
+            ctx, call, recipe, ..
+        } = *self;
+        let target = ctx.target;
+        config_call(ctx, call)
+            .and_then(|c| recipe_config(ctx, c))
+            .and_then(|r| {
+                target
+                    .release()
+                    .recipe(&r)
+                    .map(|r| r.has_field("cleanup_on_exit"))
+            })
+            .unwrap_or_else(|| current_cleanup(target, recipe))
+    }
+
+    /// The finding for the removed managers: they are deleted (a positional `cancel_on_exit`
+    /// becomes a keyword so that it keeps its meaning).
+    fn managers_finding(&self, removed: &Removed) -> Finding {
+        let Self { ctx, call, .. } = *self;
+        let names: Vec<String> = removed
+            .managers
+            .iter()
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let ranges: Vec<TextRange> = removed.managers.iter().map(|(_, r)| *r).collect();
+        let mut edits = delete_arguments(ctx.file, &call.arguments, &ranges);
+        for (name, range) in &removed.positional_cancel {
+            edits.push(Edit::replacement(
+                *range,
+                format!("{name}={}", ctx.slice(*range)),
+            ));
+        }
+        let title = if removed.managers.len() == 1 {
+            format!("Remove {}", names[0])
+        } else {
+            format!("Remove {}", names.join(" and "))
+        };
+        Finding::new(&META, call.range(), self.managers_message(removed, &names))
+            .with_fix(self.managers_fix(title, edits))
+    }
+
+    fn managers_message(&self, removed: &Removed, names: &[String]) -> String {
+        let Self {
+            ctx,
+            recipe,
+            legacy,
+            ..
+        } = *self;
+        let target = ctx.target;
         let mut message = format!(
             "`{recipe}.main()` no longer takes {} at {target} (a `TypeError`): the recipe \
              provisions {} itself from its `Config`; remove {}",
@@ -192,9 +282,14 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
             } else {
                 "the trainer"
             },
-            if managers.len() == 1 { "it" } else { "them" }
+            if removed.managers.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         );
-        let has_cancel = !cancel_keywords.is_empty() || !positional_cancel.is_empty();
+        let has_cancel =
+            !removed.cancel_keywords.is_empty() || !removed.positional_cancel.is_empty();
         if !has_cancel && current_cleanup(target, recipe) {
             if legacy.main_param("cancel_on_exit").is_some() {
                 message.push_str(
@@ -211,31 +306,25 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
                 );
             }
         }
-        if !positional_cancel.is_empty() {
+        if let Some((name, _)) = removed.positional_cancel.first() {
             message.push_str(&format!(
-                "; the positional `{}` becomes a keyword first",
-                positional_cancel[0].0
+                "; the positional `{name}` becomes a keyword first"
             ));
         }
-        let ranges: Vec<TextRange> = managers.iter().map(|(_, r)| *r).collect();
-        let mut edits = delete_arguments(ctx.file, &call.arguments, &ranges);
-        for (name, range) in &positional_cancel {
-            edits.push(Edit::replacement(
-                *range,
-                format!("{name}={}", ctx.slice(*range)),
-            ));
-        }
-        let title = if managers.len() == 1 {
-            format!("Remove {}", names[0])
-        } else {
-            format!("Remove {}", names.join(" and "))
-        };
-        let legacy_positional = legacy
+        message
+    }
+
+    /// The deletion is safe unless the call passes more positional arguments than `main` ever
+    /// took: which ones are the managers is then a guess.
+    fn managers_fix(&self, title: String, edits: Vec<Edit>) -> Fix {
+        let Self { call, recipe, .. } = *self;
+        let legacy_positional = self
+            .legacy
             .main
             .iter()
             .take_while(|p| p.kind == ParamKind::Positional)
             .count();
-        let fix = if call.arguments.args.len() > legacy_positional
+        if call.arguments.args.len() > legacy_positional
             && !call.arguments.args.iter().any(Expr::is_starred_expr)
         {
             Fix::display_only(
@@ -249,12 +338,7 @@ fn check_call(ctx: &Context, call: &ast::ExprCall, recipe: &str, findings: &mut 
             )
         } else {
             Fix::safe(title, edits)
-        };
-        findings.push(Finding::new(&META, call.range(), message).with_fix(fix));
-    }
-
-    for kw in cancel_keywords {
-        findings.push(cancel_finding(ctx, call, recipe, kw, config_has_cleanup));
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use fwmigrate_rule::ast::{self, Expr, Stmt};
 use fwmigrate_rule::parser::edits::delete_statement;
 use fwmigrate_rule::semantic::imports::remove_binding;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, TextRange,
-    TextSize, walk,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
+    TextRange, TextSize, walk,
 };
 
 use crate::common::{binding_uses, import_binding};
@@ -14,7 +14,7 @@ use crate::common::{binding_uses, import_binding};
 pub struct UnusedManager;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW007",
+    code: RuleCode::new("FW007"),
     name: "unused-manager",
     family: fwmigrate_rule::Family::Infra,
     severity: Severity::Warning,

@@ -2,8 +2,8 @@
 
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, TextRange,
-    TextSize,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
+    TextRange, TextSize,
 };
 
 use crate::setup_infra::analyze;
@@ -12,7 +12,7 @@ use fwmigrate_rule::cookbook::calls_utils;
 pub struct SetupInfra;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW101",
+    code: RuleCode::new("FW101"),
     name: "setup-infra",
     family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,

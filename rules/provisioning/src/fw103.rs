@@ -4,7 +4,7 @@
 use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::walk::for_each_call;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
 };
 
 use fwmigrate_rule::cookbook::{calls_utils, has_tabled_type};
@@ -13,7 +13,7 @@ use fwmigrate_rule::message::callee_text;
 pub struct CreateBaseReference;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW103",
+    code: RuleCode::new("FW103"),
     name: "create-base-reference",
     family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use fwmigrate_rule::ast::{Expr, ExprContext};
 use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, for_each_expr};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity, TextRange};
+use fwmigrate_rule::{
+    ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity, TextRange,
+};
 
 use fwmigrate_rule::cookbook::utils_callee;
 use fwmigrate_rule::message::callee_text;
@@ -86,7 +88,7 @@ fn is_helper(name: &str) -> bool {
 }
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW104",
+    code: RuleCode::new("FW104"),
     name: "removed-helper",
     family: fwmigrate_rule::Family::Provisioning,
     severity: Severity::Error,

@@ -10,11 +10,11 @@ use std::path::Path;
 
 use fwmigrate_manifest::{Manifest, sdk_declaration_range};
 use fwmigrate_rule::{
-    ALL_TARGETS, Finding, RuleMeta, Severity, TextContext, TextRange, TextRule, TextSize,
+    ALL_TARGETS, Finding, RuleCode, RuleMeta, Severity, TextContext, TextRange, TextRule, TextSize,
 };
 
 pub static FW502: RuleMeta = RuleMeta {
-    code: "FW502",
+    code: RuleCode::new("FW502"),
     name: "installed-sdk",
     family: fwmigrate_rule::Family::Sdk,
     severity: Severity::Error,

@@ -19,15 +19,15 @@ use std::path::{Path, PathBuf};
 use fwmigrate_manifest::pep440::Version;
 use fwmigrate_manifest::{Constraint, Manifest, NoFix};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleMeta, Severity, TextContext, TextRange,
-    TextRule, TextSize,
+    ALL_TARGETS, Applicability, Edit, Finding, Fix, RuleCode, RuleMeta, Severity, TextContext,
+    TextRange, TextRule, TextSize,
 };
 
 /// Every rule of this family, in code order.
 pub static TEXT_RULES: &[&'static dyn TextRule] = &[&SdkPin, &InstalledSdk];
 
 pub static FW501: RuleMeta = RuleMeta {
-    code: "FW501",
+    code: RuleCode::new("FW501"),
     name: "sdk-pin",
     family: fwmigrate_rule::Family::Sdk,
     severity: Severity::Warning,

@@ -5,7 +5,8 @@ use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::semantic::CookbookSymbol;
 use fwmigrate_rule::walk::{for_each_call, for_each_stmt, is_none, keyword, keyword_name};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleMeta, Severity, Target,
+    ALL_TARGETS, Applicability, Context, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta, Severity,
+    Target,
 };
 
 use crate::common::{
@@ -17,7 +18,7 @@ pub struct TrainerAccelerator;
 pub(crate) const FIELDS: &[&str] = &["accelerator_type", "accelerator_count"];
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW201",
+    code: RuleCode::new("FW201"),
     name: "trainer-accelerator",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,

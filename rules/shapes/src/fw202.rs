@@ -1,6 +1,6 @@
 //! FW202 `trainer-node-count`: `node_count=` on the trainer config.
 
-use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleCode, RuleMeta, Severity};
 
 use crate::trainer_keyword::TrainerKeyword;
 
@@ -19,7 +19,7 @@ pub static TRAINER_NODE_COUNT: TrainerKeyword = TrainerKeyword {
 };
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW202",
+    code: RuleCode::new("FW202"),
     name: "trainer-node-count",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,

@@ -1,6 +1,6 @@
 //! FW203 `trainer-image-tag`: `custom_image_tag=` next to a training shape.
 
-use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Applicability, RuleCode, RuleMeta, Severity};
 
 use crate::trainer_keyword::TrainerKeyword;
 
@@ -20,7 +20,7 @@ pub static TRAINER_IMAGE_TAG: TrainerKeyword = TrainerKeyword {
 };
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW203",
+    code: RuleCode::new("FW203"),
     name: "trainer-image-tag",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,

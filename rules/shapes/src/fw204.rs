@@ -4,7 +4,7 @@ use fwmigrate_rule::cookbook::is_deploy_config;
 use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, keyword_name};
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleMeta, Severity,
+    ALL_TARGETS, Applicability, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity,
 };
 
 use crate::common::delete_keyword_fix;
@@ -12,7 +12,7 @@ use crate::common::delete_keyword_fix;
 pub struct DeploymentManualInfra;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW204",
+    code: RuleCode::new("FW204"),
     name: "deployment-manual-infra",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,

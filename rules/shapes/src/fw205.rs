@@ -3,14 +3,14 @@
 use fwmigrate_rule::ast::{self, Expr, StringFlags};
 use fwmigrate_rule::walk::for_each_expr;
 use fwmigrate_rule::{
-    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleMeta, Severity,
-    TextRange, TextSize,
+    ALL_TARGETS, Applicability, Context, Edit, Finding, Fix, Ranged, Rule, RuleCode, RuleMeta,
+    Severity, TextRange, TextSize,
 };
 
 pub struct PinnedShapeVersion;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW205",
+    code: RuleCode::new("FW205"),
     name: "pinned-shape-version",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Warning,

@@ -3,7 +3,7 @@
 use fwmigrate_rule::ast::Expr;
 use fwmigrate_rule::message::{callee_text, snippet};
 use fwmigrate_rule::walk::{for_each_call, fstring_pieces, keyword_name};
-use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleMeta, Severity};
+use fwmigrate_rule::{ALL_TARGETS, Context, Finding, Ranged, Rule, RuleCode, RuleMeta, Severity};
 
 pub struct ShortShapeId;
 
@@ -14,7 +14,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub static META: RuleMeta = RuleMeta {
-    code: "FW206",
+    code: RuleCode::new("FW206"),
     name: "short-shape-id",
     family: fwmigrate_rule::Family::Shapes,
     severity: Severity::Error,
