@@ -150,112 +150,122 @@ impl<'a> Reader<'a> {
         let mut stack: Vec<&'a Stmt> = def.body.iter().collect();
         while let Some(stmt) = stack.pop() {
             match stmt {
-                Stmt::If(if_stmt) => {
-                    let mut clauses = vec![(Some(&*if_stmt.test), &if_stmt.body)];
-                    for c in &if_stmt.elif_else_clauses {
-                        clauses.push((c.test.as_ref(), &c.body));
-                    }
-                    for (test, body) in clauses {
-                        if let Some(Expr::Compare(cmp)) = test
-                            && let [Expr::StringLiteral(s)] = &*cmp.comparators
-                        {
-                            let name = s.value.to_str().to_string();
-                            let symbol = body
-                                .iter()
-                                .find_map(|b| match b {
-                                    Stmt::ImportFrom(i) if i.level == 0 => {
-                                        let m = i.module.as_ref()?.as_str();
-                                        i.names
-                                            .iter()
-                                            .find(|a| {
-                                                a.asname.as_ref().unwrap_or(&a.name).as_str()
-                                                    == name
-                                            })
-                                            .map(|a| Symbol::Ref {
-                                                to: join(m, a.name.as_str()),
-                                            })
-                                    }
-                                    _ => None,
-                                })
-                                .unwrap_or(Symbol::Value { ty: None });
-                            found.push((name, symbol));
-                        } else if let Some(Expr::Compare(cmp)) = test
-                            && matches!(&*cmp.ops, [ast::CmpOp::In])
-                            && let [Expr::Name(collection)] = &*cmp.comparators
-                            && let Some(names) = self.collections.get(collection.id.as_str())
-                        {
-                            // `if name in _EXPORTS: from pkg import sub; return getattr(sub, name)`
-                            let from = body.iter().find_map(|b| match b {
-                                Stmt::ImportFrom(i) if i.level == 0 && i.names.len() == 1 => Some(
-                                    join(i.module.as_ref()?.as_str(), i.names[0].name.as_str()),
-                                ),
-                                _ => None,
-                            });
-                            for name in names {
-                                let symbol = match &from {
-                                    Some(m) => Symbol::Ref { to: join(m, name) },
-                                    None => Symbol::Value { ty: None },
-                                };
-                                found.push((name.clone(), symbol));
-                            }
-                        } else if let Some(test) = test
-                            && mentions(test, param)
-                        {
-                            // A test of the name this reading does not understand: any name may
-                            // exist.
-                            self.out.module.open = true;
-                        }
-                        stack.extend(body.iter());
-                    }
-                }
-                Stmt::Assign(assign) => {
-                    // `target = _EXPORTS.get(name)` / `_EXPORTS[name]`
-                    let dict = match &*assign.value {
-                        Expr::Call(call) => match &*call.func {
-                            Expr::Attribute(a) if a.attr.as_str() == "get" => dotted_text(&a.value),
-                            _ => None,
-                        },
-                        Expr::Subscript(sub) => dotted_text(&sub.value),
-                        _ => None,
-                    };
-                    if let Some(dict) = dict.and_then(|d| self.dicts.get(&d).copied()) {
-                        for item in &dict.items {
-                            let Some(Expr::StringLiteral(key)) = &item.key else {
-                                continue;
-                            };
-                            let symbol = match &item.value {
-                                Expr::Tuple(t) => match t.elts.as_slice() {
-                                    [Expr::StringLiteral(m), Expr::StringLiteral(a)] => {
-                                        Symbol::Ref {
-                                            to: join(m.value.to_str(), a.value.to_str()),
-                                        }
-                                    }
-                                    _ => Symbol::Value { ty: None },
-                                },
-                                // `{"Name": "submodule"}` read as
-                                // `getattr(import_module(f"{__name__}.{submodule}"), name)`.
-                                Expr::StringLiteral(m) => {
-                                    let m = m.value.to_str();
-                                    let module = if m.contains('.') {
-                                        m.to_string()
-                                    } else {
-                                        join(self.module, m)
-                                    };
-                                    Symbol::Ref {
-                                        to: join(&module, key.value.to_str()),
-                                    }
-                                }
-                                _ => Symbol::Value { ty: None },
-                            };
-                            found.push((key.value.to_str().to_string(), symbol));
-                        }
-                    }
-                }
+                Stmt::If(if_stmt) => self.lazy_branches(if_stmt, param, &mut found, &mut stack),
+                Stmt::Assign(assign) => self.lazy_lookup(assign, &mut found),
                 _ => {}
             }
         }
         for (name, symbol) in found {
             self.out.module.names.entry(name).or_insert(symbol);
+        }
+    }
+
+    /// The branches of an `if` in a module `__getattr__`: `if name == "X": from m import X`,
+    /// `if name in _EXPORTS: from pkg import sub`; a test of the name this reading does not
+    /// understand makes the module open. The branches' bodies go on `stack`.
+    fn lazy_branches(
+        &mut self,
+        if_stmt: &'a ast::StmtIf,
+        param: &str,
+        found: &mut Vec<(String, Symbol)>,
+        stack: &mut Vec<&'a Stmt>,
+    ) {
+        let mut clauses = vec![(Some(&*if_stmt.test), &if_stmt.body)];
+        for c in &if_stmt.elif_else_clauses {
+            clauses.push((c.test.as_ref(), &c.body));
+        }
+        for (test, body) in clauses {
+            if let Some(Expr::Compare(cmp)) = test
+                && let [Expr::StringLiteral(s)] = &*cmp.comparators
+            {
+                let name = s.value.to_str().to_string();
+                let symbol = body
+                    .iter()
+                    .find_map(|b| match b {
+                        Stmt::ImportFrom(i) if i.level == 0 => {
+                            let m = i.module.as_ref()?.as_str();
+                            i.names
+                                .iter()
+                                .find(|a| a.asname.as_ref().unwrap_or(&a.name).as_str() == name)
+                                .map(|a| Symbol::Ref {
+                                    to: join(m, a.name.as_str()),
+                                })
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or(Symbol::Value { ty: None });
+                found.push((name, symbol));
+            } else if let Some(Expr::Compare(cmp)) = test
+                && matches!(&*cmp.ops, [ast::CmpOp::In])
+                && let [Expr::Name(collection)] = &*cmp.comparators
+                && let Some(names) = self.collections.get(collection.id.as_str())
+            {
+                // `if name in _EXPORTS: from pkg import sub; return getattr(sub, name)`
+                let from = body.iter().find_map(|b| match b {
+                    Stmt::ImportFrom(i) if i.level == 0 && i.names.len() == 1 => {
+                        Some(join(i.module.as_ref()?.as_str(), i.names[0].name.as_str()))
+                    }
+                    _ => None,
+                });
+                for name in names {
+                    let symbol = match &from {
+                        Some(m) => Symbol::Ref { to: join(m, name) },
+                        None => Symbol::Value { ty: None },
+                    };
+                    found.push((name.clone(), symbol));
+                }
+            } else if let Some(test) = test
+                && mentions(test, param)
+            {
+                // A test of the name this reading does not understand: any name may
+                // exist.
+                self.out.module.open = true;
+            }
+            stack.extend(body.iter());
+        }
+    }
+
+    /// `target = _EXPORTS.get(name)` / `_EXPORTS[name]` in a module `__getattr__`: the names
+    /// of the dictionary `_EXPORTS` and where each comes from.
+    fn lazy_lookup(&self, assign: &ast::StmtAssign, found: &mut Vec<(String, Symbol)>) {
+        // `target = _EXPORTS.get(name)` / `_EXPORTS[name]`
+        let dict = match &*assign.value {
+            Expr::Call(call) => match &*call.func {
+                Expr::Attribute(a) if a.attr.as_str() == "get" => dotted_text(&a.value),
+                _ => None,
+            },
+            Expr::Subscript(sub) => dotted_text(&sub.value),
+            _ => None,
+        };
+        if let Some(dict) = dict.and_then(|d| self.dicts.get(&d).copied()) {
+            for item in &dict.items {
+                let Some(Expr::StringLiteral(key)) = &item.key else {
+                    continue;
+                };
+                let symbol = match &item.value {
+                    Expr::Tuple(t) => match t.elts.as_slice() {
+                        [Expr::StringLiteral(m), Expr::StringLiteral(a)] => Symbol::Ref {
+                            to: join(m.value.to_str(), a.value.to_str()),
+                        },
+                        _ => Symbol::Value { ty: None },
+                    },
+                    // `{"Name": "submodule"}` read as
+                    // `getattr(import_module(f"{__name__}.{submodule}"), name)`.
+                    Expr::StringLiteral(m) => {
+                        let m = m.value.to_str();
+                        let module = if m.contains('.') {
+                            m.to_string()
+                        } else {
+                            join(self.module, m)
+                        };
+                        Symbol::Ref {
+                            to: join(&module, key.value.to_str()),
+                        }
+                    }
+                    _ => Symbol::Value { ty: None },
+                };
+                found.push((key.value.to_str().to_string(), symbol));
+            }
         }
     }
 
