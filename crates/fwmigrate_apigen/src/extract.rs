@@ -271,33 +271,8 @@ impl<'a> Reader<'a> {
 
     fn stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
-            Stmt::Import(import) => {
-                for alias in &import.names {
-                    let full = alias.name.as_str();
-                    let (local, to) = match &alias.asname {
-                        Some(asname) => (asname.as_str().to_string(), full.to_string()),
-                        None => {
-                            let first = full.split('.').next().unwrap_or(full);
-                            (first.to_string(), first.to_string())
-                        }
-                    };
-                    self.names().insert(local, Symbol::Ref { to });
-                }
-            }
-            Stmt::ImportFrom(import) => {
-                let Some(from) = self.absolute(import) else {
-                    return;
-                };
-                for alias in &import.names {
-                    if alias.name.as_str() == "*" {
-                        self.out.stars.push(PendingStar { from: from.clone() });
-                        continue;
-                    }
-                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    let to = join(&from, alias.name.as_str());
-                    self.names().insert(local, Symbol::Ref { to });
-                }
-            }
+            Stmt::Import(import) => self.import(import),
+            Stmt::ImportFrom(import) => self.import_from(import),
             Stmt::FunctionDef(def) => {
                 let name = def.name.to_string();
                 if name == "__getattr__" {
@@ -314,44 +289,8 @@ impl<'a> Reader<'a> {
                 let symbol = Symbol::Class(self.class(class));
                 self.names().insert(class.name.to_string(), symbol);
             }
-            Stmt::Assign(assign) => {
-                if let [Expr::Name(target)] = assign.targets.as_slice()
-                    && target.id.as_str() == "__all__"
-                {
-                    self.out.module.all = string_list(&assign.value);
-                    return;
-                }
-                if let ([Expr::Name(target)], Expr::Dict(dict)) =
-                    (assign.targets.as_slice(), &*assign.value)
-                {
-                    self.dicts.insert(target.id.to_string(), dict);
-                }
-                if let [Expr::Name(target)] = assign.targets.as_slice()
-                    && let Some(names) = string_collection(&assign.value)
-                {
-                    self.collections.insert(target.id.to_string(), names);
-                }
-                let value = self.value_symbol(&assign.value, None);
-                for target in &assign.targets {
-                    self.bind_target(target, &value);
-                }
-            }
-            Stmt::AnnAssign(assign) => {
-                if let Some(value) = &assign.value {
-                    if let Expr::Name(target) = &*assign.target
-                        && target.id.as_str() == "__all__"
-                    {
-                        self.out.module.all = string_list(value);
-                        return;
-                    }
-                    if let (Expr::Name(target), Expr::Dict(dict)) = (&*assign.target, &**value) {
-                        self.dicts.insert(target.id.to_string(), dict);
-                    }
-                    let ty = self.text(&assign.annotation);
-                    let symbol = self.value_symbol(value, Some(ty));
-                    self.bind_target(&assign.target, &symbol);
-                }
-            }
+            Stmt::Assign(assign) => self.assign(assign),
+            Stmt::AnnAssign(assign) => self.ann_assign(assign),
             Stmt::AugAssign(assign) => {
                 if let Expr::Name(target) = &*assign.target
                     && target.id.as_str() == "__all__"
@@ -416,6 +355,79 @@ impl<'a> Reader<'a> {
                 self.body(&while_stmt.orelse);
             }
             _ => {}
+        }
+    }
+
+    /// Bind the names of `import a.b` (`a`) and `import a.b as c` (`c`).
+    fn import(&mut self, import: &ast::StmtImport) {
+        for alias in &import.names {
+            let full = alias.name.as_str();
+            let (local, to) = match &alias.asname {
+                Some(asname) => (asname.as_str().to_string(), full.to_string()),
+                None => {
+                    let first = full.split('.').next().unwrap_or(full);
+                    (first.to_string(), first.to_string())
+                }
+            };
+            self.names().insert(local, Symbol::Ref { to });
+        }
+    }
+
+    /// Bind the names of `from m import x`; a star import waits for `m`'s names.
+    fn import_from(&mut self, import: &ast::StmtImportFrom) {
+        let Some(from) = self.absolute(import) else {
+            return;
+        };
+        for alias in &import.names {
+            if alias.name.as_str() == "*" {
+                self.out.stars.push(PendingStar { from: from.clone() });
+                continue;
+            }
+            let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+            let to = join(&from, alias.name.as_str());
+            self.names().insert(local, Symbol::Ref { to });
+        }
+    }
+
+    /// An assignment: `__all__`, a dictionary or a collection of strings (read by a lazy `__getattr__`), or a bound value.
+    fn assign(&mut self, assign: &'a ast::StmtAssign) {
+        if let [Expr::Name(target)] = assign.targets.as_slice()
+            && target.id.as_str() == "__all__"
+        {
+            self.out.module.all = string_list(&assign.value);
+            return;
+        }
+        if let ([Expr::Name(target)], Expr::Dict(dict)) =
+            (assign.targets.as_slice(), &*assign.value)
+        {
+            self.dicts.insert(target.id.to_string(), dict);
+        }
+        if let [Expr::Name(target)] = assign.targets.as_slice()
+            && let Some(names) = string_collection(&assign.value)
+        {
+            self.collections.insert(target.id.to_string(), names);
+        }
+        let value = self.value_symbol(&assign.value, None);
+        for target in &assign.targets {
+            self.bind_target(target, &value);
+        }
+    }
+
+    /// An annotated assignment: `__all__`, a dictionary, or a value of the annotated type.
+    fn ann_assign(&mut self, assign: &'a ast::StmtAnnAssign) {
+        if let Some(value) = &assign.value {
+            if let Expr::Name(target) = &*assign.target
+                && target.id.as_str() == "__all__"
+            {
+                self.out.module.all = string_list(value);
+                return;
+            }
+            if let (Expr::Name(target), Expr::Dict(dict)) = (&*assign.target, &**value) {
+                self.dicts.insert(target.id.to_string(), dict);
+            }
+            let ty = self.text(&assign.annotation);
+            let symbol = self.value_symbol(value, Some(ty));
+            self.bind_target(&assign.target, &symbol);
         }
     }
 
