@@ -525,6 +525,94 @@ impl Builder {
             _ => {}
         }
     }
+
+    /// `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
+    fn bind_import(&mut self, import: &ast::StmtImport) {
+        for alias in &import.names {
+            let full = alias.name.id.as_str();
+            let (name, qualified) = match &alias.asname {
+                Some(asname) => (asname.id.to_string(), full.to_string()),
+                None => {
+                    let first = full.split('.').next().unwrap_or(full);
+                    (first.to_string(), first.to_string())
+                }
+            };
+            let scope = self.current_scope();
+            self.model.bindings.push(Binding {
+                name,
+                qualified,
+                alias_range: alias.range,
+                stmt_range: import.range,
+                scope,
+                is_from: false,
+                module: String::new(),
+            });
+        }
+    }
+
+    /// `from m import x [as y]` binds `x` (`y`) to `m.x`; `from m import *` is kept for the
+    /// names `m` may bring. Relative imports bind nothing of the cookbook.
+    fn bind_import_from(&mut self, import: &ast::StmtImportFrom) {
+        if import.level > 0 {
+            return;
+        }
+        let Some(module) = &import.module else { return };
+        let module = module.id.to_string();
+        for alias in &import.names {
+            let name = alias.name.id.as_str();
+            let scope = self.current_scope();
+            if name == "*" {
+                self.model.stars.push(StarImport {
+                    module: module.clone(),
+                    scope,
+                });
+                continue;
+            }
+            let local = alias
+                .asname
+                .as_ref()
+                .map_or(name, |a| a.id.as_str())
+                .to_string();
+            self.model.bindings.push(Binding {
+                name: local,
+                qualified: format!("{module}.{name}"),
+                alias_range: alias.range,
+                stmt_range: import.range,
+                scope,
+                is_from: true,
+                module: module.clone(),
+            });
+        }
+    }
+
+    /// A function definition: its name in the enclosing scope, its decorators, parameters and
+    /// return annotation there, and its body in a scope of its own.
+    fn enter_function(&mut self, func: &ast::StmtFunctionDef) {
+        if self.scope_stack.is_empty() {
+            self.model.module_defs.insert(func.name.id.to_string());
+        } else {
+            self.bind_local(func.name.id.as_str());
+        }
+        for decorator in &func.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        self.visit_parameters(&func.parameters);
+        if let Some(returns) = &func.returns {
+            self.visit_annotation(returns);
+        }
+        let range = match (func.body.first(), func.body.last()) {
+            (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
+            _ => func.range,
+        };
+        let mut locals = HashSet::new();
+        for param in func.parameters.iter() {
+            locals.insert(param.name().id.to_string());
+        }
+        self.model.functions.push(FunctionScope { range, locals });
+        self.scope_stack.push(self.model.functions.len() - 1);
+        self.visit_body(&func.body);
+        self.scope_stack.pop();
+    }
 }
 
 impl<'a> Visitor<'a> for Builder {
@@ -541,85 +629,11 @@ impl<'a> Visitor<'a> for Builder {
             return;
         }
         match stmt {
-            Stmt::Import(import) => {
-                for alias in &import.names {
-                    let full = alias.name.id.as_str();
-                    let (name, qualified) = match &alias.asname {
-                        Some(asname) => (asname.id.to_string(), full.to_string()),
-                        None => {
-                            let first = full.split('.').next().unwrap_or(full);
-                            (first.to_string(), first.to_string())
-                        }
-                    };
-                    let scope = self.current_scope();
-                    self.model.bindings.push(Binding {
-                        name,
-                        qualified,
-                        alias_range: alias.range,
-                        stmt_range: import.range,
-                        scope,
-                        is_from: false,
-                        module: String::new(),
-                    });
-                }
-            }
-            Stmt::ImportFrom(import) => {
-                if import.level > 0 {
-                    return;
-                }
-                let Some(module) = &import.module else { return };
-                let module = module.id.to_string();
-                for alias in &import.names {
-                    let name = alias.name.id.as_str();
-                    let scope = self.current_scope();
-                    if name == "*" {
-                        self.model.stars.push(StarImport {
-                            module: module.clone(),
-                            scope,
-                        });
-                        continue;
-                    }
-                    let local = alias
-                        .asname
-                        .as_ref()
-                        .map_or(name, |a| a.id.as_str())
-                        .to_string();
-                    self.model.bindings.push(Binding {
-                        name: local,
-                        qualified: format!("{module}.{name}"),
-                        alias_range: alias.range,
-                        stmt_range: import.range,
-                        scope,
-                        is_from: true,
-                        module: module.clone(),
-                    });
-                }
-            }
+            Stmt::Import(import) => self.bind_import(import),
+            Stmt::ImportFrom(import) => self.bind_import_from(import),
             Stmt::FunctionDef(func) => {
-                if self.scope_stack.is_empty() {
-                    self.model.module_defs.insert(func.name.id.to_string());
-                } else {
-                    self.bind_local(func.name.id.as_str());
-                }
-                for decorator in &func.decorator_list {
-                    self.visit_decorator(decorator);
-                }
-                self.visit_parameters(&func.parameters);
-                if let Some(returns) = &func.returns {
-                    self.visit_annotation(returns);
-                }
-                let range = match (func.body.first(), func.body.last()) {
-                    (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
-                    _ => func.range,
-                };
-                let mut locals = HashSet::new();
-                for param in func.parameters.iter() {
-                    locals.insert(param.name().id.to_string());
-                }
-                self.model.functions.push(FunctionScope { range, locals });
-                self.scope_stack.push(self.model.functions.len() - 1);
-                self.visit_body(&func.body);
-                self.scope_stack.pop();
+                // Its body is walked in its own scope.
+                self.enter_function(func);
                 return;
             }
             Stmt::ClassDef(class) => {
