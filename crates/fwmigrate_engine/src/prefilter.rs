@@ -35,21 +35,22 @@ const NOQA_WORD: u8 = 16;
 /// a file to the parser (the test is a superset: `# results from training` passes it). A
 /// needle-less rule of that set runs on every file with such an import.
 ///
-/// A file costs one pass of a single SIMD-accelerated automaton over every needle, marker and
-/// directive word. Matches are leftmost-longest and the search resumes one byte after each
+/// A file costs one pass of a SIMD-accelerated automaton over the markers, the free needles
+/// and the directive words (the gate); only a file where it finds an import marker is searched
+/// again by a second automaton with every pattern, the import-bound rules' needles too. Most
+/// files import nothing of Fireworks, and the gate's smaller pattern set searches faster. Matches are leftmost-longest and the search resumes one byte after each
 /// match's start, so every position where a pattern starts is seen, and the patterns hidden
 /// behind a reported one (shorter ones at the same start) are substrings of it, whose classes
 /// it carries: the classes found are exact. The search stops as soon as the file qualifies.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    /// `None` when there is no pattern at all.
-    searcher: Option<AhoCorasick>,
-    /// Per pattern, the classes an occurrence of it proves: its own and those of the patterns
-    /// it contains.
-    classes: Vec<u8>,
-    /// Per pattern, where import markers stand inside it (offset, length): an occurrence
-    /// proves [`MARKER`] only where it is spelled as an import ([`in_import`]).
-    markers: Vec<Vec<(usize, usize)>>,
+    /// Every pattern. `None` when there is none.
+    all: Option<Automaton>,
+    /// The patterns that are not needles of import-bound rules alone (the markers, the free
+    /// needles, the directive words), when there are such needles to leave out. Most files have
+    /// no Fireworks import: for them this smaller automaton (a faster searcher) decides alone,
+    /// and only a file where it finds an import marker is searched again with `all`.
+    gate: Option<Automaton>,
     /// Classes every file has: a set with a needle-less rule, or no gate.
     given: u8,
     /// A `fwmigrate:` directive can give a finding.
@@ -118,42 +119,26 @@ impl Prefilter {
                 add(&form, NOQA_WORD);
             }
         }
-        let classes = patterns
-            .iter()
-            .map(|(p, _)| {
-                patterns
-                    .iter()
-                    .filter(|(q, _)| p.contains(q.as_str()))
-                    .fold(0, |acc, (_, c)| acc | c)
-            })
-            .collect();
         let marker_words: Vec<&str> = markers.unwrap_or_default().to_vec();
-        let markers = patterns
-            .iter()
-            .map(|(p, _)| {
-                marker_words
-                    .iter()
-                    .flat_map(|m| p.match_indices(m).map(|(at, m)| (at, m.len())))
-                    .collect()
-            })
-            .collect();
-        let searcher = if patterns.is_empty() {
-            None
+        let all = Automaton::new(&patterns, &marker_words);
+        // A searcher that failed to build must not hide files.
+        let broken = !patterns.is_empty() && all.is_none();
+        let gate = if markers.is_some() && patterns.iter().any(|(_, c)| *c == BOUND) {
+            let unbound: Vec<(String, u8)> = patterns
+                .iter()
+                .filter(|(_, c)| *c != BOUND)
+                .cloned()
+                .collect();
+            Automaton::new(&unbound, &marker_words)
         } else {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(patterns.iter().map(|(p, _)| p))
-                .ok()
+            None
         };
         let disabled = std::env::var_os("FWMIGRATE_NO_PREFILTER").is_some_and(|v| v != "0");
         let never = !free.any_rule && !bound.any_rule;
-        // A searcher that failed to build must not hide files.
-        let broken = !patterns.is_empty() && searcher.is_none();
         Self {
             always: disabled || (!never && (broken || qualifies(given))),
-            searcher,
-            classes,
-            markers,
+            all,
+            gate,
             given,
             fwmigrate_directive,
         }
@@ -175,15 +160,96 @@ impl Prefilter {
         if self.always {
             return true;
         }
-        let Some(searcher) = &self.searcher else {
+        let Some(all) = &self.all else {
             return false;
         };
-        let mut found = self.given;
+        // Without an import marker, needles of import-bound rules cannot make the file a
+        // candidate: the gate, which has every other pattern, finds the same classes.
+        let found = match &self.gate {
+            Some(gate) => match gate.scan(bytes, markers_anywhere, self.given) {
+                Scan::Candidate => return true,
+                Scan::Found(found) if found & MARKER == 0 => found,
+                Scan::Found(_) => match all.scan(bytes, markers_anywhere, self.given) {
+                    Scan::Candidate => return true,
+                    Scan::Found(found) => found,
+                },
+            },
+            None => match all.scan(bytes, markers_anywhere, self.given) {
+                Scan::Candidate => return true,
+                Scan::Found(found) => found,
+            },
+        };
+        // A `fwmigrate:` directive always spells `ignore`: only then is the slower
+        // case-insensitive search worth it.
+        self.fwmigrate_directive
+            && found & IGNORE != 0
+            && find_ci(bytes, FWMIGRATE.as_bytes(), 1).next().is_some()
+    }
+}
+
+/// One searcher over a set of patterns, and what an occurrence of each proves.
+#[derive(Debug, Clone)]
+struct Automaton {
+    searcher: AhoCorasick,
+    /// Per pattern, the classes an occurrence of it proves: its own and those of the patterns
+    /// it contains.
+    classes: Vec<u8>,
+    /// Per pattern, where import markers stand inside it (offset, length): an occurrence
+    /// proves [`MARKER`] only where it is spelled as an import ([`in_import`]).
+    markers: Vec<Vec<(usize, usize)>>,
+}
+
+/// What a search of a file found.
+enum Scan {
+    /// The file may have a finding (it stopped there).
+    Candidate,
+    /// The classes found in the whole file, which do not make it a candidate on their own.
+    Found(u8),
+}
+
+impl Automaton {
+    /// `None` when there is no pattern, or the searcher cannot be built.
+    fn new(patterns: &[(String, u8)], marker_words: &[&str]) -> Option<Self> {
+        if patterns.is_empty() {
+            return None;
+        }
+        let classes = patterns
+            .iter()
+            .map(|(p, _)| {
+                patterns
+                    .iter()
+                    .filter(|(q, _)| p.contains(q.as_str()))
+                    .fold(0, |acc, (_, c)| acc | c)
+            })
+            .collect();
+        let markers = patterns
+            .iter()
+            .map(|(p, _)| {
+                marker_words
+                    .iter()
+                    .flat_map(|m| p.match_indices(m).map(|(at, m)| (at, m.len())))
+                    .collect()
+            })
+            .collect();
+        let searcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns.iter().map(|(p, _)| p))
+            .ok()?;
+        Some(Self {
+            searcher,
+            classes,
+            markers,
+        })
+    }
+
+    /// Search `bytes` from `given`, stopping as soon as the file qualifies.
+    fn scan(&self, bytes: &[u8], markers_anywhere: bool, given: u8) -> Scan {
+        let mut found = given;
         let mut at = 0;
-        while let Some(m) = searcher.find(Input::new(bytes).range(at..)) {
+        while let Some(m) = self.searcher.find(Input::new(bytes).range(at..)) {
             let mut classes = self.classes[m.pattern().as_usize()];
             if classes & NOQA_WORD != 0 && noqa_directive_in(bytes, m.start(), m.end()) {
-                return true;
+                return Scan::Candidate;
             }
             classes &= !NOQA_WORD;
             if classes & MARKER != 0
@@ -197,15 +263,11 @@ impl Prefilter {
             }
             found |= classes;
             if qualifies(found) {
-                return true;
+                return Scan::Candidate;
             }
             at = m.start() + 1;
         }
-        // A `fwmigrate:` directive always spells `ignore`: only then is the slower
-        // case-insensitive search worth it.
-        self.fwmigrate_directive
-            && found & IGNORE != 0
-            && find_ci(bytes, FWMIGRATE.as_bytes(), 1).next().is_some()
+        Scan::Found(found)
     }
 }
 
@@ -353,6 +415,60 @@ fn line_len(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The gate (every pattern but the import-bound needles, searched first) never changes a
+    /// verdict: on every text built from needles, markers, directive words and noise, with
+    /// and without the gate, raw notebook JSON or not, the answer is the same.
+    #[test]
+    fn the_gate_changes_no_verdict() {
+        let free: Vec<&[&str]> = vec![&["trainingShapes/", "infra="], &["fwmigrate", "noqa"]];
+        let bound: Vec<&[&str]> = vec![
+            &["setup_infra", "InfraConfig"],
+            &["training_shape_id", "myfireworks_x"],
+            &["Fireworks"],
+        ];
+        let gated = Prefilter::gated(free, bound, &["fireworks", "training"]);
+        assert!(gated.gate.is_some());
+        let ungated = Prefilter {
+            gate: None,
+            ..gated.clone()
+        };
+        let pieces = [
+            "from training.utils import ",
+            "import fireworks as fw\n",
+            "training = 1\n",
+            "setup_infra(",
+            "InfraConfig",
+            "training_shape_id=",
+            "myfireworks_x",
+            "infra=",
+            "# noqa: FW001\n",
+            "# noqa\n",
+            "# fwmigrate: ignore[FW001]\n",
+            "IGNORE ",
+            "x = 'trainingShapes/s'\n",
+            "\n",
+            "import os, training\n",
+            "# results from training\n",
+        ];
+        let mut checked = 0;
+        for a in 0..pieces.len() {
+            for b in 0..pieces.len() {
+                for c in 0..pieces.len() {
+                    let text = format!("{}{}{}", pieces[a], pieces[b], pieces[c]);
+                    for raw in [false, true] {
+                        assert_eq!(
+                            gated.scan(text.as_bytes(), raw),
+                            ungated.scan(text.as_bytes(), raw),
+                            "{text:?} (raw notebook: {raw})"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 2 * pieces.len().pow(3));
+    }
 
     #[test]
     fn matches_any_needle() {
