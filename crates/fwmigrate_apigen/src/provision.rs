@@ -1079,6 +1079,17 @@ fn trainer_model(
         )
     })?;
     let stmts = statements(&def.body);
+    let (mut model, reference_vars) = trainer_keys(&stmts, data);
+    model.config = config;
+    let reference = reference_keys(def, &reference_vars);
+    Ok((model, reference))
+}
+
+/// What the trainer function does with the keys of the section's data `data`: the keys it
+/// pops for itself (`x = data.pop("k", ...)`), renames (`data["new"] = data.pop("old")`) or
+/// rejects (`if "k" in data: raise`), and the variables made the way `data` was (the
+/// reference trainer's data).
+fn trainer_keys(stmts: &[&Stmt], data: &str) -> (TrainerModel, BTreeSet<String>) {
     // What made the trainer's data; other variables made the same way hold the reference's.
     let source = stmts.iter().find_map(|s| match s {
         Stmt::Assign(a) if matches!(a.targets.as_slice(), [t] if is_name(t, data)) => {
@@ -1090,10 +1101,7 @@ fn trainer_model(
         _ => None,
     });
     let mut reference_vars = BTreeSet::new();
-    let mut model = TrainerModel {
-        config,
-        ..TrainerModel::default()
-    };
+    let mut model = TrainerModel::default();
     let pop = |e: &Expr| -> Option<String> {
         match e {
             Expr::Call(c) => match &*c.func {
@@ -1107,7 +1115,7 @@ fn trainer_model(
     };
     let mut taken = BTreeSet::new();
     let mut rejected = BTreeSet::new();
-    for stmt in &stmts {
+    for stmt in stmts {
         match stmt {
             Stmt::Assign(a) => match a.targets.as_slice() {
                 [Expr::Name(target)] if target.id.as_str() != data => {
@@ -1148,6 +1156,11 @@ fn trainer_model(
     }
     model.taken = taken.into_iter().collect();
     model.rejected = rejected.into_iter().collect();
+    (model, reference_vars)
+}
+
+/// The keys read from the reference trainer's data (`ref.get("k")`, `ref["k"]`).
+fn reference_keys(def: &ast::StmtFunctionDef, reference_vars: &BTreeSet<String>) -> Vec<String> {
     let mut reference = BTreeSet::new();
     for e in expressions_in(&def.body, None) {
         let key = match e {
@@ -1170,7 +1183,7 @@ fn trainer_model(
         };
         reference.extend(key);
     }
-    Ok((model, reference.into_iter().collect()))
+    reference.into_iter().collect()
 }
 
 /// Keys `_make_dataclass_config` rejects for every class: the string sets read by a rejecting
