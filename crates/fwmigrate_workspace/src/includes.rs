@@ -43,15 +43,15 @@ impl Includes {
         if self.limit.is_some_and(|limit| self.seen.len() >= limit) {
             return None;
         }
-        if !self.seen.insert(key(path)) {
-            return None;
-        }
+        let key = key(path);
         let short = normalize(path);
-        if short == path || same_file(&short, path) {
-            Some(short)
+        // The short name, unless a symbolic link makes it another file than `path`.
+        let name = if short == path || std::fs::canonicalize(&short).is_ok_and(|c| c == key) {
+            short
         } else {
-            Some(path.to_path_buf())
-        }
+            path.to_path_buf()
+        };
+        self.seen.insert(key).then_some(name)
     }
 
     /// The paths among `paths` that are files met for the first time, by their names, sorted.
@@ -71,10 +71,6 @@ impl Includes {
 
 fn key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 #[cfg(test)]
